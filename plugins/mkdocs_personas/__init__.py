@@ -1,0 +1,19 @@
+"""mkdocs-personas: publish AI persona and skill files as a searchable MkDocs catalogue."""
+
+from .catalogue import Catalogue, Reader, Settings, load
+from .model import Entry, Kind, Problem, Reference
+from .relations import Options, Relations, relate
+
+__all__ = [
+    "Catalogue",
+    "Entry",
+    "Kind",
+    "Options",
+    "Problem",
+    "Reader",
+    "Reference",
+    "Relations",
+    "Settings",
+    "load",
+    "relate",
+]

@@ -1,0 +1,95 @@
+"""The plugin's options in ``mkdocs.yml``, and their translation into reader settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from .catalogue import Settings
+from .read import Limits
+from .validate import DEFAULT_FIELDS
+
+
+class PersonasConfig(base.Config):
+    """Options of the ``personas`` plugin."""
+
+    enabled = c.Type(bool, default=True)
+    """Build the catalogue; ``false`` turns the plugin off without removing it."""
+    personas = c.ListOfItems(c.Type(str), default=["personas/**/*.md"])
+    """Globs of persona files, relative to the folder of ``mkdocs.yml``."""
+    skills = c.ListOfItems(c.Type(str), default=["skills/**/SKILL.md"])
+    """Globs of skill files; a file matched here is never also a persona."""
+    fields = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})
+    """Front-matter keys that feed each model field, replacing the defaults per field."""
+    max_file_size = c.Type(int, default=Limits.max_file_bytes)
+    """Largest source file read, in bytes."""
+    max_front_matter_size = c.Type(int, default=Limits.max_front_matter_bytes)
+    """Largest front matter parsed, in bytes."""
+    max_depth = c.Type(int, default=Limits.max_depth)
+    """Deepest nesting of lists and mappings allowed in front matter."""
+
+
+def field_map(overrides: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The default field aliases with ``overrides`` applied; unknown fields raise ValueError."""
+    unknown = sorted(set(overrides) - set(DEFAULT_FIELDS))
+    if unknown:
+        known = ", ".join(DEFAULT_FIELDS)
+        raise ValueError(
+            f"unknown model field(s) {', '.join(unknown)} in 'fields' (known: {known})"
+        )
+    return {**DEFAULT_FIELDS, **overrides}
+
+
+def settings(options: PersonasConfig, config_file: str | Path) -> Settings:
+    """Reader settings from validated options and the path of ``mkdocs.yml``."""
+    return Settings(
+        base=Path(config_file).resolve().parent,
+        personas=tuple(options.personas),
+        skills=tuple(options.skills),
+        fields=field_map(dict(options.fields)),
+        limits=Limits(options.max_file_size, options.max_front_matter_size, options.max_depth),
+    )
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads ``mkdocs.yml`` as data: ``!ENV``, ``!relative`` and ``!!python`` tags become None."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_ConfigLoader.add_multi_constructor("!", _ignore_tag)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def settings_from_file(config_file: str | Path) -> Settings:
+    """Reader settings from the ``personas`` entry of an ``mkdocs.yml``, without running it.
+
+    Nothing in the file is executed: hooks and plugins are not imported, and tags that
+    would call code are read as empty values. Raises ValueError with a clear message.
+    """
+    path = Path(config_file)
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            data = yaml.load(handle, Loader=_ConfigLoader) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"cannot read {path}: {error}") from None
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    entries = (
+        plugins.items()
+        if isinstance(plugins, dict)
+        else [next(iter(p.items())) if isinstance(p, dict) else (p, None) for p in plugins or []]
+    )
+    found = [opts for name, opts in entries if name == "personas"]
+    if not found:
+        raise ValueError(f"{path}: the 'personas' plugin is not enabled in 'plugins'")
+    plugin_options = PersonasConfig(config_file_path=str(path))
+    plugin_options.load_dict(found[0] or {})
+    errors, _ = plugin_options.validate()
+    if errors:
+        raise ValueError("; ".join(f"{path}: personas.{key}: {error}" for key, error in errors))
+    return settings(plugin_options, path)

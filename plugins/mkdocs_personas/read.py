@@ -1,0 +1,295 @@
+"""Find persona and skill files and read them as untrusted data.
+
+Only regular files under the configured roots are read: symlinks, special files and
+paths that leave a root are refused. Every read is bounded in size, and front matter
+goes through :mod:`strict_yaml`, which never runs code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import strict_yaml
+from .model import Kind, Problem
+from .strict_yaml import Node
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds applied to every file before it is parsed."""
+
+    max_file_bytes: int = 1024 * 1024
+    max_front_matter_bytes: int = 64 * 1024
+    max_depth: int = 16
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file to read, found by a glob."""
+
+    path: Path
+    """Absolute path."""
+    display: str
+    """Path relative to the project folder, with ``/``: what messages and edit links show."""
+    kind: Kind
+    root: Path
+    """The folder the glob starts from; the file must stay under it."""
+
+    @property
+    def collection(self) -> str | None:
+        """The first folder below the root, skipping a skill's own folder."""
+        parts = self.path.relative_to(self.root).parts[:-1]
+        if self.path.name == "SKILL.md":
+            parts = parts[:-1]
+        return parts[0] if parts else None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file split into strict front matter and a Markdown body."""
+
+    source: Source
+    text: str
+    front: Node
+    body: str
+    body_line: int
+
+
+_MAGIC = re.compile(r"[*?\[]")
+_DELIMITER = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+def _translate(pattern: str) -> re.Pattern[str]:
+    """Compile a glob (``*``, ``?``, ``[...]`` and ``**`` for any folders) to a regex."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]+/)*")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[" and "]" in pattern[i + 2 :]:
+            end = pattern.index("]", i + 2)
+            body = pattern[i + 1 : end].replace("\\", "\\\\")
+            out.append("[^" + body[1:] + "]" if body.startswith("!") else "[" + body + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def split_glob(pattern: str) -> tuple[str, str]:
+    """Split a glob into its literal root folder and the pattern below it."""
+    parts = pattern.replace("\\", "/").split("/")
+    for index, part in enumerate(parts):
+        if _MAGIC.search(part):
+            return "/".join(parts[:index]) or ".", "/".join(parts[index:])
+    return "/".join(parts[:-1]) or ".", parts[-1]
+
+
+def _walk(root: Path, max_depth: float) -> Iterator[tuple[str, os.DirEntry]]:
+    """Yield ``(relative path, entry)`` below ``root`` in sorted order, never following links.
+
+    Hidden folders are skipped, and folders deeper than ``max_depth`` are not entered.
+    """
+    pending = [("", root, 0)]
+    while pending:
+        prefix, folder, depth = pending.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            relative = prefix + entry.name
+            yield relative, entry
+            if (
+                depth < max_depth
+                and entry.is_dir(follow_symlinks=False)
+                and not entry.name.startswith(".")
+            ):
+                subfolders.append((relative + "/", Path(entry.path), depth + 1))
+        pending.extend(reversed(subfolders))
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, base)).as_posix()
+
+
+def _symlink_in(path: Path, base: Path) -> Path | None:
+    """The first symlink among the folders from ``base`` down to ``path``, if any."""
+    try:
+        parts = path.relative_to(base).parts
+    except ValueError:
+        return None
+    current = base
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
+def discover(base: Path, globs: Iterable[tuple[str, Kind]]) -> tuple[list[Source], list[Problem]]:
+    """Find the files matched by ``(glob, kind)`` pairs relative to ``base``.
+
+    A file matched as a skill is never also a persona. Symlinks and special files that
+    a glob matches are refused with a problem; the result is sorted by path.
+    """
+    found: dict[Path, Source] = {}
+    problems: list[Problem] = []
+    ordered = sorted(globs, key=lambda item: item[1] != Kind.SKILL)
+    for pattern, kind in ordered:
+        root_part, rest = split_glob(pattern)
+        if ".." in rest.split("/"):
+            problems.append(Problem(pattern, 1, 1, "glob", "'..' is not allowed after a wildcard"))
+            continue
+        root = Path(os.path.normpath(base / root_part))
+        link = _symlink_in(root, base)
+        if link is not None:
+            message = f"refusing a symlinked folder as a root: {_display(link, base)}"
+            problems.append(Problem(_display(link, base), 1, 1, "file", message))
+            continue
+        if not root.is_dir():
+            continue
+        matcher = _translate(rest)
+        depth = float("inf") if "**" in rest else rest.count("/")
+        for relative, entry in _walk(root, depth):
+            if not matcher.match(relative):
+                if entry.is_symlink() and entry.is_dir() and relative.count("/") < depth:
+                    message = "refusing a symlinked folder: only real folders are read"
+                    problems.append(
+                        Problem(_display(Path(entry.path), base), 1, 1, "file", message)
+                    )
+                continue
+            path = Path(entry.path)
+            if path in found:
+                continue
+            if entry.is_symlink():
+                message = "refusing a symlink: only regular files under the roots are read"
+                problems.append(Problem(_display(path, base), 1, 1, "file", message))
+            elif entry.is_file(follow_symlinks=False):
+                found[path] = Source(path, _display(path, base), kind, root)
+            elif not entry.is_dir(follow_symlinks=False):
+                message = "refusing a special file: only regular files are read"
+                problems.append(Problem(_display(path, base), 1, 1, "file", message))
+    problems = sorted(set(problems))
+    return sorted(found.values(), key=lambda s: s.display), problems
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    return line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def _read_bytes(source: Source, limits: Limits) -> tuple[bytes | None, Problem | None]:
+    """Read at most the size limit, refusing anything but a regular file."""
+    display = source.display
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(source.path, flags)
+    except OSError as error:
+        reason = "a symlink" if source.path.is_symlink() else error.strerror
+        return None, Problem(display, 1, 1, "file", f"cannot be read: {reason}")
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, Problem(display, 1, 1, "file", "refusing a special file")
+        head = handle.read(limits.max_front_matter_bytes + 8)
+        if head.startswith((b"---", b"\xef\xbb\xbf---")):
+            end = re.search(rb"\n(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", head)
+            if end is None and len(head) > limits.max_front_matter_bytes:
+                message = (
+                    f"front matter is larger than the limit of {limits.max_front_matter_bytes} "
+                    "bytes (no closing '---' line within it)"
+                )
+                return None, Problem(display, 1, 1, "front matter", message)
+        if info.st_size > limits.max_file_bytes:
+            message = (
+                f"file is {info.st_size} bytes, larger than the limit of "
+                f"{limits.max_file_bytes} bytes"
+            )
+            return None, Problem(display, 1, 1, "file", message)
+        return head + handle.read(limits.max_file_bytes + 1 - len(head)), None
+
+
+def decode(data: bytes, display: str) -> tuple[str | None, Problem | None]:
+    """UTF-8 text with or without a BOM, with ``\\n`` line endings; binary data is refused."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line, col = _position(data, nul)
+        message = "expected UTF-8 text, found binary data (a NUL byte)"
+        return None, Problem(display, line, col, "file", message)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, col = _position(data, error.start)
+        found = data[error.start : error.start + 1].hex()
+        message = f"expected UTF-8 text, found the byte 0x{found}"
+        return None, Problem(display, line, col, "file", message)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def split_front_matter(text: str, display: str) -> tuple[str, str, int] | Problem:
+    """Return ``(front matter, body, body line)``, or the problem with the delimiters."""
+    first = text.split("\n", 1)[0]
+    if first.rstrip(" \t") != "---":
+        found = repr(first.strip()[:40]) if first.strip() else "an empty line"
+        found = found if text else "an empty file"
+        message = f"expected the file to start with a '---' line, found {found}"
+        return Problem(display, 1, 1, "front matter", message)
+    start = len(first) + 1
+    end = _DELIMITER.search(text, start)
+    if end is None:
+        message = "the '---' on line 1 is never closed: expected a closing '---' line"
+        return Problem(display, 1, 1, "front matter", message)
+    front = text[start : end.start()]
+    after = text.find("\n", end.end())
+    body = "" if after < 0 else text[after + 1 :]
+    body_line = text.count("\n", 0, end.start()) + 2
+    return front, body, body_line
+
+
+def read_document(source: Source, limits: Limits) -> tuple[Document | None, list[Problem]]:
+    """Read one file into a :class:`Document`, or the problems that keep it out."""
+    data, problem = _read_bytes(source, limits)
+    if problem:
+        return None, [problem]
+    text, problem = decode(data, source.display)
+    if problem:
+        return None, [problem]
+    parts = split_front_matter(text, source.display)
+    if isinstance(parts, Problem):
+        return None, [parts]
+    front_text, body, body_line = parts
+    root, issues = strict_yaml.parse(front_text, 2, limits.max_depth)
+    problems = [Problem(source.display, i.line, i.col, i.field, i.message) for i in issues]
+    if root is None and not problems:
+        root = Node(strict_yaml.MAPPING, 2, 1)
+    if root is not None and root.kind != strict_yaml.MAPPING:
+        found = strict_yaml.describe(root)
+        message = f"expected a mapping of fields, found {found}"
+        problems.append(Problem(source.display, root.line, root.col, "front matter", message))
+        root = None
+    if root is None:
+        return None, problems
+    return Document(source, text, root, body, body_line), problems

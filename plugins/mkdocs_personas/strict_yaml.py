@@ -1,0 +1,253 @@
+"""Front matter as data: a strict YAML reader that keeps every scalar as written.
+
+It reads libyaml's event stream (PyYAML's own parser where libyaml is missing) and
+builds the tree itself, iteratively: no PyYAML constructor ever runs, so no tag can
+create an object, and nesting is bounded by us, not by the C stack. Anchors, aliases,
+tags, duplicate keys and non-string keys are reported with their position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+SCALAR, SEQUENCE, MAPPING = "scalar", "sequence", "mapping"
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A YAML value with its 1-based position in the file."""
+
+    kind: str
+    line: int
+    col: int
+    value: str = ""
+    """The exact text of a scalar (``NO``, ``1.10`` and ``2001-02-03`` stay strings)."""
+    plain: bool = True
+    """Whether a scalar was written without quotes (an empty plain scalar means "no value")."""
+    items: tuple = ()
+    """A sequence's nodes, or a mapping's ``(key, value)`` node pairs."""
+
+    @property
+    def is_empty(self) -> bool:
+        """True for a plain scalar with no text, as in ``key:`` with nothing after it."""
+        return self.kind == SCALAR and self.plain and self.value == ""
+
+    def get(self, key: str) -> Node | None:
+        """The value of ``key`` in a mapping, or None."""
+        for k, v in self.items:
+            if k.value == key:
+                return v
+        return None
+
+    def to_data(self) -> object:
+        """Plain Python data: strings, lists and dicts."""
+        if self.kind == SCALAR:
+            return self.value
+        if self.kind == SEQUENCE:
+            return [item.to_data() for item in self.items]
+        return {k.value: v.to_data() for k, v in self.items}
+
+
+def describe(node: Node) -> str:
+    """What a node is, for messages: "a string", "a list", "a mapping", "an empty value"."""
+    if node.is_empty:
+        return "an empty value"
+    return {SCALAR: "a string", SEQUENCE: "a list", MAPPING: "a mapping"}[node.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A problem in the YAML text; ``field`` is the top-level key it belongs to."""
+
+    line: int
+    col: int
+    field: str
+    message: str
+    fatal: bool = False
+
+
+class _Frame:
+    __slots__ = ("col", "items", "key", "keys", "kind", "line", "skip")
+
+    def __init__(self, kind: str, line: int, col: int, skip: bool) -> None:
+        self.kind, self.line, self.col, self.skip = kind, line, col, skip
+        self.items: list = []
+        self.key: Node | None = None
+        self.keys: dict[str, int] = {}
+
+
+_SKIP = Node(SCALAR, 0, 0, "\0skip")
+
+
+def prescan_depth(text: str, limit: int) -> tuple[int, int] | None:
+    """Find where the text may nest deeper than ``limit``, without parsing it.
+
+    A cheap over-estimate from indentation, compact ``- `` entries and brackets, so that
+    a deeply nested document is refused before any YAML parser sees it.
+    """
+    indents: list[int] = []
+    flow = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        content = line.lstrip(" ")
+        if not content or content.startswith("#"):
+            continue
+        if flow == 0:
+            col = len(line) - len(content)
+            while indents and indents[-1] >= col:
+                indents.pop()
+            indents.append(col)
+            while content[:2] in ("- ", "? ") or content in ("-", "?"):
+                col += 2
+                content = content[2:].lstrip(" ")
+                indents.append(col)
+        for offset, char in enumerate(line):
+            if char in "[{":
+                flow += 1
+                if flow + len(indents) > limit:
+                    return number, offset + 1
+            elif char in "]}" and flow:
+                flow -= 1
+        if len(indents) + flow > limit:
+            return number, len(line) - len(content) + 1
+    return None
+
+
+def _tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def parse(text: str, first_line: int = 1, max_depth: int = 16) -> tuple[Node | None, list[Issue]]:
+    """Parse one YAML document into a tree of :class:`Node`.
+
+    ``first_line`` is the file line the text starts on. Returns the root node (None if
+    the text holds no document or a fatal problem stopped the parse) and every issue.
+    """
+    issues: list[Issue] = []
+    deep = prescan_depth(text, max_depth)
+    if deep:
+        line, col = deep
+        message = f"nesting deeper than {max_depth} levels is not allowed"
+        return None, [Issue(line + first_line - 1, col, "front matter", message, fatal=True)]
+
+    stack: list[_Frame] = []
+    root: Node | None = None
+    documents = 0
+    aliases: dict[str, list[int]] = {}
+
+    def field() -> str:
+        if stack and stack[0].kind == MAPPING and stack[0].key is not None:
+            return stack[0].key.value
+        return "front matter"
+
+    def report(event: yaml.Event, message: str, fatal: bool = False) -> None:
+        mark = event.start_mark
+        issues.append(Issue(mark.line + first_line, mark.column + 1, field(), message, fatal))
+
+    def attach(node: Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        frame = stack[-1]
+        if frame.kind == SEQUENCE:
+            if node is not _SKIP:
+                frame.items.append(node)
+            return
+        if frame.key is None:
+            frame.key = node
+            if node is _SKIP:
+                return
+            first = frame.keys.get(node.value)
+            if first is not None:
+                message = f"duplicate key '{node.value}' (first at line {first})"
+                issues.append(Issue(node.line, node.col, node.value or field(), message))
+                frame.key = _SKIP
+            else:
+                frame.keys[node.value] = node.line
+            return
+        if frame.key is not _SKIP and node is not _SKIP:
+            frame.items.append((frame.key, node))
+        frame.key = None
+
+    loader = _Loader(text)
+    try:
+        while True:
+            event = loader.get_event()
+            if isinstance(event, yaml.StreamEndEvent):
+                break
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    report(event, "expected a single YAML document, found several", fatal=True)
+                    return None, issues
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
+                continue
+            is_key = bool(stack) and stack[-1].kind == MAPPING and stack[-1].key is None
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor not in aliases:
+                    report(event, f"aliases are not allowed (found *{event.anchor})")
+                    aliases[event.anchor] = [len(issues) - 1, 1]
+                else:
+                    index, uses = aliases[event.anchor]
+                    aliases[event.anchor][1] = uses = uses + 1
+                    first = issues[index]
+                    message = f"aliases are not allowed (found *{event.anchor}, {uses} uses)"
+                    issues[index] = Issue(first.line, first.col, first.field, message)
+                attach(_SKIP)
+                continue
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                frame = stack.pop()
+                node = Node(frame.kind, frame.line, frame.col, items=tuple(frame.items))
+                attach(_SKIP if frame.skip else node)
+                continue
+            bad = False
+            if event.anchor is not None:
+                report(event, f"anchors are not allowed (found &{event.anchor})")
+                bad = True
+            if event.tag is not None and not (
+                isinstance(event, yaml.ScalarEvent) and event.tag == "!" and not event.style
+            ):
+                report(event, f"tags are not allowed (found {_tag(event.tag)})")
+                bad = True
+            line, col = event.start_mark.line + first_line, event.start_mark.column + 1
+            if isinstance(event, yaml.ScalarEvent):
+                if is_key and event.style in (None, "") and event.value == "":
+                    report(event, "expected a string key, found an empty key")
+                    bad = True
+                plain = event.style in (None, "")
+                attach(_SKIP if bad else Node(SCALAR, line, col, event.value, plain))
+                continue
+            kind = SEQUENCE if isinstance(event, yaml.SequenceStartEvent) else MAPPING
+            if is_key:
+                report(
+                    event, f"expected a string key, found a {'list' if kind == SEQUENCE else kind}"
+                )
+                bad = True
+            if len(stack) >= max_depth:
+                report(event, f"nesting deeper than {max_depth} levels is not allowed", fatal=True)
+                return None, issues
+            stack.append(_Frame(kind, line, col, bad))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = "invalid YAML: " + " ".join(
+            part for part in (error.problem, error.context and f"({error.context})") if part
+        )
+        line, col = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
+        issues.append(Issue(line, col, field(), message, fatal=True))
+        return None, issues
+    except yaml.reader.ReaderError as error:
+        before = text[: error.position]
+        line = before.count("\n") + first_line
+        col = error.position - (before.rfind("\n") + 1) + 1
+        char = error.character if isinstance(error.character, int) else ord(error.character)
+        message = f"invalid YAML: control character U+{char:04X} is not allowed"
+        issues.append(Issue(line, col, field(), message, fatal=True))
+        return None, issues
+    finally:
+        loader.dispose()
+    return root, issues

@@ -1,0 +1,167 @@
+"""Shared helpers: build real sites in temporary folders and read what they produce."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "tests" / "corpora" / "wshobson-agents"
+
+
+@dataclass
+class Built:
+    """A site built into ``site``, with the log of the build."""
+
+    project: Path
+    site: Path
+    records: list[logging.LogRecord] = field(default_factory=list)
+    aborted: Abort | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        return [r.getMessage() for r in self.records if r.levelno >= logging.WARNING]
+
+    @property
+    def log(self) -> str:
+        return "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in self.records)
+
+    def html(self, url: str) -> str:
+        """The HTML of a page by its site-relative URL (``personas/x/``)."""
+        path = self.site / url
+        if url.endswith("/") or not url:
+            path = path / "index.html"
+        return path.read_text(encoding="utf-8")
+
+    def pages(self) -> list[Path]:
+        return sorted(self.site.rglob("*.html"))
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def build_project(project: Path, *, strict: bool = False, site: Path | None = None) -> Built:
+    """Run ``mkdocs build`` (the Python API, as the CLI does) on ``project/mkdocs.yml``."""
+    site = site or project / "site"
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    previous = logger.level
+    logger.setLevel(logging.INFO)
+    built = Built(project, site, handler.records)
+    try:
+        config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=strict)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        except Abort as error:
+            built.aborted = error
+        finally:
+            config.plugins.on_shutdown()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+    return built
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> None:
+    """Write ``files`` (relative path -> text or bytes) under ``root``."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+
+
+def make_project(
+    root: Path, files: dict[str, str | bytes], plugin: dict | None = None, **config: object
+) -> Path:
+    """A project folder with ``mkdocs.yml`` (Material + personas) and the given files."""
+    settings = {
+        "site_name": "Test catalogue",
+        "theme": {"name": "material"},
+        "plugins": ["search", {"personas": plugin or {}}],
+        **config,
+    }
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    if "docs/index.md" not in files:
+        (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    write(root, files)
+    return root
+
+
+def persona(
+    name: str,
+    *,
+    keywords=("api",),
+    expertise=("APIs",),
+    skills=(),
+    body=None,
+    complexity="medium",
+    **extra: object,
+) -> str:
+    """A persona file in the reference shape."""
+    front = {
+        "name": name,
+        "expertise": list(expertise),
+        "activation_keywords": list(keywords),
+        "complexity_threshold": complexity,
+        **({"skills": list(skills)} if skills else {}),
+        **extra,
+    }
+    title = " ".join(w.capitalize() for w in name.split("-"))
+    text = body if body is not None else f"# {title} Persona\n\nYou are {title}.\n"
+    return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n" + text
+
+
+def skill(name: str, description: str = "Does a thing. Use when needed.", body=None) -> str:
+    """A skill file in the Agent Skills shape."""
+    title = " ".join(w.capitalize() for w in name.split("-"))
+    text = body if body is not None else f"# {title}\n\n## When to Use This Skill\n\n- Always\n"
+    front = yaml.safe_dump({"name": name, "description": description}, sort_keys=False)
+    return "---\n" + front + "---\n\n" + text
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Built:
+    """This repository's own catalogue, built once with ``--strict``."""
+    project = tmp_path_factory.mktemp("sample")
+    for name in ("mkdocs.yml", "docs", "personas", "skills"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, project / name)
+        else:
+            shutil.copy2(source, project / name)
+    return build_project(project, strict=True)
+
+
+@pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory) -> Built:
+    """The wshobson/agents collection, configured by globs, built once."""
+    project = make_project(
+        tmp_path_factory.mktemp("corpus"),
+        {},
+        plugin={
+            "personas": [str(CORPUS / "plugins/*/agents/*.md")],
+            "skills": [str(CORPUS / "plugins/*/skills/*/SKILL.md")],
+        },
+    )
+    return build_project(project)
