@@ -1,0 +1,126 @@
+"""The MkDocs plugin: wires MkDocs events to the catalogue stages and nothing more."""
+
+from __future__ import annotations
+
+import os
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from . import config as options
+from .catalogue import Reader, Settings
+from .export import write_raw_files
+from .model import Entry
+from .pages import Site, prune_nav
+from .relations import relate
+from .render import theme_dir
+
+log = get_plugin_logger("personas")
+
+ASSETS = ("assets/personas/personas.css", "assets/personas/personas.js")
+
+
+class PersonasPlugin(BasePlugin[options.PersonasConfig]):
+    """Publish persona and skill files as catalogue pages."""
+
+    supports_multiple_instances = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Keep one plugin instance across ``mkdocs serve`` rebuilds, for the parse cache."""
+        self.reader = Reader()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Resolve settings; add our theme overrides and assets after the user's ``custom_dir``."""
+        if not self.config.enabled:
+            return None
+        try:
+            self.settings: Settings = options.settings(self.config, config.config_file_path)
+        except ValueError as error:
+            raise PluginError(f"personas: {error}") from None
+        position = 1 if config.theme.custom_dir else 0
+        config.theme.dirs.insert(position, str(theme_dir()))
+        config.extra_css.extend(a for a in ASSETS[:1] if a not in config.extra_css)
+        scripts = [str(s) for s in config.extra_javascript]
+        config.extra_javascript.extend(a for a in ASSETS[1:] if a not in scripts)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """Read the catalogue (changed files only) and add a page per persona, skill and index."""
+        if not self.config.enabled:
+            return None
+        if not hasattr(self, "reader"):
+            self.reader = Reader()
+        catalogue, problems = self.reader.load(self.settings)
+        for problem in problems:
+            log.warning(str(problem))
+        skipped = len({p.path for p in problems if p.fatal})
+        log.info(
+            f"{len(catalogue.personas)} personas and {len(catalogue.skills)} skills "
+            f"({self.reader.parsed} files parsed, {skipped} skipped, {len(problems)} problems)"
+        )
+        self.site = Site(catalogue, relate(catalogue), config, edit_uri=self._edit_uri(config))
+        for file in self.site.files():
+            existing = files.get_file_from_path(file.src_uri)
+            if existing is not None:
+                log.warning(f"{existing.src_uri} in docs_dir is replaced by the generated page")
+                files.remove(existing)
+            files.append(file)
+        return files
+
+    def _edit_uri(self, config: MkDocsConfig):
+        docs_dir = config.docs_dir
+        base = self.settings.base
+
+        def edit_uri(entry: Entry) -> str | None:
+            return os.path.relpath(base / entry.path, docs_dir).replace(os.sep, "/")
+
+        return edit_uri
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Keep persona and skill pages out of the navigation: the index pages lead to them."""
+        if not self.config.enabled:
+            return None
+        return prune_nav(nav, self.site)
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Give a generated page its Markdown (an entry's body) and escaped meta."""
+        planned = self._planned(page.file)
+        if planned is None:
+            return None
+        page.meta = self.site.meta(planned)
+        return self.site.markdown(planned)
+
+    @event_priority(100)
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Sanitize and wrap a generated page first, before other plugins see its HTML."""
+        planned = self._planned(page.file)
+        if planned is None:
+            return None
+        return self.site.content(planned, html, page.url, page.edit_url)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Publish each entry's raw source file next to its page."""
+        if self.config.enabled:
+            write_raw_files(self.site, config.site_dir)
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
+        """Rebuild when a persona or skill file is added, edited, renamed or deleted."""
+        if not self.config.enabled:
+            return
+        for root in sorted({str(self.settings.base / r) for r in self.settings.roots}):
+            if os.path.isdir(root):
+                server.watch(root)
+
+    def _planned(self, file: File):
+        if not self.config.enabled or not hasattr(self, "site"):
+            return None
+        return self.site.page(file)

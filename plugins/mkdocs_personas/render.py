@@ -1,0 +1,46 @@
+"""Our own Jinja2 environment, with autoescaping on, for every fragment built from data.
+
+MkDocs' theme environment does not autoescape, so nothing that holds a front-matter
+value is rendered there: pages get their persona-specific HTML from here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+
+def templates_dir() -> Path:
+    """The ``templates/`` folder: inside the installed package, or at the repository top."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent.parent / "templates"):
+        if (candidate / "fragments").is_dir():
+            return candidate
+    raise FileNotFoundError(f"mkdocs-personas templates not found next to {here}")
+
+
+def theme_dir() -> Path:
+    """Theme overrides and assets, added to the theme's search path."""
+    return templates_dir() / "theme"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The autoescaping environment for ``templates/fragments``."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir() / "fragments"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    return env
+
+
+def render(template: str, **context: object) -> Markup:
+    """Render a fragment template to safe HTML."""
+    return Markup(environment().get_template(template).render(**context))

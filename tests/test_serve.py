@@ -1,0 +1,93 @@
+"""``mkdocs serve`` rebuilds on every persona and skill change, and leaves no stale page."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from conftest import make_project, persona, skill
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:
+        return 0, ""
+
+
+def wait_for(check, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for the served site to change")
+
+
+@contextmanager
+def serve(project: Path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: fetch(base)[0] == 200, timeout=60)
+        yield base
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+        assert "Traceback" not in output, output
+
+
+def test_serve_follows_adds_edits_renames_and_deletes(tmp_path):
+    project = make_project(
+        tmp_path,
+        {
+            "personas/alpha.md": persona("alpha", keywords=["kafka"]),
+            "skills/tdd/SKILL.md": skill("tdd", "Red, green, refactor. Use when coding."),
+        },
+    )
+    with serve(project) as base:
+        status, page = fetch(base + "personas/alpha/")
+        assert status == 200 and "kafka" in page
+
+        persona_file = project / "personas/alpha.md"
+        persona_file.write_text(persona("alpha", keywords=["pulsar"]))
+        wait_for(lambda: "pulsar" in fetch(base + "personas/alpha/")[1])
+        assert "kafka" not in fetch(base + "keywords/")[1]
+
+        (project / "personas/beta.md").write_text(persona("beta"))
+        wait_for(lambda: fetch(base + "personas/beta/")[0] == 200)
+        assert 'href="../personas/beta/"' in fetch(base + "catalogue/")[1]
+
+        persona_file.rename(project / "personas/gamma.md")
+        (project / "personas/gamma.md").write_text(persona("gamma", keywords=["pulsar"]))
+        wait_for(lambda: fetch(base + "personas/gamma/")[0] == 200)
+        wait_for(lambda: fetch(base + "personas/alpha/")[0] == 404)
+        assert "personas/alpha/" not in fetch(base + "catalogue/")[1]
+
+        (project / "skills/tdd/SKILL.md").write_text(skill("tdd", "Now about mutation testing."))
+        wait_for(lambda: "mutation testing" in fetch(base + "skills/tdd/")[1])
+
+        (project / "personas/beta.md").unlink()
+        wait_for(lambda: fetch(base + "personas/beta/")[0] == 404)
+        assert fetch(base + "personas/beta.md")[0] == 404
