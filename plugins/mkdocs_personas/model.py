@@ -76,6 +76,8 @@ class Entry:
     tools: tuple[str, ...] = ()
     model: str | None = None
     collection: str | None = None
+    description_in_body: bool = False
+    """The description is the body's first paragraph (so pages need not show it twice)."""
     examples: tuple[str, ...] = ()
     """``<example>`` blocks lifted out of a subagent's description, as plain text."""
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -257,7 +257,8 @@ def normalize(
         if all(not line.strip() for line in lines[:index]):
             body = "\n".join(lines[index + 1 :])
             body_line += index + 1
-    if not description:
+    description_in_body = not description
+    if description_in_body:
         description = first_paragraph(body)
     refs = {
         field: tuple(
@@ -284,6 +285,7 @@ def normalize(
         model=values["model"],
         collection=values["collection"] or source.collection,
         examples=examples,
+        description_in_body=description_in_body,
         extra=check.extra,
     )
     return entry, check.problems
