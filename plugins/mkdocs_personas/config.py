@@ -10,6 +10,7 @@ from mkdocs.config import config_options as c
 
 from .catalogue import Settings
 from .read import Limits
+from .relations import Options
 from .validate import DEFAULT_FIELDS
 
 
@@ -30,6 +31,26 @@ class PersonasConfig(base.Config):
     """Largest front matter parsed, in bytes."""
     max_depth = c.Type(int, default=Limits.max_depth)
     """Deepest nesting of lists and mappings allowed in front matter."""
+    suggest_skills = c.Type(int, default=Options.suggest_skills)
+    """Skills inferred from content shown per persona, after the ones it names (0: none)."""
+    related_personas = c.Type(int, default=Options.related_personas)
+    """Similar personas shown per persona (0: none)."""
+    min_score = c.Type((int, float), default=Options.min_score)
+    """Lowest similarity, from 0 to 1, for an inferred skill or related persona."""
+    collection_signal = c.Type(bool, default=Options.collection_signal)
+    """Whether sharing a collection folder makes a skill or persona more related."""
+    max_index_size = c.Type(int, default=800_000)
+    """Size in bytes past which an index page (keywords, expertise, catalogue) splits by letter."""
+
+
+def relation_options(options: PersonasConfig) -> Options:
+    """How related skills and personas are inferred, from the plugin options."""
+    return Options(
+        suggest_skills=max(0, options.suggest_skills),
+        related_personas=max(0, options.related_personas),
+        min_score=float(options.min_score),
+        collection_signal=options.collection_signal,
+    )
 
 
 def field_map(overrides: dict[str, list[str]]) -> dict[str, list[str]]:

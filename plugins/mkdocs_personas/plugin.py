@@ -63,7 +63,14 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             f"{len(catalogue.personas)} personas and {len(catalogue.skills)} skills "
             f"({self.reader.parsed} files parsed, {skipped} skipped, {len(problems)} problems)"
         )
-        self.site = Site(catalogue, relate(catalogue), config, edit_uri=self._edit_uri(config))
+        relations = relate(catalogue, options.relation_options(self.config))
+        self.site = Site(
+            catalogue,
+            relations,
+            config,
+            max_index_bytes=self.config.max_index_size,
+            edit_uri=self._edit_uri(config),
+        )
         for file in self.site.files():
             existing = files.get_file_from_path(file.src_uri)
             if existing is not None:

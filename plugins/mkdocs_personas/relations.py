@@ -7,14 +7,16 @@ deterministic: ties are broken by name and scores are rounded before sorting.
 
 from __future__ import annotations
 
+import heapq
 import math
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import text
 from .catalogue import Catalogue
-from .model import Entry
+from .model import Entry, Kind, Reference
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Options:
     """Inferred skills shown per persona (0 turns inference off)."""
     related_personas: int = 5
     """Similar personas shown per persona (0 turns it off)."""
-    min_score: float = 0.08
+    min_score: float = 0.03
     """Lowest similarity (0–1) for a suggestion."""
     collection_signal: bool = True
     """Whether sharing a collection folder counts as a reason."""
@@ -113,10 +115,12 @@ _FIELD_WEIGHTS = {
 }
 
 
+_SUBHEADING = re.compile(r"#{2,4}[ \t]+(.+)")
+
+
 def _headings(body: str) -> str:
-    return "\n".join(
-        line.lstrip("#").strip() for line in body.split("\n") if line.startswith("## ")
-    )
+    """The body's section headings (levels 2 to 4), one per line."""
+    return "\n".join(m.group(1) for m in map(_SUBHEADING.match, body.split("\n")) if m)
 
 
 def _profile(entry: Entry) -> dict[str, tuple[float, str]]:
@@ -137,22 +141,24 @@ def _profile(entry: Entry) -> dict[str, tuple[float, str]]:
             for term, surface in text.terms(chunk):
                 if term not in profile or profile[term][0] < weight:
                     profile[term] = (weight, surface)
+    for ref in entry.skills:
+        profile["skill:" + ref.name] = (_FIELD_WEIGHTS["keywords"], ref.name)
     return profile
 
 
 class _Space:
-    """TF-IDF vectors of entries, with an inverted index from terms to entries."""
+    """TF-IDF vectors of entries (unit length), with an inverted index from terms to entries."""
 
     def __init__(self, entries: Sequence[Entry], max_df: int) -> None:
         profiles = [_profile(e) for e in entries]
         df = Counter(term for profile in profiles for term in profile)
         count = len(entries) or 1
-        self.idf = {t: math.log(1 + count / n) for t, n in df.items()}
+        idf = {t: math.log(1 + count / n) for t, n in df.items()}
         self.vectors: list[dict[str, float]] = []
         self.surfaces: list[dict[str, str]] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         for index, profile in enumerate(profiles):
-            vector = {t: w * self.idf[t] for t, (w, _) in sorted(profile.items())}
+            vector = {t: w * idf[t] for t, (w, _) in sorted(profile.items())}
             norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
             self.vectors.append({t: v / norm for t, v in vector.items()})
             self.surfaces.append({t: s for t, (_, s) in profile.items()})
@@ -160,45 +166,77 @@ class _Space:
                 if df[term] <= max_df:
                     self.postings[term].append(index)
 
-    def similar(
-        self,
-        vector: dict[str, float],
-        postings: dict[str, list[int]],
-        targets: list[dict[str, float]],
-    ) -> dict[int, float]:
-        """Cosine similarity of ``vector`` with every target sharing a term with it."""
-        scores: dict[int, float] = defaultdict(float)
+
+class _Matcher:
+    """Ranks the entries of one slice of a space by similarity to a persona."""
+
+    def __init__(self, space: _Space, entries: Sequence[Entry], offset: int, options: Options):
+        self.space, self.entries, self.offset, self.options = space, entries, offset, options
+        end = offset + len(entries)
+        self.postings = {
+            term: [i - offset for i in indexes if offset <= i < end]
+            for term, indexes in space.postings.items()
+        }
+        self.by_collection: dict[str, list[int]] = defaultdict(list)
+        if options.collection_signal:
+            for i, entry in enumerate(entries):
+                if entry.collection:
+                    self.by_collection[entry.collection].append(i)
+
+    def best(self, persona: Entry, index: int, exclude: set[str], limit: int):
+        """``(score, entry index, reasons, shared collection)`` of the most similar entries.
+
+        Only entries sharing a term are scored. The collection bonus goes to every
+        member of a small collection, but in a large one only to entries already
+        scored, so that the cost never grows with the square of a collection.
+        """
+        vector = self.space.vectors[index]
+        targets, offset = self.space.vectors, self.offset
+        scores: dict[int, float] = {}
         for term, weight in vector.items():
-            for index in postings.get(term, ()):
-                scores[index] += weight * targets[index][term]
-        return scores
+            for i in self.postings.get(term, ()):
+                scores[i] = scores.get(i, 0.0) + weight * targets[i + offset][term]
+        members = self.by_collection.get(persona.collection or "", ())
+        same = set(members if len(members) <= _SMALL_COLLECTION else scores).intersection(members)
+        for i in same:
+            scores[i] = scores.get(i, 0.0) + self.options.collection_bonus
+        minimum, entries = self.options.min_score, self.entries
+        candidates = (
+            (score, -i)
+            for i, score in scores.items()
+            if score >= minimum and entries[i].name not in exclude
+        )
+        result = []
+        for score, negative in heapq.nlargest(limit, candidates):
+            i = -negative
+            reasons = _reasons(vector, targets[i + offset], self.space.surfaces[index])
+            shared = persona.collection if i in same else None
+            result.append((round(score, 4), i, reasons, shared))
+        return result
+
+
+_SMALL_COLLECTION = 64
+"""Collections up to this size give their bonus to every member."""
 
 
 def _reasons(a: dict[str, float], b: dict[str, float], surfaces: dict[str, str]) -> tuple[str, ...]:
-    shared = sorted((-(a[t] * b[t]), t) for t in a.keys() & b.keys())
-    reasons: list[str] = []
-    for _, term in shared:
-        if any(term in r or r in term for r in reasons):
-            continue
-        reasons.append(term)
-        if len(reasons) == 3:
-            break
-    return tuple(surfaces.get(t, t) for t in reasons)
+    """Up to three shared terms that contributed most, phrases before their own words."""
+    shared = sorted((-(a[t] * b[t]), t) for t in a.keys() & b.keys())[:8]
+    phrases = [t for _, t in shared if " " in t]
+    chosen = [
+        t for _, t in shared if " " in t or not any(t in phrase.split(" ") for phrase in phrases)
+    ]
+    reasons: dict[str, str] = {}
+    for term in chosen:
+        surface = surfaces.get(term, term)
+        reasons.setdefault(text.stem(surface.casefold()), surface)
+    return tuple(reasons.values())[:3]
 
 
-def _ranked(
-    scores: dict[int, float],
-    entries: Sequence[Entry],
-    exclude: set[str],
-    limit: int,
-    min_score: float,
-) -> list[tuple[float, int]]:
-    ranked = sorted(
-        (-round(score, 6), entries[i].name, i)
-        for i, score in scores.items()
-        if entries[i].name not in exclude and score >= min_score
-    )
-    return [(-neg, i) for neg, _, i in ranked[:limit]]
+def _named(refs: Iterable[Reference], exists: Callable[[str], bool]) -> list[Suggestion]:
+    """The references that resolve, once each, as explicit suggestions."""
+    names = dict.fromkeys(r.name for r in refs)
+    return [Suggestion(name, 1.0, (), explicit=True) for name in names if exists(name)]
 
 
 def relate(catalogue: Catalogue, options: Options = Options()) -> Relations:
@@ -207,95 +245,51 @@ def relate(catalogue: Catalogue, options: Options = Options()) -> Relations:
     keywords = index_terms((p.name, p.keywords) for p in personas)
     expertise = index_terms((p.name, p.expertise) for p in personas)
 
-    space = _Space([*personas, *skills], options.max_document_frequency)
-    persona_vectors = space.vectors[: len(personas)]
-    skill_vectors = space.vectors[len(personas) :]
-    skill_postings: dict[str, list[int]] = defaultdict(list)
-    persona_postings: dict[str, list[int]] = defaultdict(list)
-    for term, indexes in space.postings.items():
-        for i in indexes:
-            if i < len(personas):
-                persona_postings[term].append(i)
-            else:
-                skill_postings[term].append(i - len(personas))
+    infer = bool(options.suggest_skills or options.related_personas)
+    space = _Space([*personas, *skills], options.max_document_frequency) if infer else None
+    skill_matcher = _Matcher(space, skills, len(personas), options) if infer else None
+    persona_matcher = _Matcher(space, personas, 0, options) if infer else None
+    declared = [{text.key(label): label for label in (*p.keywords, *p.expertise)} for p in personas]
 
-    skill_names = {s.name for s in skills}
+    def is_skill(name: str) -> bool:
+        return catalogue.get(Kind.SKILL, name) is not None
+
+    def is_persona(name: str) -> bool:
+        return catalogue.get(Kind.PERSONA, name) is not None
+
     skills_of: dict[str, tuple[Suggestion, ...]] = {}
-    named_by: dict[str, list[Suggestion]] = defaultdict(list)
-    suggested_for: dict[str, list[Suggestion]] = defaultdict(list)
     related: dict[str, tuple[Suggestion, ...]] = {}
-    by_collection: dict[str, list[int]] = defaultdict(list)
-    for i, s in enumerate(skills):
-        if s.collection:
-            by_collection[s.collection].append(i)
-    persona_collections: dict[str, list[int]] = defaultdict(list)
-    for i, p in enumerate(personas):
-        if p.collection:
-            persona_collections[p.collection].append(i)
-
+    users: dict[str, list[Suggestion]] = defaultdict(list)
     for index, persona in enumerate(personas):
-        vector = persona_vectors[index]
-        explicit = [r.name for r in persona.skills if r.name in skill_names]
-        chosen = [Suggestion(name, 1.0, (), explicit=True) for name in dict.fromkeys(explicit)]
+        chosen = _named(persona.skills, is_skill)
         for suggestion in chosen:
-            named_by[suggestion.name].append(Suggestion(persona.name, 1.0, (), explicit=True))
+            users[suggestion.name].append(Suggestion(persona.name, 1.0, (), explicit=True))
         if options.suggest_skills:
-            scores = space.similar(vector, skill_postings, skill_vectors)
-            same = (
-                by_collection.get(persona.collection or "", []) if options.collection_signal else []
-            )
-            for i in same:
-                scores[i] += options.collection_bonus
-            for score, i in _ranked(
-                scores, skills, set(explicit), options.suggest_skills, options.min_score
+            exclude = {s.name for s in chosen}
+            for score, i, reasons, shared in skill_matcher.best(
+                persona, index, exclude, options.suggest_skills
             ):
-                reasons = _reasons(vector, skill_vectors[i], space.surfaces[index])
-                shared = persona.collection if i in same else None
-                skill = skills[i]
-                chosen.append(Suggestion(skill.name, score, reasons, collection=shared))
-                suggested_for[skill.name].append(
-                    Suggestion(persona.name, score, reasons, collection=shared)
-                )
+                name = skills[i].name
+                chosen.append(Suggestion(name, score, reasons, collection=shared))
+                users[name].append(Suggestion(persona.name, score, reasons, collection=shared))
         skills_of[persona.name] = tuple(chosen)
 
+        found = _named(persona.related, lambda n, me=persona.name: n != me and is_persona(n))
         if options.related_personas:
-            scores = space.similar(vector, persona_postings, persona_vectors)
-            same = (
-                persona_collections.get(persona.collection or "", [])
-                if options.collection_signal
-                else []
-            )
-            for i in same:
-                scores[i] += options.collection_bonus
-            explicit_related = [r.name for r in persona.related]
-            found = [
-                Suggestion(name, 1.0, (), explicit=True)
-                for name in dict.fromkeys(explicit_related)
-                if catalogue.get(persona.kind, name) is not None and name != persona.name
-            ]
-            exclude = {persona.name, *explicit_related}
-            for score, i in _ranked(
-                scores, personas, exclude, options.related_personas, options.min_score
+            exclude = {persona.name, *(s.name for s in found)}
+            for score, i, reasons, shared in persona_matcher.best(
+                persona, index, exclude, options.related_personas
             ):
-                reasons = _shared_labels(persona, personas[i]) or _reasons(
-                    vector, persona_vectors[i], space.surfaces[index]
+                both = tuple(label for key, label in declared[index].items() if key in declared[i])
+                found.append(
+                    Suggestion(personas[i].name, score, both[:3] or reasons, collection=shared)
                 )
-                shared = persona.collection if i in same else None
-                found.append(Suggestion(personas[i].name, score, reasons, collection=shared))
-            related[persona.name] = tuple(found)
+        related[persona.name] = tuple(found)
 
     def order(items: list[Suggestion]) -> tuple[Suggestion, ...]:
-        return tuple(sorted(items, key=lambda s: (-round(s.score, 6), s.name)))
+        named = [s for s in items if s.explicit]
+        inferred = sorted((s for s in items if not s.explicit), key=lambda s: (-s.score, s.name))
+        return (*named, *inferred)
 
-    personas_of = {
-        s.name: order(named_by.get(s.name, [])) + order(suggested_for.get(s.name, []))
-        for s in skills
-    }
+    personas_of = {s.name: order(users.get(s.name, [])) for s in skills}
     return Relations(keywords, expertise, skills_of, personas_of, related)
-
-
-def _shared_labels(a: Entry, b: Entry) -> tuple[str, ...]:
-    """Keywords, then expertise, that two personas both declare (up to three)."""
-    mine = {text.key(k): k for k in (*a.keywords, *a.expertise)}
-    shared = [mine[text.key(k)] for k in (*b.keywords, *b.expertise) if text.key(k) in mine]
-    return tuple(dict.fromkeys(shared))[:3]

@@ -88,19 +88,23 @@ def stem(word: str) -> str:
     return word
 
 
+_PHRASE_BREAK = re.compile(r"[,;:!?()\[\]{}|\"\n]|[.](?:\s|$)|\s[-–—]\s")
+
+
 def terms(text: str) -> list[tuple[str, str]]:
-    """``(term, surface form)`` pairs: content words and pairs of adjacent content words."""
-    words = [w for w in _TOKEN.findall(unicodedata.normalize("NFKC", text))]
+    """``(term, surface form)`` pairs: content words, and pairs of adjacent content words
+    within a phrase (never across punctuation)."""
     result: list[tuple[str, str]] = []
-    previous: tuple[str, str] | None = None
-    for word in words:
-        lower = word.lower()
-        if lower in STOPWORDS or len(lower) < 2 or lower.isdigit():
-            previous = None
-            continue
-        term = stem(lower)
-        result.append((term, word))
-        if previous is not None:
-            result.append((previous[0] + " " + term, previous[1] + " " + word))
-        previous = (term, word)
+    for phrase in _PHRASE_BREAK.split(unicodedata.normalize("NFKC", text)):
+        previous: tuple[str, str] | None = None
+        for word in _TOKEN.findall(phrase):
+            lower = word.lower()
+            if lower in STOPWORDS or len(lower) < 2 or lower.isdigit():
+                previous = None
+                continue
+            term = stem(lower)
+            result.append((term, word))
+            if previous is not None:
+                result.append((previous[0] + " " + term, previous[1] + " " + word))
+            previous = (term, word)
     return result
