@@ -68,10 +68,11 @@ def _phrase(rng: random.Random) -> str:
 
 
 def _keywords(rng: random.Random, count: int) -> list[str]:
+    """Keywords with a realistic overlap: a few popular ones (each in about a fifth of the
+    personas), a long tail from the whole vocabulary, and some two-word phrases."""
     chosen: dict[str, str] = {}
     while len(chosen) < count:
-        rank = min(int(rng.paretovariate(1.1)) - 1, len(WORDS) - 1)
-        word = WORDS[rank] if rng.random() < 0.6 else rng.choice(WORDS)
+        word = rng.choice(WORDS[:20]) if rng.random() < 0.3 else rng.choice(WORDS)
         if rng.random() < 0.2:
             word = f"{word} {rng.choice(WORDS)}"
         chosen.setdefault(word.casefold(), word.upper() if len(word) <= 3 else word)

@@ -96,7 +96,7 @@ def make_project(
     """A project folder with ``mkdocs.yml`` (Material + personas) and the given files."""
     settings = {
         "site_name": "Test catalogue",
-        "theme": {"name": "material"},
+        "theme": {"name": "material", "font": False},
         "plugins": ["search", {"personas": plugin or {}}],
         **config,
     }
@@ -165,3 +165,31 @@ def corpus_site(tmp_path_factory) -> Built:
         },
     )
     return build_project(project)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium, shared by the browser tests of a session."""
+    from browser import CHROMIUM_ARGS, require_chromium
+
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh browser page that records console errors and uncaught exceptions."""
+    context = chromium.new_context()
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    yield tab
+    context.close()

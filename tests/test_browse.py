@@ -88,7 +88,8 @@ def test_big_indexes_split_by_letter_and_links_follow(tmp_path):
     assert (built.site / "keywords/letters/a/index.html").exists()
     assert 'href="../../keywords/letters/b/#bword3"' in built.html("personas/p3/")
     assert 'href="../../expertise/letters/x/#x-skill-3"' in built.html("personas/p3/")
-    assert (built.site / "catalogue/letters/p/index.html").exists()
+    assert (built.site / "catalogue/page/2/index.html").exists()
+    assert 'href="page/1/"' in built.html("catalogue/")
     assert broken_links(built.site) == []
     assert all(p.stat().st_size < 400_000 for p in built.pages())
 
@@ -153,3 +154,24 @@ def test_element_ids_are_unique_on_every_sample_page(sample_site):
     for path in sample_site.pages():
         ids = parse(path).ids
         assert len(ids) == len(set(ids)), path
+
+
+def test_a_keyword_many_personas_share_gets_its_own_page(tmp_path):
+    files = {f"personas/p{i:02}.md": persona(f"p{i:02}", keywords=["kafka", f"own{i}"])
+             for i in range(40)}
+    built = build_project(make_project(tmp_path, files), strict=True)
+    index = built.html("keywords/")
+    entry = section(index, '<dt id="kafka">', "</dt>")
+    assert 'href="kafka/"' in entry and ">40<" in entry
+    assert "personas/p00/" not in section(index, '<dt id="kafka">', '<dt id="own0">')
+    page = built.html("keywords/kafka/")
+    assert all(f'href="../../personas/p{i:02}/"' in page for i in range(40))
+    assert 'href="../../keywords/#kafka"' in built.html("personas/p07/")
+    assert broken_links(built.site) == []
+
+
+def test_term_pages_never_take_the_index_folders(tmp_path):
+    files = {f"personas/p{i}.md": persona(f"p{i}", expertise=["Letters", "Page"]) for i in range(2)}
+    built = build_project(make_project(tmp_path, files), strict=True)
+    assert 'href="../../expertise/letters-1/">Letters</a>' in built.html("personas/p0/")
+    assert (built.site / "expertise/page-1/index.html").exists()

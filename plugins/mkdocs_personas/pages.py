@@ -35,6 +35,52 @@ SKILLS = "skills/index.md"
 INDEX_PAGES = (CATALOGUE, EXPERTISE, KEYWORDS, CONFLICTS, SKILLS)
 """Pages that stay in the navigation; every other generated page is reached from them."""
 
+RESERVED_SEGMENTS = frozenset({"letters", "conflicts", "page", "index"})
+"""Folder names our index pages use, which a term's own page must not take."""
+MAX_CONFLICTS = 500
+"""Rows on the keyword conflicts page (most contested first)."""
+CARD_BYTES = 820
+"""Estimated HTML size of a catalogue card, before its title and description."""
+NO_SEARCH = {"exclude": True}
+
+
+@dataclass(frozen=True)
+class TermKind:
+    """Keywords or expertise: where their index lives and when a term gets its own page."""
+
+    folder: str
+    field: str
+    title: str
+    singular: str
+    intro: str
+    page_from: int
+    """Personas sharing a term from which it gets a page of its own."""
+
+
+TERM_KINDS = {
+    "keywords": TermKind(
+        "keywords",
+        "keywords",
+        "Keyword index",
+        "activation keyword",
+        "Every activation keyword, A to Z, with the personas it activates.",
+        31,
+    ),
+    "expertise": TermKind(
+        "expertise",
+        "expertise",
+        "Expertise",
+        "expertise",
+        "Every expertise declared by a persona, with how many personas share it.",
+        2,
+    ),
+}
+
+
+def letter_label(letter: str) -> str:
+    """How an A–Z group is shown: ``A``, ``0–9`` or ``Other``."""
+    return {text.DIGITS: "0–9", text.OTHER: "Other"}.get(letter, letter.upper())
+
 
 @dataclass
 class Page:
@@ -70,8 +116,10 @@ class Site:
         self.edit_uri = edit_uri
         self.max_index_bytes = max_index_bytes
         self.pages: dict[str, Page] = {}
-        self.keyword_by_key = {t.key: t for t in relations.keywords}
-        self.expertise_by_key = {t.key: t for t in relations.expertise}
+        self.terms = {
+            kind.folder: {t.key: t for t in getattr(relations, kind.field)}
+            for kind in TERM_KINDS.values()
+        }
         self._plan()
 
     # Planning: which pages exist and where terms live ------------------------------
@@ -83,46 +131,29 @@ class Site:
 
     def _plan(self) -> None:
         for entry in self.catalogue.entries:
-            self._add(f"{entry.kind.value}s/{entry.name}.md", self._entry_page(entry))
-            self.pages[f"{entry.kind.value}s/{entry.name}.md"].file.edit_uri = self.edit_uri(entry)
-        self.keyword_home = self._plan_terms(
-            "keywords",
-            self.relations.keywords,
-            "Keyword index",
-            set(),
-            "Every activation keyword, A to Z, with the personas it activates.",
-        )
-        shared = {t.slug for t in self.relations.expertise if len(t.personas) > 1}
-        self.expertise_pages = shared
-        for term in self.relations.expertise:
-            if term.slug in shared:
-                self._add(
-                    f"expertise/{term.slug}.md",
-                    Page(
-                        term.label,
-                        "term.html",
-                        {"term": term, "what": "expertise"},
-                        description=f"Personas with the expertise {term.label}",
-                        search={"exclude": True},
-                    ),
-                )
-        self.expertise_home = self._plan_terms(
-            "expertise",
-            self.relations.expertise,
-            "Expertise",
-            shared,
-            "Every expertise declared by a persona, with how many personas share it.",
-        )
+            src = self.entry_src(entry)
+            self._add(src, self._entry_page(entry))
+            self.pages[src].file.edit_uri = self.edit_uri(entry)
+        self.term_pages: dict[tuple[str, str], str] = {}
+        self.term_index: dict[tuple[str, str], str] = {}
+        for kind in TERM_KINDS.values():
+            self._plan_terms(kind, getattr(self.relations, kind.field))
+        conflicts = self.relations.conflicts
         self._add(
             CONFLICTS,
             Page(
                 "Keyword conflicts",
                 "conflicts.html",
-                {"conflicts": self.relations.conflicts},
-                search={"exclude": True},
+                {
+                    "conflicts": conflicts[:MAX_CONFLICTS],
+                    "more": len(conflicts) - MAX_CONFLICTS,
+                    "names_per_row": 8,
+                },
+                search=NO_SEARCH,
             ),
         )
-        self._plan_catalogue()
+        self._plan_cards(CATALOGUE, "Catalogue", self.catalogue.personas, self.catalogue.skills)
+        self._plan_cards(SKILLS, "Skills", (), self.catalogue.skills)
 
     def _entry_page(self, entry: Entry) -> Page:
         return Page(
@@ -134,137 +165,150 @@ class Site:
             search={"boost": 2} if entry.kind == Kind.PERSONA else None,
         )
 
-    def _plan_terms(
-        self, folder: str, terms: Sequence[Term], title: str, pages: set[str], intro: str
-    ) -> dict[str, str]:
-        """Plan an A–Z index; return term slug -> src_uri of the page that lists it."""
+    def _plan_terms(self, kind: TermKind, terms: Sequence[Term]) -> None:
+        """Plan an A–Z index and the pages of terms that list many personas.
+
+        The index is one page while it fits ``max_index_bytes``, else one page per letter.
+        A term with its own page shows only its count in the index, so that no page
+        grows with the number of personas sharing a term.
+        """
+        folder = kind.folder
+        for term in terms:
+            if len(term.personas) >= kind.page_from:
+                slug = term.slug if term.slug not in RESERVED_SEGMENTS else term.slug + "-1"
+                src = f"{folder}/{slug}.md"
+                self.term_pages[(folder, term.slug)] = src
+                self._add(
+                    src,
+                    Page(
+                        term.label,
+                        "term.html",
+                        {"term": term, "kind": kind},
+                        description=f"Personas with the {kind.singular} {term.label}",
+                        search=NO_SEARCH,
+                    ),
+                )
         groups = [(letter, list(items)) for letter, items in groupby(terms, lambda t: t.letter)]
-        estimate = sum(
-            120 + len(t.label) * 2 + 90 * (1 if t.slug in pages else len(t.personas)) for t in terms
-        )
+        context = {"kind": kind, "letters": [letter for letter, _ in groups]}
         home = f"{folder}/index.md"
-        context = {"intro": intro, "term_pages_slugs": pages, "letters": [g[0] for g in groups]}
+        estimate = sum(
+            160
+            + 2 * len(t.label)
+            + (0 if (folder, t.slug) in self.term_pages else 90 * len(t.personas))
+            for t in terms
+        )
         if estimate <= self.max_index_bytes:
             self._add(
                 home,
                 Page(
-                    title,
-                    "term_index.html",
-                    {**context, "groups": groups},
-                    search={"exclude": True},
+                    kind.title, "term_index.html", {**context, "groups": groups}, search=NO_SEARCH
                 ),
             )
-            return {t.slug: home for t in terms}
-        where: dict[str, str] = {}
+            self.term_index.update(((folder, t.slug), home) for t in terms)
+            return
         counts = {letter: len(items) for letter, items in groups}
         self._add(
             home,
-            Page(title, "letters.html", {**context, "counts": counts}, search={"exclude": True}),
+            Page(
+                kind.title,
+                "letters.html",
+                {**context, "counts": counts, "intro": kind.intro},
+                search=NO_SEARCH,
+            ),
         )
         for letter, items in groups:
             src = f"{folder}/letters/{letter}.md"
             self._add(
                 src,
                 Page(
-                    f"{title}: {letter.upper()}",
+                    f"{kind.title}: {letter_label(letter)}",
                     "term_index.html",
                     {**context, "groups": [(letter, items)]},
-                    search={"exclude": True},
+                    search=NO_SEARCH,
                 ),
             )
-            where.update((t.slug, src) for t in items)
-        return where
+            self.term_index.update(((folder, t.slug), src) for t in items)
 
-    def _plan_catalogue(self) -> None:
-        personas, skills = self.catalogue.personas, self.catalogue.skills
-        estimate = sum(420 + len(e.title) + min(len(e.description), 240) for e in personas + skills)
+    def _plan_cards(
+        self, home: str, title: str, personas: Sequence[Entry], skills: Sequence[Entry]
+    ) -> None:
+        """Plan pages of cards: one page while it fits, else numbered pages of a bounded size."""
+        entries = [*personas, *skills]
+        sizes = [CARD_BYTES + len(e.title) + min(len(e.description), 240) for e in entries]
         common = {
-            "personas_count": len(personas),
-            "skills_count": len(skills),
+            "personas_count": len(self.catalogue.personas),
+            "skills_count": len(self.catalogue.skills),
             "collections": self.catalogue.collections,
         }
-        if estimate <= self.max_index_bytes:
+        if sum(sizes) <= self.max_index_bytes:
             self._add(
-                CATALOGUE,
+                home,
                 Page(
-                    "Catalogue",
+                    title,
                     "catalogue.html",
                     {
                         **common,
                         "groups": self._groups(personas),
-                        "skills": skills,
-                        "letters": [],
+                        "skills": list(skills),
+                        "parts": [],
                     },
-                    search={"exclude": True},
-                ),
-            )
-            self._add(
-                SKILLS,
-                Page(
-                    "Skills",
-                    "catalogue.html",
-                    {
-                        **common,
-                        "groups": [],
-                        "skills": skills,
-                        "letters": [],
-                    },
-                    search={"exclude": True},
+                    search=NO_SEARCH,
                 ),
             )
             return
-        by_letter: dict[str, list[Entry]] = {}
-        for entry in sorted(personas, key=lambda e: text.sort_key(e.title)):
-            by_letter.setdefault(text.letter(text.slug(entry.title)), []).append(entry)
-        letters = sorted(by_letter)
-        self.catalogue_letters = letters
+        chunks: list[list[Entry]] = [[]]
+        budget = 0
+        for entry, size in zip(entries, sizes, strict=True):
+            if chunks[-1] and budget + size > self.max_index_bytes:
+                chunks.append([])
+                budget = 0
+            chunks[-1].append(entry)
+            budget += size
+        folder = home.rsplit("/", 1)[0]
+        parts = [
+            {
+                "src": f"{folder}/page/{number}.md",
+                "number": number,
+                "first": chunk[0].title,
+                "last": chunk[-1].title,
+                "count": len(chunk),
+            }
+            for number, chunk in enumerate(chunks, 1)
+        ]
         self._add(
-            CATALOGUE,
+            home,
             Page(
-                "Catalogue",
-                "letters.html",
-                {
-                    **common,
-                    "intro": f"{len(personas)} personas and {len(skills)} skills.",
-                    "letters": letters,
-                    "counts": {k: len(v) for k, v in by_letter.items()},
-                },
-                search={"exclude": True},
-            ),
-        )
-        for letter in letters:
-            self._add(
-                f"catalogue/letters/{letter}.md",
-                Page(
-                    f"Catalogue: {letter.upper()}",
-                    "catalogue.html",
-                    {
-                        **common,
-                        "groups": self._groups(by_letter[letter]),
-                        "skills": [],
-                        "letters": letters,
-                    },
-                    search={"exclude": True},
-                ),
-            )
-        self._add(
-            SKILLS,
-            Page(
-                "Skills",
+                title,
                 "catalogue.html",
                 {
                     **common,
                     "groups": [],
-                    "skills": skills,
-                    "letters": [],
+                    "skills": [],
+                    "parts": parts,
                 },
-                search={"exclude": True},
+                search=NO_SEARCH,
             ),
         )
+        for part, chunk in zip(parts, chunks, strict=True):
+            in_part = [e for e in chunk if e.kind == Kind.PERSONA]
+            self._add(
+                part["src"],
+                Page(
+                    f"{title}, page {part['number']}",
+                    "catalogue.html",
+                    {
+                        **common,
+                        "groups": self._groups(in_part),
+                        "skills": [e for e in chunk if e.kind == Kind.SKILL],
+                        "parts": parts,
+                    },
+                    search=NO_SEARCH,
+                ),
+            )
 
     def _groups(self, personas: Sequence[Entry]) -> list[dict]:
         if len(self.catalogue.collections) < 2:
-            return [{"label": None, "id": None, "entries": list(personas)}]
+            return [{"label": None, "id": None, "entries": list(personas)}] if personas else []
         groups: dict[str, list[Entry]] = {}
         for entry in personas:
             groups.setdefault(entry.collection or "", []).append(entry)
@@ -284,16 +328,26 @@ class Site:
         url = self.pages[src_uri].file.url
         return url + ("#" + fragment if fragment else "")
 
+    @staticmethod
+    def entry_src(entry: Entry) -> str:
+        """The virtual source path of an entry's page."""
+        return f"{entry.kind.value}s/{entry.name}.md"
+
     def entry_url(self, entry: Entry) -> str:
-        return self.url(f"{entry.kind.value}s/{entry.name}.md")
+        return self.url(self.entry_src(entry))
 
-    def keyword_url(self, term: Term) -> str:
-        return self.url(self.keyword_home[term.slug], term.slug)
+    def term_url(self, kind: TermKind, term: Term) -> str:
+        """A term's stable URL: its entry in the A–Z index."""
+        return self.url(self.term_index[(kind.folder, term.slug)], term.slug)
 
-    def expertise_url(self, term: Term) -> str:
-        if term.slug in self.expertise_pages:
-            return self.url(f"expertise/{term.slug}.md")
-        return self.url(self.expertise_home[term.slug], term.slug)
+    def term_page_url(self, kind: TermKind, term: Term) -> str | None:
+        """The URL of a term's own page, if it has one."""
+        src = self.term_pages.get((kind.folder, term.slug))
+        return self.url(src) if src else None
+
+    def tag_url(self, kind: TermKind, term: Term) -> str:
+        """Where a tag on a persona page points: the term's page, else its index entry."""
+        return self.term_page_url(kind, term) or self.term_url(kind, term)
 
     @staticmethod
     def raw_path(entry: Entry) -> str:
@@ -338,34 +392,34 @@ class Site:
             "catalogue": self.catalogue,
             "persona_kind": Kind.PERSONA,
             "skill_kind": Kind.SKILL,
+            "keyword_kind": TERM_KINDS["keywords"],
             "letter_hrefs": links.letters(page),
-            "term_pages": {},
-            "inline_limit": 3,
         }
         if page.entry is not None:
             context.update(self._entry_context(page.entry, html, links), edit_url=edit_url)
-        if "term_pages_slugs" in page.context:
-            context["term_pages"] = {
-                slug: links.to(self.url(f"expertise/{slug}.md"))
-                for slug in page.context["term_pages_slugs"]
-            }
-        if page.template == "term.html":
-            index = self.expertise_home[page.context["term"].slug]
-            context.update(index_href=links.to(self.url(index)), what_plural="expertise")
         return str(render(page.template, **context))
 
     def _entry_context(self, entry: Entry, html: str, links: _Links) -> dict:
         relations = self.relations
         raw = self.raw_path(entry)
+        keywords, expertise = TERM_KINDS["keywords"], TERM_KINDS["expertise"]
         return {
             "entry": entry,
             "body": Markup(sanitize(html, self.policy)),
             "expertise": [
-                (label, links.to(self.expertise_url(self.expertise_by_key[text.key(label)])))
+                (
+                    label,
+                    links.to(
+                        self.tag_url(expertise, self.terms[expertise.folder][text.key(label)])
+                    ),
+                )
                 for label in entry.expertise
             ],
             "keywords": [
-                (label, links.to(self.keyword_url(self.keyword_by_key[text.key(label)])))
+                (
+                    label,
+                    links.to(self.term_url(keywords, self.terms[keywords.folder][text.key(label)])),
+                )
                 for label in entry.keywords
             ],
             "skills": relations.skills_of.get(entry.name, ()),
@@ -390,8 +444,15 @@ class _Links:
     def entry(self, entry: Entry) -> str:
         return self.to(self.site.entry_url(entry))
 
-    def keyword(self, term: Term) -> str:
-        return self.to(self.site.keyword_url(term))
+    def term(self, kind: TermKind, term: Term) -> str:
+        return self.to(self.site.term_url(kind, term))
+
+    def term_page(self, kind: TermKind, term: Term) -> str | None:
+        url = self.site.term_page_url(kind, term)
+        return self.to(url) if url else None
+
+    def page(self, src_uri: str) -> str:
+        return self.to(self.site.url(src_uri))
 
     def letters(self, page: Page) -> dict[str, str]:
         """Where each letter of an A–Z page's letter bar points."""
