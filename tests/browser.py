@@ -13,14 +13,23 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def chromium_path() -> str | None:
     """Chromium from ``PERSONAS_CHROMIUM`` or the PATH (Debian installs /usr/bin/chromium)."""
-    return os.environ.get("PERSONAS_CHROMIUM") or shutil.which("chromium") or shutil.which(
-        "chromium-browser")
+    return (
+        os.environ.get("PERSONAS_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
 
 
 def require_chromium() -> str:

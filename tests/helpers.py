@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 import posixpath
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -79,7 +79,165 @@ def broken_links(site: Path) -> list[str]:
             if not target.exists():
                 broken.append(f"{html.relative_to(site)}: {link}")
                 continue
-            if parts.fragment and target.suffix == ".html":
-                if unquote(parts.fragment) not in set(page_at(target).ids):
-                    broken.append(f"{html.relative_to(site)}: {link} (no such anchor)")
+            if (
+                parts.fragment
+                and target.suffix == ".html"
+                and unquote(parts.fragment) not in set(page_at(target).ids)
+            ):
+                broken.append(f"{html.relative_to(site)}: {link} (no such anchor)")
     return broken
+
+
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
+URL_ATTRIBUTES = (
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+    "srcset",
+)
+VOID_TAGS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+    "path",
+}
+FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
+
+
+class _Audit(HTMLParser):
+    """Collects every element and attribute that could run code or restyle the page."""
+
+    def __init__(self, content_tags: set[str] | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.content_tags = content_tags
+        self.in_content = 0
+        self.in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        where = f"<{tag} {' '.join(k for k, _ in attrs)}>"
+        classes = values.get("class") or ""
+        if self.in_content or (tag == "article" and "md-content__inner" in classes):
+            if tag not in VOID_TAGS:
+                self.in_content += 1
+            if self.content_tags is not None and tag not in self.content_tags:
+                self.found.append(f"element outside the allowlist in content: {where}")
+            if any(name == "style" and tag not in ("td", "th") for name, _ in attrs):
+                self.found.append(f"style attribute in content: {where}")
+        if tag in FORBIDDEN_TAGS:
+            self.found.append(f"forbidden element: {where}")
+        if tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh":
+            self.found.append(f"meta refresh: {where}")
+        for name, value in attrs:
+            if name.lower().startswith("on"):
+                self.found.append(f"event handler {name}={value!r} on <{tag}>")
+            if name.lower() in URL_ATTRIBUTES and value:
+                compact = "".join(value.split()).lower()
+                if compact.startswith(UNSAFE_SCHEMES):
+                    self.found.append(f"unsafe URL {name}={value!r} on <{tag}>")
+        if tag == "script":
+            self.in_script = True
+            src = values.get("src") or ""
+            if src and not ("assets/" in src and src.endswith(".js")):
+                self.found.append(f"script from {src!r}")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_script = False
+        if self.in_content and tag not in VOID_TAGS:
+            self.in_content -= 1
+
+    def handle_data(self, data):
+        if self.in_script and "alert(" in data:
+            self.found.append(f"script with a payload: {data[:80]!r}")
+
+
+CONTENT_TAGS = {
+    "article",
+    "header",
+    "section",
+    "nav",
+    "div",
+    "p",
+    "span",
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "blockquote",
+    "img",
+    "input",
+    "label",
+    "details",
+    "summary",
+    "button",
+    "hr",
+    "br",
+    "sup",
+    "sub",
+    "kbd",
+    "mark",
+    "del",
+    "ins",
+    "small",
+    "abbr",
+    "caption",
+    "figure",
+    "figcaption",
+    "q",
+    "s",
+    "u",
+    "var",
+    "samp",
+    "colgroup",
+    "col",
+    "tfoot",
+    "svg",
+    "path",
+}
+"""What may appear inside a page's content: the sanitizer's allowlist, our fragments'
+elements, and Material's own content buttons (whose icons are SVG)."""
+
+
+def unsafe_markup(html: str, content_tags: set[str] | None = CONTENT_TAGS) -> list[str]:
+    """Everything in a page that could run code or sits outside the content allowlist."""
+    audit = _Audit(content_tags)
+    audit.feed(html)
+    return audit.found

@@ -21,8 +21,9 @@ def test_every_link_of_the_corpus_site_resolves(corpus_site):
 def test_each_sample_persona_shows_a_related_skill_and_a_related_persona(sample_site):
     for name in PERSONAS:
         page = sample_site.html(f"personas/{name}/")
-        skills = links(section(page, 'id="related_skills"', 'id="related_personas"'),
-                       f"personas/{name}/")
+        skills = links(
+            section(page, 'id="related_skills"', 'id="related_personas"'), f"personas/{name}/"
+        )
         related = links(section(page, 'id="related_personas"'), f"personas/{name}/")
         assert any(url.startswith("skills/") for url in skills), name
         assert any(url.startswith("personas/") for url in related), name
@@ -31,8 +32,12 @@ def test_each_sample_persona_shows_a_related_skill_and_a_related_persona(sample_
 def test_named_skills_come_first_then_suggestions_with_reasons(sample_site):
     page = sample_site.html("personas/event-driven-architect/")
     skills = section(page, 'id="related_skills"', 'id="related_personas"')
-    named = ["event-sourcing-patterns", "api-design-principles", "data-pipeline-design",
-             "observability-setup"]
+    named = [
+        "event-sourcing-patterns",
+        "api-design-principles",
+        "data-pipeline-design",
+        "observability-setup",
+    ]
     positions = [skills.index(f"skills/{n}/") for n in named]
     assert positions == sorted(positions)
     assert skills.count("named in front matter") == 4
@@ -42,10 +47,13 @@ def test_named_skills_come_first_then_suggestions_with_reasons(sample_site):
 
 
 def test_expertise_tags_link_to_a_page_when_shared_and_to_the_index_otherwise(tmp_path):
-    project = make_project(tmp_path, {
-        "personas/a.md": persona("a", expertise=["Event sourcing", "Kafka operations"]),
-        "personas/b.md": persona("b", expertise=["event sourcing"]),
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "personas/a.md": persona("a", expertise=["Event sourcing", "Kafka operations"]),
+            "personas/b.md": persona("b", expertise=["event sourcing"]),
+        },
+    )
     built = build_project(project, strict=True)
     page = built.html("personas/a/")
     assert 'href="../../expertise/event-sourcing/">Event sourcing</a>' in page
@@ -58,10 +66,13 @@ def test_expertise_tags_link_to_a_page_when_shared_and_to_the_index_otherwise(tm
 
 
 def test_keyword_case_variants_are_one_entry_and_accents_group_predictably(tmp_path):
-    project = make_project(tmp_path, {
-        "personas/a.md": persona("a", keywords=["API", "Élan", "12-factor", "日本語", "C++"]),
-        "personas/b.md": persona("b", keywords=["api", "elan", "c#"]),
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "personas/a.md": persona("a", keywords=["API", "Élan", "12-factor", "日本語", "C++"]),
+            "personas/b.md": persona("b", keywords=["api", "elan", "c#"]),
+        },
+    )
     built = build_project(project, strict=True)
     index = built.html("keywords/")
     assert index.count('<dt id="api">') == 1
@@ -72,15 +83,19 @@ def test_keyword_case_variants_are_one_entry_and_accents_group_predictably(tmp_p
     assert '<dt id="12-factor">' in section(index, 'id="letter_0-9"')
     assert '<dt id="日本語">' in section(index, 'id="letter_other"')
     assert '<dt id="c-plus-plus">' in index and '<dt id="c-sharp">' in index
-    assert 'href="../../keywords/#%E6%97%A5%E6%9C%AC%E8%AA%9E"' in built.html("personas/a/") or \
-        'href="../../keywords/#日本語"' in built.html("personas/a/")
+    assert 'href="../../keywords/#%E6%97%A5%E6%9C%AC%E8%AA%9E"' in built.html(
+        "personas/a/"
+    ) or 'href="../../keywords/#日本語"' in built.html("personas/a/")
     assert broken_links(built.site) == []
 
 
 def test_big_indexes_split_by_letter_and_links_follow(tmp_path):
     files = {
-        f"personas/p{i}.md": persona(f"p{i}", keywords=[f"{c}word{i}" for c in "abc"],
-                                     expertise=[f"{c} skill {i}" for c in "xy"])
+        f"personas/p{i}.md": persona(
+            f"p{i}",
+            keywords=[f"{c}word{i}" for c in "abc"],
+            expertise=[f"{c} skill {i}" for c in "xy"],
+        )
         for i in range(30)
     }
     project = make_project(tmp_path, files, plugin={"max_index_size": 2000})
@@ -104,10 +119,13 @@ def test_skill_pages_list_who_names_them_and_who_they_were_suggested_for(sample_
 
 
 def test_dangling_references_warn_with_a_suggestion_in_the_build(tmp_path):
-    project = make_project(tmp_path, {
-        "personas/a.md": persona("a", skills=["incident-respons"]),
-        "skills/ir/SKILL.md": skill("incident-response"),
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "personas/a.md": persona("a", skills=["incident-respons"]),
+            "skills/ir/SKILL.md": skill("incident-response"),
+        },
+    )
     built = build_project(project)
     assert built.warnings == [
         "personas: personas/a.md:9:3: skills: no skill is called 'incident-respons'; "
@@ -116,11 +134,14 @@ def test_dangling_references_warn_with_a_suggestion_in_the_build(tmp_path):
 
 
 def test_the_catalogue_groups_cards_by_collection_without_javascript(tmp_path):
-    project = make_project(tmp_path, {
-        "personas/backend/a.md": persona("a"),
-        "personas/frontend/b.md": persona("b"),
-        "skills/s/SKILL.md": skill("s"),
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "personas/backend/a.md": persona("a"),
+            "personas/frontend/b.md": persona("b"),
+            "skills/s/SKILL.md": skill("s"),
+        },
+    )
     built = build_project(project, strict=True)
     page = built.html("catalogue/")
     backend = section(page, 'id="collection_backend"')
@@ -140,11 +161,15 @@ def test_keyword_conflicts_list_shared_keywords_most_contested_first(sample_site
 
 
 def test_relations_can_be_turned_off(tmp_path):
-    project = make_project(tmp_path, {
-        "personas/a.md": persona("a", keywords=["kafka"]),
-        "personas/b.md": persona("b", keywords=["kafka"]),
-        "skills/s/SKILL.md": skill("s", "Kafka consumer groups."),
-    }, plugin={"suggest_skills": 0, "related_personas": 0})
+    project = make_project(
+        tmp_path,
+        {
+            "personas/a.md": persona("a", keywords=["kafka"]),
+            "personas/b.md": persona("b", keywords=["kafka"]),
+            "skills/s/SKILL.md": skill("s", "Kafka consumer groups."),
+        },
+        plugin={"suggest_skills": 0, "related_personas": 0},
+    )
     page = build_project(project).html("personas/a/")
     assert "No skills are named or suggested" in page
     assert "No similar personas found" in page
@@ -157,8 +182,10 @@ def test_element_ids_are_unique_on_every_sample_page(sample_site):
 
 
 def test_a_keyword_many_personas_share_gets_its_own_page(tmp_path):
-    files = {f"personas/p{i:02}.md": persona(f"p{i:02}", keywords=["kafka", f"own{i}"])
-             for i in range(40)}
+    files = {
+        f"personas/p{i:02}.md": persona(f"p{i:02}", keywords=["kafka", f"own{i}"])
+        for i in range(40)
+    }
     built = build_project(make_project(tmp_path, files), strict=True)
     index = built.html("keywords/")
     entry = section(index, '<dt id="kafka">', "</dt>")

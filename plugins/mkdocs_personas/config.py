@@ -11,6 +11,7 @@ from mkdocs.config import config_options as c
 from .catalogue import Settings
 from .read import Limits
 from .relations import Options
+from .sanitize import Policy
 from .validate import DEFAULT_FIELDS
 
 
@@ -39,8 +40,21 @@ class PersonasConfig(base.Config):
     """Lowest similarity, from 0 to 1, for an inferred skill or related persona."""
     collection_signal = c.Type(bool, default=Options.collection_signal)
     """Whether sharing a collection folder makes a skill or persona more related."""
+    sanitize = c.Choice((True, False, "all"), default=True)
+    """Sanitize persona and skill bodies (``true``), every page too (``all``), or nothing."""
+    allow_tags = c.ListOfItems(c.Type(str), default=[])
+    """Extra HTML elements the sanitizer keeps, for catalogues that trust their authors."""
+    allow_attributes = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})
+    """Extra attributes the sanitizer keeps, per element (``"*"``: every element)."""
     max_index_size = c.Type(int, default=800_000)
     """Size in bytes past which an index page (keywords, expertise, catalogue) splits by letter."""
+
+
+def sanitize_policy(options: PersonasConfig) -> Policy | None:
+    """The sanitizer policy, or None when sanitizing is off."""
+    if options.sanitize is False:
+        return None
+    return Policy().extended(options.allow_tags, options.allow_attributes)
 
 
 def relation_options(options: PersonasConfig) -> Options:

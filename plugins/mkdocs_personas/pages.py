@@ -405,7 +405,7 @@ class Site:
         keywords, expertise = TERM_KINDS["keywords"], TERM_KINDS["expertise"]
         return {
             "entry": entry,
-            "body": Markup(sanitize(html, self.policy)),
+            "body": Markup(sanitize(html, self.policy) if self.policy else html),
             "expertise": [
                 (
                     label,

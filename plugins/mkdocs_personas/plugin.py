@@ -19,6 +19,7 @@ from .model import Entry
 from .pages import Site, prune_nav
 from .relations import relate
 from .render import theme_dir
+from .sanitize import sanitize
 
 log = get_plugin_logger("personas")
 
@@ -69,6 +70,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             relations,
             config,
             max_index_bytes=self.config.max_index_size,
+            policy=options.sanitize_policy(self.config),
             edit_uri=self._edit_uri(config),
         )
         for file in self.site.files():
@@ -110,9 +112,11 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
     ) -> str | None:
         """Sanitize and wrap a generated page first, before other plugins see its HTML."""
         planned = self._planned(page.file)
-        if planned is None:
-            return None
-        return self.site.content(planned, html, page.url, page.edit_url)
+        if planned is not None:
+            return self.site.content(planned, html, page.url, page.edit_url)
+        if self.config.enabled and self.config.sanitize == "all":
+            return sanitize(html, self.site.policy)
+        return None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Publish each entry's raw source file next to its page."""

@@ -1,0 +1,89 @@
+"""In Chromium, no script from a persona runs on any page of the payload corpus site."""
+
+import shutil
+
+import pytest
+from browser import serve_site
+from test_security import PAYLOADS
+
+from conftest import build_project
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def payload_site(tmp_path_factory):
+    project = tmp_path_factory.mktemp("browser-payloads") / "project"
+    shutil.copytree(PAYLOADS, project)
+    built = build_project(project)
+    with serve_site(built.site) as base:
+        yield built, base
+
+
+def watch(page):
+    """Record every dialog (alert, confirm, prompt) and request a payload could make."""
+    fired: list[str] = []
+    page.on("dialog", lambda dialog: (fired.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda r: fired.append(r.url) if "pwned" in r.url else None)
+    return fired
+
+
+def test_no_persona_script_runs_on_any_page(payload_site, page):
+    built, base = payload_site
+    fired = watch(page)
+    urls = sorted(
+        {
+            p.relative_to(built.site).parent.as_posix() + "/"
+            for p in built.pages()
+            if p.name == "index.html"
+        }
+    )
+    assert len(urls) > 10
+    for url in urls:
+        page.goto(base + ("" if url == "./" else url))
+        links = page.locator("article a, article button, article summary, article div")
+        for index in range(min(links.count(), 60)):
+            target = links.nth(index)
+            if target.is_visible():
+                target.hover(timeout=2000)
+        page.mouse.wheel(0, 2000)
+        assert fired == [], url
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_clicking_every_content_link_runs_nothing(payload_site, page):
+    _built, base = payload_site
+    fired = watch(page)
+    for url in ("personas/xss-body/", "personas/xss-fields/", "skills/xss-skill/"):
+        page.goto(base + url)
+        hrefs = page.eval_on_selector_all(
+            "article a:not([download])", "links => links.map(a => a.href)"
+        )
+        local = [i for i, href in enumerate(hrefs) if href.startswith(base)]
+        assert local
+        for index in local:
+            page.goto(base + url)
+            link = page.locator("article a:not([download])").nth(index)
+            if link.is_visible():
+                link.click(timeout=3000)
+                page.wait_for_load_state()
+        assert fired == [], url
+
+
+def test_searching_for_payloads_shows_them_as_text(payload_site, page):
+    _built, base = payload_site
+    fired = watch(page)
+    page.goto(base)
+    for query in ("script", "alert", "xss", "onerror", "img"):
+        page.locator("input.md-search__input").click() if page.locator(
+            "input.md-search__input"
+        ).is_visible() else page.locator("label.md-header__button[for=__search]").click()
+        page.locator("input.md-search__input").fill(query)
+        page.wait_for_selector(".md-search-result__meta", timeout=10000)
+        page.wait_for_timeout(300)
+        results = page.locator(".md-search-result__item")
+        for index in range(min(results.count(), 10)):
+            results.nth(index).hover()
+        page.keyboard.press("Escape")
+    assert fired == []
+    assert page.errors == []
