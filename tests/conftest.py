@@ -183,13 +183,32 @@ def chromium():
         browser.close()
 
 
+LOOPBACK = ("http://127.0.0.1", "http://localhost")
+
+
+def console_errors(page) -> list[str]:
+    """Collect the page's console errors and uncaught exceptions into a list.
+
+    Failures to reach hosts outside loopback are not ours (this sandbox has no network;
+    Material asks GitHub for the repository's stars), so they are left out.
+    """
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        source = (message.location or {}).get("url", "")
+        if message.type == "error" and (not source or source.startswith(LOOPBACK)):
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
 @pytest.fixture
 def page(chromium):
     """A fresh browser page that records console errors and uncaught exceptions."""
     context = chromium.new_context()
     tab = context.new_page()
-    tab.errors = []
-    tab.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.errors = console_errors(tab)
     yield tab
     context.close()

@@ -138,6 +138,8 @@ class _Audit(HTMLParser):
                 self.in_content += 1
             if self.content_tags is not None and tag not in self.content_tags:
                 self.found.append(f"element outside the allowlist in content: {where}")
+            if tag == "form" and not any(name.startswith("data-pc-") for name, _ in attrs):
+                self.found.append(f"a form that is not one of the plugin's widgets: {where}")
             if any(name == "style" and tag not in ("td", "th") for name, _ in attrs):
                 self.found.append(f"style attribute in content: {where}")
         if tag in FORBIDDEN_TAGS:
@@ -168,72 +170,15 @@ class _Audit(HTMLParser):
             self.found.append(f"script with a payload: {data[:80]!r}")
 
 
-CONTENT_TAGS = {
-    "article",
-    "header",
-    "section",
-    "nav",
-    "div",
-    "p",
-    "span",
-    "a",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "ul",
-    "ol",
-    "li",
-    "dl",
-    "dt",
-    "dd",
-    "strong",
-    "em",
-    "b",
-    "i",
-    "code",
-    "pre",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "blockquote",
-    "img",
-    "input",
-    "label",
-    "details",
-    "summary",
-    "button",
-    "hr",
-    "br",
-    "sup",
-    "sub",
-    "kbd",
-    "mark",
-    "del",
-    "ins",
-    "small",
-    "abbr",
-    "caption",
-    "figure",
-    "figcaption",
-    "q",
-    "s",
-    "u",
-    "var",
-    "samp",
-    "colgroup",
-    "col",
-    "tfoot",
-    "svg",
-    "path",
-}
+CONTENT_TAGS = set(
+    """article header section nav div p span a h1 h2 h3 h4 h5 h6 ul ol li dl dt dd strong em b i
+    code pre table thead tbody tr th td blockquote img input label details summary button hr br
+    sup sub kbd mark del ins small abbr caption figure figcaption q s u var samp colgroup col
+    tfoot svg path form select option datalist textarea noscript""".split()
+)
 """What may appear inside a page's content: the sanitizer's allowlist, our fragments'
-elements, and Material's own content buttons (whose icons are SVG)."""
+elements (forms only as the plugin's own filter and matcher), and Material's own content
+buttons (whose icons are SVG)."""
 
 
 def unsafe_markup(html: str, content_tags: set[str] | None = CONTENT_TAGS) -> list[str]:

@@ -78,12 +78,44 @@ def test_searching_for_payloads_shows_them_as_text(payload_site, page):
         page.locator("input.md-search__input").click() if page.locator(
             "input.md-search__input"
         ).is_visible() else page.locator("label.md-header__button[for=__search]").click()
-        page.locator("input.md-search__input").fill(query)
+        page.locator("input.md-search__input").fill("")
+        page.locator("input.md-search__input").press_sequentially(query)
         page.wait_for_selector(".md-search-result__meta", timeout=10000)
         page.wait_for_timeout(300)
         results = page.locator(".md-search-result__item")
         for index in range(min(results.count(), 10)):
             results.nth(index).hover()
         page.keyboard.press("Escape")
+    assert fired == []
+    assert page.errors == []
+
+
+def test_the_filter_and_the_task_matcher_show_payloads_as_text(payload_site, page):
+    _built, base = payload_site
+    fired = watch(page)
+    page.goto(base + "catalogue/?filter=script")
+    page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
+    titles = page.eval_on_selector_all(
+        "[data-pc-results] .pc-card__title a", "links => links.map(a => a.textContent)"
+    )
+    assert any("<script>" in title for title in titles)
+    for cards in page.locator("[data-pc-results] .pc-card").all():
+        cards.hover()
+    page.goto(base + "match/")
+    page.wait_for_selector("[data-pc-matcher][data-pc-loaded]")
+    page.fill(
+        "#pc-task",
+        'Check <img src=x onerror=alert("keyword")> and sanitizer and '
+        'javascript:alert("keyword-url") now',
+    )
+    marks = page.eval_on_selector_all("[data-pc-highlight] mark", "m => m.map(x => x.textContent)")
+    assert "sanitizer" in marks
+    ranked = page.eval_on_selector_all(
+        "[data-pc-ranked] .pc-card__title a", "links => links.map(a => a.textContent)"
+    )
+    assert ranked
+    for card in page.locator("[data-pc-ranked] .pc-card").all():
+        card.hover()
+    assert page.locator("[data-pc-ranked] img, [data-pc-highlight] img").count() == 0
     assert fired == []
     assert page.errors == []

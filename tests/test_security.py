@@ -36,6 +36,7 @@ def test_the_audit_finds_what_it_looks_for():
     assert any("script with a payload" in f for f in found)
     assert any("style attribute in content" in f for f in found)
     assert any("outside the allowlist in content: <iframe" in f for f in found)
+    assert unsafe_markup('<article class="md-content__inner"><form action="x"></form></article>')
 
 
 def test_the_payload_corpus_builds_every_file(payload_site):

@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .catalogue import Reader, Settings, check_references, merge
-from .config import settings_from_file
+from .config import read_project
+from .export import catalogue_data, dumps, front_matter_schema
 from .model import Problem
+from .relations import relate
 
 _DEFAULT_CONFIG = "mkdocs.yml"
 
@@ -54,7 +56,7 @@ def validate(args: argparse.Namespace) -> int:
     configured: Settings | None = None
     if args.config or config_file.exists() or not args.paths:
         try:
-            configured = settings_from_file(config_file)
+            configured = read_project(config_file).settings
         except ValueError as error:
             if args.config or not args.paths:
                 print(f"personas: {error}", file=sys.stderr)
@@ -88,6 +90,29 @@ def validate(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def export(args: argparse.Namespace) -> int:
+    """Write personas.json (or the front-matter schema) without building the site."""
+    try:
+        project = read_project(args.config or _DEFAULT_CONFIG)
+    except ValueError as error:
+        print(f"personas: {error}", file=sys.stderr)
+        return 2
+    catalogue, problems = Reader().load(project.settings)
+    if args.schema:
+        data = front_matter_schema(project.settings.fields)
+    else:
+        relations = relate(catalogue, project.relations)
+        data = catalogue_data(catalogue, relations, project.directory_urls)
+    text = dumps(data) + "\n"
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     main_parser = argparse.ArgumentParser(
@@ -113,6 +138,19 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("-f", "--config", help="mkdocs.yml to read (default: ./mkdocs.yml)")
     check.set_defaults(run=validate)
+    data = commands.add_parser(
+        "export",
+        help="write the catalogue as JSON without building the site",
+        description="Write personas.json (the same file the site publishes) or the schema.",
+    )
+    data.add_argument("-o", "--output", help="file to write (default: standard output)")
+    data.add_argument(
+        "--schema",
+        action="store_true",
+        help="write the front-matter JSON Schema (persona.schema.json) instead",
+    )
+    data.add_argument("-f", "--config", help="mkdocs.yml to read (default: ./mkdocs.yml)")
+    data.set_defaults(run=export)
     return main_parser
 
 

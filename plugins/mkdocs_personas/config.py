@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -101,11 +102,11 @@ _ConfigLoader.add_multi_constructor("!", _ignore_tag)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 
 
-def settings_from_file(config_file: str | Path) -> Settings:
-    """Reader settings from the ``personas`` entry of an ``mkdocs.yml``, without running it.
+def _read_file(config_file: str | Path) -> tuple[dict, PersonasConfig]:
+    """The data of an ``mkdocs.yml`` and its validated ``personas`` options, running nothing.
 
-    Nothing in the file is executed: hooks and plugins are not imported, and tags that
-    would call code are read as empty values. Raises ValueError with a clear message.
+    Hooks and plugins are not imported, and tags that would call code are read as empty
+    values. Raises ValueError with a clear message.
     """
     path = Path(config_file)
     try:
@@ -113,7 +114,9 @@ def settings_from_file(config_file: str | Path) -> Settings:
             data = yaml.load(handle, Loader=_ConfigLoader) or {}
     except (OSError, yaml.YAMLError) as error:
         raise ValueError(f"cannot read {path}: {error}") from None
-    plugins = data.get("plugins") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping of settings")
+    plugins = data.get("plugins")
     entries = (
         plugins.items()
         if isinstance(plugins, dict)
@@ -127,4 +130,23 @@ def settings_from_file(config_file: str | Path) -> Settings:
     errors, _ = plugin_options.validate()
     if errors:
         raise ValueError("; ".join(f"{path}: personas.{key}: {error}" for key, error in errors))
-    return settings(plugin_options, path)
+    return data, plugin_options
+
+
+@dataclass(frozen=True)
+class Project:
+    """What the command line needs from an ``mkdocs.yml``."""
+
+    settings: Settings
+    relations: Options
+    directory_urls: bool
+
+
+def read_project(config_file: str | Path) -> Project:
+    """Read an ``mkdocs.yml`` as data (running nothing) into a :class:`Project`."""
+    data, plugin_options = _read_file(config_file)
+    return Project(
+        settings(plugin_options, config_file),
+        relation_options(plugin_options),
+        data.get("use_directory_urls", True) is not False,
+    )

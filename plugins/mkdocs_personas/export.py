@@ -1,16 +1,190 @@
-"""What the build publishes besides pages: raw source files (and the catalogue as data)."""
+"""The catalogue as data: ``personas.json``, ``catalogue.json``, the front-matter JSON Schema,
+and the raw source files. Plain Python, shared by the build and ``personas export``."""
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
-from .pages import Site
+from .catalogue import Catalogue
+from .model import COMPLEXITIES, Entry, Kind
+from .relations import Relations, Suggestion, Term
+from .validate import MAX_NAME_LENGTH, NAME_PATTERN
+
+FORMAT_VERSION = 1
 
 
-def write_raw_files(site: Site, site_dir: str) -> None:
-    """Write each entry's source file, as read, next to its page for copy and download."""
-    for entry in site.catalogue.entries:
-        path = os.path.join(site_dir, *site.raw_path(entry).split("/"))
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(entry.raw)
+def entry_url(entry: Entry, directory_urls: bool = True) -> str:
+    """Site-relative URL of an entry's page (the public URL contract)."""
+    base = f"{entry.kind.value}s/{entry.name}"
+    return base + "/" if directory_urls else base + ".html"
+
+
+def raw_path(entry: Entry) -> str:
+    """Where the raw source file is published, next to the entry's page."""
+    if entry.kind == Kind.SKILL:
+        return f"skills/{entry.name}/SKILL.md"
+    return f"personas/{entry.name}.md"
+
+
+def _links(items: Iterable[Suggestion], kind: Kind, directory_urls: bool) -> list[dict]:
+    prefix = f"{kind.value}s/"
+    return [
+        {
+            "name": s.name,
+            "url": prefix + s.name + ("/" if directory_urls else ".html"),
+            "named": s.explicit,
+            "score": s.score,
+            "reasons": list(s.reasons),
+            **({"collection": s.collection} if s.collection else {}),
+        }
+        for s in items
+    ]
+
+
+def _terms(terms: Sequence[Term]) -> list[dict]:
+    return [{"label": t.label, "slug": t.slug, "personas": list(t.personas)} for t in terms]
+
+
+def catalogue_data(catalogue: Catalogue, relations: Relations, directory_urls: bool = True) -> dict:
+    """Every persona and skill with its fields, URL and relations (``personas.json``)."""
+
+    def common(entry: Entry) -> dict:
+        return {
+            "name": entry.name,
+            "title": entry.title,
+            "description": entry.description,
+            "url": entry_url(entry, directory_urls),
+            "raw_url": raw_path(entry),
+            "source": entry.path,
+            "collection": entry.collection,
+            "tools": list(entry.tools),
+            "extra": dict(entry.extra),
+        }
+
+    personas = [
+        {
+            **common(p),
+            "expertise": list(p.expertise),
+            "keywords": list(p.keywords),
+            "complexity": p.complexity,
+            "model": p.model,
+            "skills": _links(relations.skills_of.get(p.name, ()), Kind.SKILL, directory_urls),
+            "related": _links(relations.related.get(p.name, ()), Kind.PERSONA, directory_urls),
+            **({"examples": list(p.examples)} if p.examples else {}),
+        }
+        for p in catalogue.personas
+    ]
+    skills = [
+        {
+            **common(s),
+            "personas": _links(relations.personas_of.get(s.name, ()), Kind.PERSONA, directory_urls),
+        }
+        for s in catalogue.skills
+    ]
+    return {
+        "version": FORMAT_VERSION,
+        "personas": personas,
+        "skills": skills,
+        "keywords": _terms(relations.keywords),
+        "expertise": _terms(relations.expertise),
+    }
+
+
+def browser_data(catalogue: Catalogue, directory_urls: bool = True) -> dict:
+    """The compact data the catalogue filter and task matcher load (``catalogue.json``)."""
+    return {
+        "version": FORMAT_VERSION,
+        "personas": [
+            {
+                "name": p.name,
+                "title": p.title,
+                "url": entry_url(p, directory_urls),
+                "description": p.description[:200],
+                "complexity": p.complexity or "",
+                "collection": p.collection or "",
+                "model": p.model or "",
+                "expertise": list(p.expertise),
+                "keywords": list(p.keywords),
+            }
+            for p in catalogue.personas
+        ],
+    }
+
+
+_STRING = {"type": "string"}
+_STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+_FIELD_SCHEMAS: Mapping[str, dict] = {
+    "name": {
+        "type": "string",
+        "pattern": "^" + NAME_PATTERN.pattern.removesuffix(r"\Z") + "$",
+        "maxLength": MAX_NAME_LENGTH,
+        "description": "Unique identifier: lowercase letters, digits and hyphens.",
+    },
+    "title": {**_STRING, "description": "Shown as the page title (default: the body's H1)."},
+    "description": {
+        **_STRING,
+        "description": "One or two sentences (default: the body's first paragraph).",
+    },
+    "expertise": {**_STRINGS, "description": "What the persona knows, as short phrases."},
+    "keywords": {**_STRINGS, "description": "Words that make a router activate the persona."},
+    "complexity": {"enum": list(COMPLEXITIES), "description": "Complexity threshold."},
+    "skills": {**_STRINGS, "description": "Names of the skills this persona follows."},
+    "related": {**_STRINGS, "description": "Names of related personas."},
+    "tools": {
+        "oneOf": [_STRING, _STRINGS],
+        "description": "Tools the agent may use: a comma-separated string or a list.",
+    },
+    "model": {**_STRING, "description": "Model the agent runs on."},
+    "collection": {**_STRING, "description": "Collection (default: the first folder)."},
+}
+
+
+def front_matter_schema(fields: Mapping[str, Sequence[str]]) -> dict:
+    """A JSON Schema of persona and skill front matter, for editors' YAML language servers."""
+    properties: dict[str, dict] = {}
+    for field, keys in fields.items():
+        for key in keys:
+            properties[key] = _FIELD_SCHEMAS[field]
+    properties.setdefault("license", _STRING)
+    properties.setdefault("metadata", {"type": "object"})
+    properties.setdefault("compatibility", _STRING)
+    name_keys = list(fields.get("name", ["name"]))
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Persona or skill front matter (mkdocs-personas)",
+        "type": "object",
+        "properties": properties,
+        "anyOf": [{"required": [key]} for key in name_keys],
+        "additionalProperties": True,
+    }
+
+
+def dumps(data: object) -> str:
+    """Deterministic JSON: sorted keys, UTF-8, and no ``<`` or ``>`` (safe even inlined in HTML)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def write_exports(
+    site_dir: str | Path,
+    catalogue: Catalogue,
+    relations: Relations,
+    fields: Mapping[str, Sequence[str]],
+    directory_urls: bool = True,
+) -> None:
+    """Write the data files and the raw sources into a built site."""
+    root = Path(site_dir)
+    outputs = {
+        "personas.json": catalogue_data(catalogue, relations, directory_urls),
+        "catalogue.json": browser_data(catalogue, directory_urls),
+        "persona.schema.json": front_matter_schema(fields),
+    }
+    for name, data in outputs.items():
+        (root / name).write_text(dumps(data) + "\n", encoding="utf-8")
+    for entry in catalogue.entries:
+        path = root.joinpath(*raw_path(entry).split("/"))
+        os.makedirs(path.parent, exist_ok=True)
+        path.write_text(entry.raw, encoding="utf-8", newline="\n")

@@ -22,7 +22,8 @@ from mkdocs.utils import get_relative_url
 
 from . import text
 from .catalogue import Catalogue
-from .model import Entry, Kind
+from .export import raw_path
+from .model import COMPLEXITIES, Entry, Kind
 from .relations import Relations, Term
 from .render import render
 from .sanitize import Policy, sanitize
@@ -32,11 +33,14 @@ KEYWORDS = "keywords/index.md"
 CONFLICTS = "keywords/conflicts.md"
 EXPERTISE = "expertise/index.md"
 SKILLS = "skills/index.md"
-INDEX_PAGES = (CATALOGUE, EXPERTISE, KEYWORDS, CONFLICTS, SKILLS)
+MATCH = "match/index.md"
+INDEX_PAGES = (CATALOGUE, EXPERTISE, KEYWORDS, CONFLICTS, SKILLS, MATCH)
 """Pages that stay in the navigation; every other generated page is reached from them."""
 
 RESERVED_SEGMENTS = frozenset({"letters", "conflicts", "page", "index"})
 """Folder names our index pages use, which a term's own page must not take."""
+MAX_EXPERTISE_OPTIONS = 200
+"""Expertise suggested in the catalogue filter (the most shared ones)."""
 MAX_CONFLICTS = 500
 """Rows on the keyword conflicts page (most contested first)."""
 CARD_BYTES = 820
@@ -153,7 +157,22 @@ class Site:
             ),
         )
         self._plan_cards(CATALOGUE, "Catalogue", self.catalogue.personas, self.catalogue.skills)
+        self.pages[CATALOGUE].context["filter"] = self._filter_options()
         self._plan_cards(SKILLS, "Skills", (), self.catalogue.skills)
+        self._add(MATCH, Page("Task matcher", "match.html", search=NO_SEARCH))
+
+    def _filter_options(self) -> dict:
+        """The choices of the catalogue filter's facets."""
+        personas = self.catalogue.personas
+        expertise = sorted(self.relations.expertise, key=lambda t: (-len(t.personas), t.key))
+        return {
+            "complexities": [c for c in COMPLEXITIES if any(p.complexity == c for p in personas)],
+            "collections": sorted({p.collection for p in personas if p.collection}),
+            "models": sorted({p.model for p in personas if p.model}),
+            "expertise": sorted(
+                (t.label for t in expertise[:MAX_EXPERTISE_OPTIONS]), key=text.sort_key
+            ),
+        }
 
     def _entry_page(self, entry: Entry) -> Page:
         return Page(
@@ -349,13 +368,6 @@ class Site:
         """Where a tag on a persona page points: the term's page, else its index entry."""
         return self.term_page_url(kind, term) or self.term_url(kind, term)
 
-    @staticmethod
-    def raw_path(entry: Entry) -> str:
-        """Where the raw source file is published, next to the entry's page."""
-        if entry.kind == Kind.SKILL:
-            return f"skills/{entry.name}/SKILL.md"
-        return f"personas/{entry.name}.md"
-
     # Rendering ----------------------------------------------------------------------
 
     def files(self) -> list[File]:
@@ -386,6 +398,7 @@ class Site:
         """The final HTML of a page: sanitized body inside our fragment template."""
         links = _Links(self, page_url)
         context = {
+            "filter": None,
             **page.context,
             "title": page.title,
             "links": links,
@@ -401,7 +414,7 @@ class Site:
 
     def _entry_context(self, entry: Entry, html: str, links: _Links) -> dict:
         relations = self.relations
-        raw = self.raw_path(entry)
+        raw = raw_path(entry)
         keywords, expertise = TERM_KINDS["keywords"], TERM_KINDS["expertise"]
         return {
             "entry": entry,
@@ -453,6 +466,15 @@ class _Links:
 
     def page(self, src_uri: str) -> str:
         return self.to(self.site.url(src_uri))
+
+    def page_file(self, path: str) -> str:
+        """A file the build writes at ``path`` below the site root."""
+        return self.to(path)
+
+    def root(self) -> str:
+        """The site root, relative to the page."""
+        relative = get_relative_url(".", self.page_url)
+        return relative if relative.endswith("/") else relative + "/"
 
     def letters(self, page: Page) -> dict[str, str]:
         """Where each letter of an A–Z page's letter bar points."""

@@ -14,7 +14,7 @@ from mkdocs.structure.pages import Page
 
 from . import config as options
 from .catalogue import Reader, Settings
-from .export import write_raw_files
+from .export import write_exports
 from .model import Entry
 from .pages import Site, prune_nav
 from .relations import relate
@@ -119,9 +119,16 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         return None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Publish each entry's raw source file next to its page."""
+        """Write the catalogue as data, its front-matter schema and the raw source files."""
         if self.config.enabled:
-            write_raw_files(self.site, config.site_dir)
+            site = self.site
+            write_exports(
+                config.site_dir,
+                site.catalogue,
+                site.relations,
+                self.settings.fields,
+                config.use_directory_urls,
+            )
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
         """Rebuild when a persona or skill file is added, edited, renamed or deleted."""

@@ -1,0 +1,152 @@
+"""The catalogue in a real browser: search, filter, facets, URL state, instant navigation,
+the task matcher, the copy button, accessibility (axe) and a clean console."""
+
+from pathlib import Path
+
+import pytest
+from browser import serve_site
+
+from conftest import REPO, console_errors
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
+KAFKA = {"data-engineer", "event-driven-architect"}
+
+
+@pytest.fixture(scope="module")
+def site(sample_site):
+    with serve_site(sample_site.site) as base:
+        yield base
+
+
+def names(page, selector: str) -> list[str]:
+    """The last path segment of each matching link: a persona's or skill's name."""
+    paths = page.eval_on_selector_all(selector, "links => links.map(a => a.pathname)")
+    return [path.rstrip("/").rsplit("/", 1)[-1] for path in paths]
+
+
+def test_site_search_ranks_personas_that_declare_the_keyword_first(site, page):
+    page.goto(site)
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").press_sequentially("kafka")
+    page.wait_for_selector(".md-search-result__item", timeout=60_000)
+    results = names(page, ".md-search-result__item > a.md-search-result__link")
+    declaring = [n for n in results if n in KAFKA]
+    assert set(results[: len(KAFKA)]) == KAFKA, results
+    assert set(declaring) == KAFKA
+    assert any(n not in KAFKA for n in results), "other pages mention Kafka too"
+    assert page.errors == []
+
+
+def test_a_filter_url_opened_fresh_shows_the_filtered_cards(site, page):
+    page.goto(site + "catalogue/?filter=kafka")
+    page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
+    assert page.locator("#pc-filter").input_value() == "kafka"
+    cards = names(page, "[data-pc-results] .pc-card__title a")
+    assert set(cards[:2]) == KAFKA and len(cards) >= 2
+    assert page.locator("[data-pc-static]").is_hidden()
+    assert "of 14 personas match" in page.locator("[data-pc-status]").inner_text()
+
+
+def test_facets_combine_and_live_in_the_url(site, page):
+    page.goto(site + "catalogue/")
+    page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
+    assert page.locator("[data-pc-static]").is_visible()
+    page.select_option("select[name=complexity]", "low")
+    cards = set(names(page, "[data-pc-results] .pc-card__title a"))
+    assert cards == {"product-manager", "technical-writer"}
+    assert page.evaluate("location.search") == "?complexity=low"
+    page.fill("input[name=expertise]", "Release planning & roadmaps")
+    assert "complexity=low" in page.evaluate("location.search")
+    assert "expertise=Release+planning" in page.evaluate("location.search")
+    page.select_option("select[name=complexity]", "")
+    page.fill("input[name=expertise]", "")
+    page.fill("#pc-filter", "")
+    assert page.locator("[data-pc-static]").is_visible()
+    assert page.evaluate("location.search") == ""
+
+
+def test_the_filter_survives_instant_navigation_and_works_by_keyboard(site, page):
+    page.goto(site)
+    page.locator("nav.md-nav--primary a.md-nav__link", has_text="Catalogue").first.click()
+    page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
+    assert page.evaluate("document.querySelectorAll('[data-pc-filter]').length") == 1
+    page.locator("#pc-filter").focus()
+    page.keyboard.type("GraphQL")
+    assert set(names(page, "[data-pc-results] .pc-card__title a")) >= {"backend-architect"}
+    assert "match" in page.locator("[role=status]").first.inner_text()
+    assert page.evaluate("location.search") == "?filter=GraphQL"
+    page.go_back()
+    page.wait_for_url(site)
+    page.go_forward()
+    page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
+    assert page.errors == []
+
+
+def test_the_task_matcher_ranks_and_highlights(site, page):
+    page.goto(site + "match/")
+    page.wait_for_selector("[data-pc-matcher][data-pc-loaded]")
+    task = (
+        "Design an event-driven order service on Kafka, with event sourcing, CQRS "
+        "read models and a schema registry; the API must stay backward compatible."
+    )
+    page.fill("#pc-task", task)
+    ranked = names(page, "[data-pc-ranked] .pc-card__title a")
+    assert ranked[0] == "event-driven-architect"
+    assert "data-engineer" in ranked[:3]
+    marks = page.eval_on_selector_all("[data-pc-highlight] mark", "m => m.map(x => x.textContent)")
+    assert {"Kafka", "event sourcing", "CQRS", "schema registry", "API"} <= set(marks)
+    assert "event-driven" in marks
+    assert page.locator("[data-pc-highlight]").inner_text() == task
+    assert "task=" in page.evaluate("location.search")
+    page.reload()
+    page.wait_for_selector("[data-pc-matcher][data-pc-loaded]")
+    assert page.locator("#pc-task").input_value() == task
+    page.fill("#pc-task", "Kafkaesque bureaucracy")
+    assert names(page, "[data-pc-ranked] .pc-card__title a") == []
+    assert page.errors == []
+
+
+def test_the_copy_button_copies_the_raw_file(site, chromium):
+    context = chromium.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(site + "personas/backend-architect/")
+    page.get_by_role("button", name="Copy raw file").click()
+    page.wait_for_selector(".md-dialog--active")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == (REPO / "personas/backend-architect.md").read_text(encoding="utf-8")
+    context.close()
+
+
+PAGES = [
+    "",
+    "catalogue/",
+    "personas/backend-architect/",
+    "skills/event-sourcing-patterns/",
+    "keywords/",
+    "match/",
+]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_wcag_a_or_aa_violations(site, chromium, scheme):
+    context = chromium.new_context(color_scheme=scheme)
+    page = context.new_page()
+    errors = console_errors(page)
+    for url in PAGES:
+        page.goto(site + url)
+        page.wait_for_load_state("networkidle")
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        )
+        violations = [
+            (v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+        ]
+        assert violations == [], (url, scheme, violations)
+    assert errors == []
+    context.close()
