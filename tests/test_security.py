@@ -114,11 +114,15 @@ def test_sanitizing_can_be_relaxed_for_trusted_catalogues(tmp_path):
     assert any("script with a payload" in f for f in unsafe_markup(page))
 
 
-def test_sanitize_all_covers_pages_from_docs_too(tmp_path):
+def test_sanitize_all_covers_pages_from_docs_too(tmp_path, monkeypatch):
     files = {"docs/evil.md": "# Evil\n\n<script>alert('docs')</script>\n\n<b onclick=x()>b</b>\n"}
     page = build_project(make_project(tmp_path, files, plugin={"sanitize": "all"})).html("evil/")
     assert unsafe_markup(page) == []
     assert "<b>b</b>" in page
+    trusting = make_project(tmp_path / "env", files, plugin={"sanitize": False})
+    assert unsafe_markup(build_project(trusting).html("evil/")) != []
+    monkeypatch.setenv("PERSONAS_SANITIZE", "all")
+    assert unsafe_markup(build_project(trusting).html("evil/")) == []
 
 
 def test_the_hostile_folder_is_validated_fast_with_bounded_memory(tmp_path):

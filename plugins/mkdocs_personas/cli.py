@@ -10,6 +10,8 @@ from pathlib import Path
 
 from .catalogue import Reader, Settings, check_references, merge
 from .config import read_project
+from .diff import diff as diff_catalogues
+from .diff import markdown
 from .export import catalogue_data, dumps, front_matter_schema
 from .model import Problem
 from .relations import relate
@@ -113,6 +115,21 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
+def compare(args: argparse.Namespace) -> int:
+    """Summarize what changes between two git revisions or two folders of a catalogue."""
+    config_file = Path(args.config or _DEFAULT_CONFIG)
+    try:
+        settings = (
+            read_project(config_file).settings if config_file.exists() else Settings(Path.cwd())
+        )
+        result = diff_catalogues(args.base, args.head, settings)
+    except ValueError as error:
+        print(f"personas: {error}", file=sys.stderr)
+        return 2
+    sys.stdout.write(result.to_json() + "\n" if args.format == "json" else markdown(result))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     main_parser = argparse.ArgumentParser(
@@ -151,6 +168,17 @@ def parser() -> argparse.ArgumentParser:
     )
     data.add_argument("-f", "--config", help="mkdocs.yml to read (default: ./mkdocs.yml)")
     data.set_defaults(run=export)
+    change = commands.add_parser(
+        "diff",
+        help="summarize the persona and skill changes between two revisions or folders",
+        description="Personas and skills added, removed, renamed and changed, and the "
+        "validation problems the change introduces or fixes.",
+    )
+    change.add_argument("base", metavar="BASE", help="git revision or folder before the change")
+    change.add_argument("head", metavar="HEAD", help="git revision or folder after the change")
+    change.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    change.add_argument("-f", "--config", help="mkdocs.yml to read (default: ./mkdocs.yml)")
+    change.set_defaults(run=compare)
     return main_parser
 
 

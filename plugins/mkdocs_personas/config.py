@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,13 +48,30 @@ class PersonasConfig(base.Config):
     """Extra HTML elements the sanitizer keeps, for catalogues that trust their authors."""
     allow_attributes = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})
     """Extra attributes the sanitizer keeps, per element (``"*"``: every element)."""
+    base_revision = c.Optional(c.Type(str))
+    """Git revision to compare with (default: the ``PERSONAS_BASE_REVISION`` variable):
+    new and changed personas get badges and a "Changes in this preview" page lists them."""
     max_index_size = c.Type(int, default=800_000)
     """Size in bytes past which an index page (keywords, expertise, catalogue) splits by letter."""
 
 
-def sanitize_policy(options: PersonasConfig) -> Policy | None:
-    """The sanitizer policy, or None when sanitizing is off."""
-    if options.sanitize is False:
+SANITIZE_VARIABLE = "PERSONAS_SANITIZE"
+"""Environment variable that overrides ``sanitize`` (``all`` for previews of pull requests)."""
+
+
+def sanitize_mode(options: PersonasConfig) -> bool | str:
+    """``sanitize`` from the environment when set there, else from the options."""
+    value = os.environ.get(SANITIZE_VARIABLE, "").strip().lower()
+    if not value:
+        return options.sanitize
+    if value not in ("true", "false", "all"):
+        raise ValueError(f"{SANITIZE_VARIABLE} must be true, false or all, not {value!r}")
+    return {"true": True, "false": False}.get(value, value)
+
+
+def sanitize_policy(mode: bool | str, options: PersonasConfig) -> Policy | None:
+    """The sanitizer policy for a ``sanitize`` mode, or None when sanitizing is off."""
+    if mode is False:
         return None
     return Policy().extended(options.allow_tags, options.allow_attributes)
 

@@ -22,6 +22,7 @@ from mkdocs.utils import get_relative_url
 
 from . import text
 from .catalogue import Catalogue
+from .diff import Diff
 from .export import raw_path
 from .model import COMPLEXITIES, Entry, Kind
 from .relations import Relations, Term
@@ -34,7 +35,8 @@ CONFLICTS = "keywords/conflicts.md"
 EXPERTISE = "expertise/index.md"
 SKILLS = "skills/index.md"
 MATCH = "match/index.md"
-INDEX_PAGES = (CATALOGUE, EXPERTISE, KEYWORDS, CONFLICTS, SKILLS, MATCH)
+CHANGES = "changes/index.md"
+INDEX_PAGES = (CATALOGUE, EXPERTISE, KEYWORDS, CONFLICTS, SKILLS, MATCH, CHANGES)
 """Pages that stay in the navigation; every other generated page is reached from them."""
 
 RESERVED_SEGMENTS = frozenset({"letters", "conflicts", "page", "index"})
@@ -112,12 +114,20 @@ class Site:
         max_index_bytes: int = 800_000,
         policy: Policy | None = None,
         edit_uri: Callable[[Entry], str | None] = lambda entry: None,
+        changes: Diff | None = None,
     ) -> None:
         self.catalogue = catalogue
         self.relations = relations
         self.config = config
         self.policy = policy
         self.edit_uri = edit_uri
+        self.changes = changes
+        self.badges: dict[tuple[str, str], str] = {}
+        if changes is not None:
+            for change in changes.changes:
+                if change.status in ("added", "renamed", "changed"):
+                    label = "changed" if change.status == "changed" else "new"
+                    self.badges[(change.kind, change.name)] = label
         self.max_index_bytes = max_index_bytes
         self.pages: dict[str, Page] = {}
         self.terms = {
@@ -160,6 +170,16 @@ class Site:
         self.pages[CATALOGUE].context["filter"] = self._filter_options()
         self._plan_cards(SKILLS, "Skills", (), self.catalogue.skills)
         self._add(MATCH, Page("Task matcher", "match.html", search=NO_SEARCH))
+        if self.changes is not None:
+            self._add(
+                CHANGES,
+                Page(
+                    "Changes in this preview",
+                    "changes.html",
+                    {"diff": self.changes},
+                    search=NO_SEARCH,
+                ),
+            )
 
     def _filter_options(self) -> dict:
         """The choices of the catalogue filter's facets."""
@@ -406,6 +426,7 @@ class Site:
             "persona_kind": Kind.PERSONA,
             "skill_kind": Kind.SKILL,
             "keyword_kind": TERM_KINDS["keywords"],
+            "badges": self.badges,
             "letter_hrefs": links.letters(page),
         }
         if page.entry is not None:

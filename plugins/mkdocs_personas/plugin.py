@@ -13,9 +13,10 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from . import config as options
-from .catalogue import Reader, Settings
+from .catalogue import Catalogue, Reader, Settings
+from .diff import Diff, compare, load_side
 from .export import write_exports
-from .model import Entry
+from .model import Entry, Problem
 from .pages import Site, prune_nav
 from .relations import relate
 from .render import theme_dir
@@ -41,6 +42,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             return None
         try:
             self.settings: Settings = options.settings(self.config, config.config_file_path)
+            self.sanitize_mode = options.sanitize_mode(self.config)
         except ValueError as error:
             raise PluginError(f"personas: {error}") from None
         position = 1 if config.theme.custom_dir else 0
@@ -70,8 +72,9 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             relations,
             config,
             max_index_bytes=self.config.max_index_size,
-            policy=options.sanitize_policy(self.config),
+            policy=options.sanitize_policy(self.sanitize_mode, self.config),
             edit_uri=self._edit_uri(config),
+            changes=self._changes(catalogue, problems),
         )
         for file in self.site.files():
             existing = files.get_file_from_path(file.src_uri)
@@ -80,6 +83,21 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 files.remove(existing)
             files.append(file)
         return files
+
+    def _changes(self, catalogue: Catalogue, problems: list[Problem]) -> Diff | None:
+        """What changed since the base revision, when this build is a preview."""
+        revision = self.config.base_revision or os.environ.get("PERSONAS_BASE_REVISION")
+        if not revision:
+            return None
+        try:
+            base, base_problems = load_side(revision, self.settings)
+        except ValueError as error:
+            raise PluginError(
+                f"personas: cannot read base revision {revision!r}: {error}"
+            ) from None
+        result = compare(base, base_problems, catalogue, problems)
+        log.info(f"compared with {revision}: {len(result.changes)} personas and skills changed")
+        return result
 
     def _edit_uri(self, config: MkDocsConfig):
         docs_dir = config.docs_dir
@@ -114,7 +132,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         planned = self._planned(page.file)
         if planned is not None:
             return self.site.content(planned, html, page.url, page.edit_url)
-        if self.config.enabled and self.config.sanitize == "all":
+        if self.config.enabled and self.sanitize_mode == "all":
             return sanitize(html, self.site.policy)
         return None
 

@@ -1,0 +1,153 @@
+"""``personas diff`` on real git histories, and preview builds marked against a base revision."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import build_project, make_project, persona, skill
+from helpers import broken_links
+
+GIT = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.invalid",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.invalid",
+}
+
+
+def git(repo, *args):
+    subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, env={**os.environ, **GIT}
+    )
+
+
+def personas_cli(repo, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs_personas.cli", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def history(tmp_path):
+    """A repository whose last commit adds one persona, edits another's keywords and breaks a third."""
+    repo = make_project(
+        tmp_path,
+        {
+            "personas/alpha.md": persona("alpha", keywords=["kafka", "streams"]),
+            "personas/beta.md": persona("beta", keywords=["api", "rest"]),
+            "personas/gamma.md": persona("gamma"),
+            "skills/tdd/SKILL.md": skill("tdd"),
+        },
+    )
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    (repo / "personas/delta.md").write_text(persona("delta", keywords=["graphql"]))
+    (repo / "personas/beta.md").write_text(persona("beta", keywords=["api", "grpc"]))
+    (repo / "personas/gamma.md").write_text("---\nname: gamma\nexpertise: just a string\n---\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "change")
+    return repo
+
+
+def test_diff_reports_exactly_the_three_changes(history):
+    result = personas_cli(history, "diff", "HEAD~1", "HEAD", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    summary = [(c["status"], c["kind"], c["name"]) for c in data["changes"]]
+    assert summary == [
+        ("added", "persona", "delta"),
+        ("changed", "persona", "beta"),
+        ("broken", "persona", "gamma"),
+    ]
+    beta = data["changes"][1]
+    assert beta["fields"] == ["keywords"]
+    assert beta["gained"] == {"keywords": ["grpc"]} and beta["lost"] == {"keywords": ["rest"]}
+    assert data["introduced"] == [
+        "personas/gamma.md:3:12: expertise: expected a list of strings, got a string"
+    ]
+    assert data["fixed"] == []
+
+
+def test_diff_markdown_is_a_readable_summary(history):
+    result = personas_cli(history, "diff", "HEAD~1", "HEAD")
+    text = result.stdout
+    assert "**Personas and skills:** 1 added, 1 changed, 1 broken." in text
+    assert "- **added** persona `delta` (`personas/delta.md`)" in text
+    assert "- **changed** persona `beta` (`personas/beta.md`): keywords" in text
+    assert "  - keywords gained: `grpc`" in text and "  - keywords lost: `rest`" in text
+    assert "personas/gamma.md:3:12: expertise: expected a list of strings" in text
+    reverse = personas_cli(history, "diff", "HEAD", "HEAD~1", "--format", "json")
+    data = json.loads(reverse.stdout)
+    assert [c["status"] for c in data["changes"]] == ["added", "changed", "removed"]
+    assert data["fixed"] and not data["introduced"]
+
+
+def test_diff_compares_folders_and_detects_renames(tmp_path):
+    old = make_project(
+        tmp_path / "old", {"personas/x.md": persona("old-name"), "skills/s/SKILL.md": skill("s")}
+    )
+    new = make_project(
+        tmp_path / "new",
+        {"personas/x.md": persona("new-name"), "skills/s/SKILL.md": skill("s", "Other text.")},
+    )
+    result = personas_cli(tmp_path, "diff", str(old), str(new), "--format", "json")
+    changes = json.loads(result.stdout)["changes"]
+    assert [(c["status"], c["name"], c.get("old_name")) for c in changes] == [
+        ("renamed", "new-name", "old-name"),
+        ("changed", "s", None),
+    ]
+    assert changes[1]["fields"] == ["description"]
+
+
+def test_diff_never_follows_symlinks_or_reads_huge_blobs(tmp_path):
+    repo = make_project(tmp_path, {"personas/a.md": persona("a")})
+    (tmp_path / "secret").write_text("---\nname: secret\n---\nTOP SECRET\n")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    os.symlink(tmp_path / "secret", repo / "personas/link.md")
+    (repo / "personas/huge.md").write_text("---\nname: huge\n---\n" + "x" * 3_000_000)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "hostile")
+    result = personas_cli(repo, "diff", "HEAD~1", "HEAD", "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["changes"] == []
+    assert any("link.md:1:1: file: refusing a symlink" in p for p in data["introduced"])
+    assert any("huge.md:1:1: file: file is 3000019 bytes" in p for p in data["introduced"])
+    assert "TOP SECRET" not in result.stdout
+
+
+def test_diff_names_a_bad_revision(history):
+    result = personas_cli(history, "diff", "no-such-branch", "HEAD")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_a_preview_build_marks_new_and_changed_personas(history, monkeypatch):
+    monkeypatch.setenv("PERSONAS_BASE_REVISION", "HEAD~1")
+    built = build_project(history)
+    assert built.aborted is None
+    assert "new in this preview" in built.html("personas/delta/")
+    assert "changed in this preview" in built.html("personas/beta/")
+    assert 'class="pc-change' not in built.html("personas/alpha/")
+    catalogue = built.html("catalogue/")
+    delta_card = catalogue.split('data-name="delta"')[1].split("</article>")[0]
+    assert "new in this preview" in delta_card
+    changes = built.html("changes/")
+    assert 'href="../personas/delta/"' in changes and 'href="../personas/beta/"' in changes
+    assert "keywords gained: grpc" in changes
+    assert "<code>gamma</code>" in changes and "Problems introduced" in changes
+    assert broken_links(built.site) == []
+
+
+def test_a_normal_build_has_no_changes_page(history):
+    built = build_project(history)
+    assert not (built.site / "changes").exists()
+    assert 'class="pc-change' not in built.html("personas/delta/")
