@@ -55,16 +55,22 @@ QUALIFIERS = ["at scale", "in production", "for regulated teams", "under load",
               "across regions", "with small teams", "for startups", "in legacy systems"]
 
 
+COMMON_EXPERTISE = [
+    f"{area.capitalize()}{suffix}"
+    for area in AREAS
+    for suffix in ("", " at scale")
+]
+"""Expertise phrases many personas share; the rest are free text, mostly unique."""
+
+
 def _phrase(rng: random.Random) -> str:
+    """An expertise phrase: a third from a common pool, the rest free text."""
+    if rng.random() < 0.35:
+        return rng.choice(COMMON_EXPERTISE)
     area = rng.choice(AREAS)
-    form = rng.randrange(4)
-    if form == 0:
-        return f"{area.capitalize()} & {rng.choice(AREAS)}"
-    if form == 1:
-        return f"{area.capitalize()} {rng.choice(QUALIFIERS)}"
-    if form == 2:
-        return f"{rng.choice(WORDS).capitalize()} and {rng.choice(WORDS)} for {area}"
-    return area.capitalize()
+    if rng.random() < 0.5:
+        return f"{area.capitalize()} & {rng.choice(AREAS)} {rng.choice(QUALIFIERS)}"
+    return f"{rng.choice(WORDS).capitalize()} and {rng.choice(WORDS)} for {area}"
 
 
 def _keywords(rng: random.Random, count: int) -> list[str]:

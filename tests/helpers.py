@@ -186,3 +186,12 @@ def unsafe_markup(html: str, content_tags: set[str] | None = CONTENT_TAGS) -> li
     audit = _Audit(content_tags)
     audit.feed(html)
     return audit.found
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    """Every file of a built site, by relative path."""
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }

@@ -50,19 +50,26 @@ def test_expertise_tags_link_to_a_page_when_shared_and_to_the_index_otherwise(tm
     project = make_project(
         tmp_path,
         {
-            "personas/a.md": persona("a", expertise=["Event sourcing", "Kafka operations"]),
-            "personas/b.md": persona("b", expertise=["event sourcing"]),
+            "personas/a.md": persona(
+                "a", expertise=["Event sourcing", "Kafka operations", "Sagas"]
+            ),
+            "personas/b.md": persona("b", expertise=["event sourcing", "sagas"]),
+            "personas/c.md": persona("c", expertise=["Event sourcing"]),
         },
     )
     built = build_project(project, strict=True)
     page = built.html("personas/a/")
     assert 'href="../../expertise/event-sourcing/">Event sourcing</a>' in page
     assert 'href="../../expertise/#kafka-operations">Kafka operations</a>' in page
+    assert 'href="../../expertise/#sagas">Sagas</a>' in page
     shared = built.html("expertise/event-sourcing/")
-    assert 'href="../../personas/a/"' in shared and 'href="../../personas/b/"' in shared
+    assert all(f'href="../../personas/{n}/"' in shared for n in "abc")
     index = built.html("expertise/")
     assert '<dt id="kafka-operations">' in index and '<dt id="event-sourcing">' in index
     assert not (built.site / "expertise/kafka-operations").exists()
+    sagas = section(index, '<dt id="sagas">', "</dd>")
+    assert 'href="../personas/a/"' in sagas and 'href="../personas/b/"' in sagas
+    assert not (built.site / "expertise/sagas").exists()
 
 
 def test_keyword_case_variants_are_one_entry_and_accents_group_predictably(tmp_path):
@@ -183,22 +190,22 @@ def test_element_ids_are_unique_on_every_sample_page(sample_site):
 
 def test_a_keyword_many_personas_share_gets_its_own_page(tmp_path):
     files = {
-        f"personas/p{i:02}.md": persona(f"p{i:02}", keywords=["kafka", f"own{i}"])
-        for i in range(40)
+        f"personas/p{i:03}.md": persona(f"p{i:03}", keywords=["kafka", f"own{i}"])
+        for i in range(105)
     }
     built = build_project(make_project(tmp_path, files), strict=True)
     index = built.html("keywords/")
     entry = section(index, '<dt id="kafka">', "</dt>")
-    assert 'href="kafka/"' in entry and ">40<" in entry
-    assert "personas/p00/" not in section(index, '<dt id="kafka">', '<dt id="own0">')
+    assert 'href="kafka/"' in entry and ">105<" in entry
+    assert "personas/p000/" not in section(index, '<dt id="kafka">', '<dt id="own0">')
     page = built.html("keywords/kafka/")
-    assert all(f'href="../../personas/p{i:02}/"' in page for i in range(40))
-    assert 'href="../../keywords/#kafka"' in built.html("personas/p07/")
+    assert all(f'href="../../personas/p{i:03}/"' in page for i in range(105))
+    assert 'href="../../keywords/#kafka"' in built.html("personas/p007/")
     assert broken_links(built.site) == []
 
 
 def test_term_pages_never_take_the_index_folders(tmp_path):
-    files = {f"personas/p{i}.md": persona(f"p{i}", expertise=["Letters", "Page"]) for i in range(2)}
+    files = {f"personas/p{i}.md": persona(f"p{i}", expertise=["Letters", "Page"]) for i in range(3)}
     built = build_project(make_project(tmp_path, files), strict=True)
     assert 'href="../../expertise/letters-1/">Letters</a>' in built.html("personas/p0/")
     assert (built.site / "expertise/page-1/index.html").exists()

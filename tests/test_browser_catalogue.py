@@ -113,7 +113,8 @@ def test_the_copy_button_copies_the_raw_file(site, chromium):
     page = context.new_page()
     page.goto(site + "personas/backend-architect/")
     page.get_by_role("button", name="Copy raw file").click()
-    page.wait_for_selector(".md-dialog--active")
+    page.wait_for_function("document.querySelector('.pc-copy-status').textContent.length > 0")
+    assert page.locator(".pc-copy-status").inner_text() == "Copied the raw file to the clipboard."
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == (REPO / "personas/backend-architect.md").read_text(encoding="utf-8")
     context.close()

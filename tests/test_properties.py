@@ -129,7 +129,10 @@ def test_rendered_pages_never_contain_markup_from_fields(tmp_path, fields):
     catalogue = Catalogue((entry,), ())
     site = Site(catalogue, relate(catalogue), site_config(tmp_path))
     for page in site.pages.values():
-        html = site.content(page, "<p>body</p>", page.file.url, None)
+        html = site.searchable(page, "<p>body</p>", page.file.url)
+        if page.entry is not None:
+            assert "<pwn-x" not in html
+            html = site.content(page, page.file.url, None)
         assert "<pwn-x" not in html
         assert unsafe_markup(html, content_tags=None) == []
         for value in site.meta(page).values():

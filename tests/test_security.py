@@ -12,7 +12,7 @@ import pytest
 
 from broken import BROKEN, make_broken
 from conftest import REPO, build_project, make_project, persona
-from helpers import unsafe_markup
+from helpers import tree, unsafe_markup
 
 PAYLOADS = REPO / "tests" / "payloads"
 
@@ -193,14 +193,6 @@ def build_in_subprocess(project: Path, site: Path, seed: str) -> None:
         check=True,
         capture_output=True,
     )
-
-
-def tree(site: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(site).as_posix(): p.read_bytes()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
 
 
 def copy_project(target: Path, reverse: bool) -> Path:

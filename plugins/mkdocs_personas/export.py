@@ -174,8 +174,8 @@ def write_exports(
     relations: Relations,
     fields: Mapping[str, Sequence[str]],
     directory_urls: bool = True,
-) -> None:
-    """Write the data files and the raw sources into a built site."""
+) -> list[str]:
+    """Write the data files and the raw sources into a built site; return the raw paths."""
     root = Path(site_dir)
     outputs = {
         "personas.json": catalogue_data(catalogue, relations, directory_urls),
@@ -184,7 +184,11 @@ def write_exports(
     }
     for name, data in outputs.items():
         (root / name).write_text(dumps(data) + "\n", encoding="utf-8")
+    written = []
     for entry in catalogue.entries:
-        path = root.joinpath(*raw_path(entry).split("/"))
+        relative = raw_path(entry)
+        path = root.joinpath(*relative.split("/"))
         os.makedirs(path.parent, exist_ok=True)
         path.write_text(entry.raw, encoding="utf-8", newline="\n")
+        written.append(relative)
+    return written

@@ -24,6 +24,7 @@ from . import text
 from .catalogue import Catalogue
 from .diff import Diff
 from .export import raw_path
+from .incremental import fingerprint
 from .model import COMPLEXITIES, Entry, Kind
 from .relations import Relations, Term
 from .render import render
@@ -70,7 +71,7 @@ TERM_KINDS = {
         "Keyword index",
         "activation keyword",
         "Every activation keyword, A to Z, with the personas it activates.",
-        31,
+        101,
     ),
     "expertise": TermKind(
         "expertise",
@@ -78,7 +79,7 @@ TERM_KINDS = {
         "Expertise",
         "expertise",
         "Every expertise declared by a persona, with how many personas share it.",
-        2,
+        3,
     ),
 }
 
@@ -86,6 +87,16 @@ TERM_KINDS = {
 def letter_label(letter: str) -> str:
     """How an A–Z group is shown: ``A``, ``0–9`` or ``Other``."""
     return {text.DIGITS: "0–9", text.OTHER: "Other"}.get(letter, letter.upper())
+
+
+class GeneratedFile(File):
+    """A generated page's virtual file, which knows whether it changed since the last build."""
+
+    changed = True
+    """Set by :class:`~.incremental.Rebuilds`; MkDocs' dirty builds skip unchanged pages."""
+
+    def is_modified(self) -> bool:
+        return self.changed
 
 
 @dataclass
@@ -130,6 +141,9 @@ class Site:
                     self.badges[(change.kind, change.name)] = label
         self.max_index_bytes = max_index_bytes
         self.pages: dict[str, Page] = {}
+        self.bodies: dict[str, str] = {}
+        """Sanitized bodies between :meth:`searchable` and :meth:`content`."""
+        self.cards: dict[tuple, Markup] = {}
         self.terms = {
             kind.folder: {t.key: t for t in getattr(relations, kind.field)}
             for kind in TERM_KINDS.values()
@@ -140,7 +154,7 @@ class Site:
 
     def _add(self, src_uri: str, page: Page) -> None:
         inclusion = InclusionLevel.INCLUDED if src_uri in INDEX_PAGES else InclusionLevel.NOT_IN_NAV
-        page.file = File.generated(self.config, src_uri, content="", inclusion=inclusion)
+        page.file = GeneratedFile.generated(self.config, src_uri, content="", inclusion=inclusion)
         self.pages[src_uri] = page
 
     def _plan(self) -> None:
@@ -360,6 +374,48 @@ class Site:
             for name, entries in sorted(groups.items(), key=lambda g: (g[0] == "", g[0]))
         ]
 
+    def fingerprints(self) -> dict[str, tuple[GeneratedFile, str]]:
+        """src_uri -> (file, digest of everything the page shows), for incremental rebuilds."""
+        result = {}
+        relations = self.relations
+        kinds = {"keywords": TERM_KINDS["keywords"], "expertise": TERM_KINDS["expertise"]}
+        term_pages = sorted(self.term_pages)
+        for src_uri, page in self.pages.items():
+            entry = page.entry
+            if entry is None:
+                listed = sorted(
+                    {name for term in _terms_in(page.context) for name in term.personas}
+                )
+                digest = fingerprint(
+                    page.title,
+                    page.template,
+                    page.context,
+                    [self.catalogue.get(Kind.PERSONA, name) for name in listed],
+                    self.badges,
+                    term_pages if page.template == "term_index.html" else None,
+                )
+            else:
+                linked = [
+                    (s, self.catalogue.get(kind, s.name).title)
+                    for kind, items in (
+                        (Kind.SKILL, relations.skills_of.get(entry.name, ())),
+                        (Kind.PERSONA, relations.related.get(entry.name, ())),
+                        (Kind.PERSONA, relations.personas_of.get(entry.name, ())),
+                    )
+                    for s in items
+                ]
+                urls = [
+                    self.tag_url(kinds["expertise"], self.terms["expertise"][text.key(label)])
+                    for label in entry.expertise
+                ] + [
+                    self.term_url(kinds["keywords"], self.terms["keywords"][text.key(label)])
+                    for label in entry.keywords
+                ]
+                badge = self.badges.get((entry.kind.value, entry.name))
+                digest = fingerprint(entry.raw, entry.path, entry.collection, linked, urls, badge)
+            result[src_uri] = (page.file, digest)
+        return result
+
     # URLs ---------------------------------------------------------------------------
 
     def url(self, src_uri: str, fragment: str = "") -> str:
@@ -414,8 +470,36 @@ class Site:
         """The Markdown MkDocs renders for a page: the body of an entry, else nothing."""
         return page.entry.body if page.entry else ""
 
-    def content(self, page: Page, html: str, page_url: str, edit_url: str | None) -> str:
-        """The final HTML of a page: sanitized body inside our fragment template."""
+    def searchable(self, page: Page, html: str, page_url: str) -> str:
+        """What search indexes: an entry's title, description and sanitized body.
+
+        Index pages are final at this point. An entry's header and relations are added
+        by :meth:`content` after search has read the page, so that search ranks the
+        entry by its own text, not by the titles of the personas it links to.
+        """
+        if page.entry is None:
+            return self._render(page, page_url, {})
+        body = sanitize(html, self.policy) if self.policy else html
+        self.bodies[page.file.src_uri] = body
+        entry = page.entry
+        lede = "" if entry.description_in_body else f"<p>{escape(entry.description)}</p>"
+        return f"<h1>{escape(entry.title)}</h1>{lede}{body}"
+
+    def content(self, page: Page, page_url: str, edit_url: str | None) -> str:
+        """The final HTML of an entry's page: header, body and relations."""
+        body = self.bodies.pop(page.file.src_uri, "")
+        links = _Links(self, page_url)
+        return self._render(
+            page,
+            page_url,
+            {
+                **self._entry_context(page.entry, links),
+                "body": Markup(body),
+                "edit_url": edit_url,
+            },
+        )
+
+    def _render(self, page: Page, page_url: str, extra: dict) -> str:
         links = _Links(self, page_url)
         context = {
             "filter": None,
@@ -428,32 +512,37 @@ class Site:
             "keyword_kind": TERM_KINDS["keywords"],
             "badges": self.badges,
             "letter_hrefs": links.letters(page),
+            "card": lambda entry: self.card(entry, links.root()),
+            **extra,
         }
-        if page.entry is not None:
-            context.update(self._entry_context(page.entry, html, links), edit_url=edit_url)
         return str(render(page.template, **context))
 
-    def _entry_context(self, entry: Entry, html: str, links: _Links) -> dict:
+    def card(self, entry: Entry, root: str) -> Markup:
+        """A catalogue card, rendered once per entry and folder depth."""
+        key = (entry.kind, entry.name, root)
+        html = self.cards.get(key)
+        if html is None:
+            html = render(
+                "card.html",
+                entry=entry,
+                href=root + self.entry_url(entry),
+                badge=self.badges.get((entry.kind.value, entry.name)),
+            )
+            self.cards[key] = html
+        return html
+
+    def _entry_context(self, entry: Entry, links: _Links) -> dict:
         relations = self.relations
         raw = raw_path(entry)
         keywords, expertise = TERM_KINDS["keywords"], TERM_KINDS["expertise"]
         return {
             "entry": entry,
-            "body": Markup(sanitize(html, self.policy) if self.policy else html),
             "expertise": [
-                (
-                    label,
-                    links.to(
-                        self.tag_url(expertise, self.terms[expertise.folder][text.key(label)])
-                    ),
-                )
+                (label, links.to(self.tag_url(expertise, self.terms["expertise"][text.key(label)])))
                 for label in entry.expertise
             ],
             "keywords": [
-                (
-                    label,
-                    links.to(self.term_url(keywords, self.terms[keywords.folder][text.key(label)])),
-                )
+                (label, links.to(self.term_url(keywords, self.terms["keywords"][text.key(label)])))
                 for label in entry.keywords
             ],
             "skills": relations.skills_of.get(entry.name, ()),
@@ -508,6 +597,18 @@ class _Links:
             else:
                 result[letter] = f"#letter_{letter}"
         return result
+
+
+def _terms_in(value: object):
+    """Every :class:`Term` inside a page's context."""
+    if isinstance(value, Term):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _terms_in(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _terms_in(item)
 
 
 def prune_nav(nav: Navigation, site: Site) -> Navigation:

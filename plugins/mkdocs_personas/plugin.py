@@ -7,7 +7,7 @@ import os
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -16,6 +16,7 @@ from . import config as options
 from .catalogue import Catalogue, Reader, Settings
 from .diff import Diff, compare, load_side
 from .export import write_exports
+from .incremental import Rebuilds
 from .model import Entry, Problem
 from .pages import Site, prune_nav
 from .relations import relate
@@ -33,8 +34,11 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
     supports_multiple_instances = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Keep one plugin instance across ``mkdocs serve`` rebuilds, for the parse cache."""
+        """Keep one plugin instance across ``mkdocs serve`` rebuilds: parse cache, term
+        profiles, and, with ``--dirty``, what the last build produced."""
         self.reader = Reader()
+        self.profiles: dict = {}
+        self.rebuilds = Rebuilds() if dirty else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Resolve settings; add our theme overrides and assets after the user's ``custom_dir``."""
@@ -57,7 +61,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if not self.config.enabled:
             return None
         if not hasattr(self, "reader"):
-            self.reader = Reader()
+            self.on_startup(command="build", dirty=False)
         catalogue, problems = self.reader.load(self.settings)
         for problem in problems:
             log.warning(str(problem))
@@ -66,7 +70,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             f"{len(catalogue.personas)} personas and {len(catalogue.skills)} skills "
             f"({self.reader.parsed} files parsed, {skipped} skipped, {len(problems)} problems)"
         )
-        relations = relate(catalogue, options.relation_options(self.config))
+        relations = relate(catalogue, options.relation_options(self.config), self.profiles)
         self.site = Site(
             catalogue,
             relations,
@@ -76,6 +80,11 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             edit_uri=self._edit_uri(config),
             changes=self._changes(catalogue, problems),
         )
+        if self.rebuilds is not None:
+            self.rebuilds.start(config)
+            changed = self.rebuilds.mark(self.site.fingerprints())
+            log.info(f"{changed} of {len(self.site.pages)} generated pages changed")
+        self.files = files
         for file in self.site.files():
             existing = files.get_file_from_path(file.src_uri)
             if existing is not None:
@@ -112,7 +121,10 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         """Keep persona and skill pages out of the navigation: the index pages lead to them."""
         if not self.config.enabled:
             return None
-        return prune_nav(nav, self.site)
+        nav = prune_nav(nav, self.site)
+        if self.rebuilds is not None:
+            self.rebuilds.navigation(nav, files, config, self._meta)
+        return nav
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -128,25 +140,54 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Sanitize and wrap a generated page first, before other plugins see its HTML."""
+        """Sanitize a generated page first, before other plugins (and search) see its HTML."""
         planned = self._planned(page.file)
         if planned is not None:
-            return self.site.content(planned, html, page.url, page.edit_url)
+            return self.site.searchable(planned, html, page.url)
         if self.config.enabled and self.sanitize_mode == "all":
             return sanitize(html, self.site.policy)
         return None
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the catalogue as data, its front-matter schema and the raw source files."""
-        if self.config.enabled:
-            site = self.site
-            write_exports(
-                config.site_dir,
-                site.catalogue,
-                site.relations,
-                self.settings.fields,
-                config.use_directory_urls,
-            )
+    @event_priority(-100)
+    def on_page_context(
+        self, context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict | None:
+        """Last, after search has indexed the page: add an entry's header and relations."""
+        if self.rebuilds is not None:
+            self.rebuilds.rendered.add(page.url)
+            self.rebuilds.titles[page.file.src_uri] = page.title
+        planned = self._planned(page.file)
+        if planned is not None and planned.entry is not None:
+            page.content = self.site.content(planned, page.url, page.edit_url)
+        return None
+
+    @event_priority(50)
+    def _write_exports(self, *, config: MkDocsConfig) -> None:
+        """Write the catalogue as data, its front-matter schema and the raw source files.
+
+        Runs before Material's search plugin writes its index, so that a dirty rebuild can
+        first drop the search entries of pages rebuilt or removed.
+        """
+        if not self.config.enabled:
+            return
+        site = self.site
+        written = write_exports(
+            config.site_dir,
+            site.catalogue,
+            site.relations,
+            self.settings.fields,
+            config.use_directory_urls,
+        )
+        if self.rebuilds is not None:
+            self.rebuilds.finish(config, self.files, written)
+
+    @event_priority(-100)
+    def _after_search(self, *, config: MkDocsConfig) -> None:
+        """After Material has written its search index in a dirty rebuild: restore page order."""
+        if self.config.enabled and self.rebuilds is not None:
+            self.rebuilds.order_search(config, self.files)
+
+    on_post_build = CombinedEvent(_write_exports, _after_search)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
         """Rebuild when a persona or skill file is added, edited, renamed or deleted."""
@@ -155,6 +196,10 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         for root in sorted({str(self.settings.base / r) for r in self.settings.roots}):
             if os.path.isdir(root):
                 server.watch(root)
+
+    def _meta(self, file: File) -> dict | None:
+        planned = self._planned(file)
+        return None if planned is None else self.site.meta(planned)
 
     def _planned(self, file: File):
         if not self.config.enabled or not hasattr(self, "site"):

@@ -342,8 +342,28 @@
     if (link) location.replace(link.href.split("#")[0] + location.hash);
   }
 
+  /* ---- Copy the raw file ---------------------------------------------------------- */
+
+  function initCopy(button) {
+    if (button.getAttribute("data-pc-ready")) return;
+    button.setAttribute("data-pc-ready", "1");
+    button.hidden = false;
+    var status = document.querySelector(".pc-copy-status");
+    button.addEventListener("click", function () {
+      fetch(new URL(button.getAttribute("data-pc-copy"), location.href).href)
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.statusText);
+          return response.text();
+        })
+        .then(function (text) { return navigator.clipboard.writeText(text); })
+        .then(function () { status.textContent = "Copied the raw file to the clipboard."; })
+        .catch(function () { status.textContent = "Could not copy: use the download link."; });
+    });
+  }
+
   function onPage() {
     followSplitIndex();
+    document.querySelectorAll("[data-pc-copy]").forEach(initCopy);
     document.querySelectorAll("[data-pc-filter]").forEach(initFilter);
     document.querySelectorAll("[data-pc-matcher]").forEach(initMatcher);
   }

@@ -1,0 +1,172 @@
+"""Fast and exact ``mkdocs serve --dirty`` rebuilds.
+
+MkDocs' dirty mode re-renders only pages whose source file is newer than its output,
+which leaves indexes, relations and search stale. Here every generated page gets a
+fingerprint of everything it shows; a rebuild re-renders exactly the pages whose
+fingerprint changed (all of them if the navigation or ``mkdocs.yml`` changed), removes
+the outputs of pages that no longer exist, and keeps Material's search index in step.
+The result equals a clean build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.utils import get_markdown_title
+
+from .model import Entry
+from .relations import Term
+
+
+def _canonical(value: object) -> object:
+    """A small, stable stand-in for a value: what a page can show of it."""
+    if isinstance(value, Entry):
+        return (
+            "entry",
+            value.kind.value,
+            value.name,
+            value.title,
+            value.description,
+            value.complexity,
+            value.collection,
+            value.model,
+            value.expertise[:6],
+        )
+    if isinstance(value, Term):
+        return ("term", value.label, value.slug, value.personas)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__name__,
+            *(_canonical(getattr(value, f.name)) for f in dataclasses.fields(value)),
+        )
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _canonical(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_canonical(v) for v in value]
+        return tuple(sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items)
+    return value
+
+
+def fingerprint(*parts: object) -> str:
+    """A digest of what a page shows."""
+    return hashlib.blake2b(repr(_canonical(parts)).encode(), digest_size=16).hexdigest()
+
+
+def _always_modified() -> bool:
+    return True
+
+
+class Rebuilds:
+    """What the previous build produced, kept by the plugin across ``mkdocs serve`` rebuilds."""
+
+    def __init__(self) -> None:
+        self.fingerprints: dict[str, str] = {}
+        self.outputs: set[str] = set()
+        self.config_digest = ""
+        self.nav_digest = ""
+        self.rendered: set[str] = set()
+        self.titles: dict[str, str | None] = {}
+        """Rendered title of each page from ``docs_dir``, by source path."""
+        self.force = True
+
+    def start(self, config: MkDocsConfig) -> None:
+        """Begin a build: everything is rebuilt if ``mkdocs.yml`` changed."""
+        path = config.config_file_path
+        digest = hashlib.blake2b(Path(path).read_bytes()).hexdigest() if path else ""
+        self.force = digest != self.config_digest
+        self.config_digest = digest
+        self.rendered = set()
+
+    def mark(self, pages: dict[str, tuple[object, str]]) -> int:
+        """Flag each generated page (src_uri -> (file, fingerprint)) changed or not."""
+        changed = 0
+        for src_uri, (file, digest) in pages.items():
+            file.changed = self.force or self.fingerprints.get(src_uri) != digest
+            changed += file.changed
+        self.fingerprints = {src: digest for src, (_, digest) in pages.items()}
+        return changed
+
+    def navigation(
+        self,
+        nav: Navigation,
+        files: Files,
+        config: MkDocsConfig,
+        meta: Callable[[File], dict | None],
+    ) -> None:
+        """Give the pages that will not be rebuilt their titles (the navigation of rebuilt
+        pages shows them), and rebuild every page when the navigation changed.
+
+        ``meta`` gives a generated page's meta, None for a page from ``docs_dir``.
+        """
+        titles = []
+        for file in files.documentation_pages():
+            page = file.page
+            if page is None:
+                continue
+            generated = meta(file)
+            if generated is not None:
+                title = generated["title"]
+                if not file.is_modified():
+                    page.markdown, page.meta = "", generated
+            else:
+                page.read_source(config)
+                title = page.meta.get("title") or get_markdown_title(page.markdown or "")
+                if not file.is_modified():
+                    page._title_from_render = self.titles.get(file.src_uri)
+            titles.append((file.url, title))
+        digest = fingerprint(titles, [(type(i).__name__, i.title) for i in nav.items])
+        if digest != self.nav_digest or self.force:
+            for file in files.documentation_pages():
+                file.is_modified = _always_modified
+        self.nav_digest = digest
+
+    def finish(self, config: MkDocsConfig, files: Files, extra: Iterable[str]) -> None:
+        """After a build: drop stale outputs and stale search entries of removed pages.
+
+        ``extra`` names the other files the build wrote (raw sources), relative to the site.
+        """
+        outputs = {file.dest_uri for file in files} | set(extra)
+        stale = self.outputs - outputs
+        for dest_uri in sorted(stale):
+            path = os.path.join(config.site_dir, dest_uri)
+            if os.path.isfile(path):
+                os.remove(path)
+                _remove_empty_folders(Path(path).parent, Path(config.site_dir))
+        urls = {_url(dest) for dest in stale} | self.rendered
+        for plugin in config.plugins.values():
+            previous = getattr(plugin, "search_index_prev", None)
+            if previous is not None:
+                previous.entries = [
+                    e for e in previous.entries if e["location"].split("#")[0] not in urls
+                ]
+        self.outputs = outputs
+
+    def order_search(self, config: MkDocsConfig, files: Files) -> None:
+        """Put Material's merged search entries back in page order, as a clean build has them."""
+        position = {file.url: index for index, file in enumerate(files.documentation_pages())}
+        for plugin in config.plugins.values():
+            index = getattr(plugin, "search_index", None)
+            if index is None or not hasattr(plugin, "search_index_prev"):
+                continue
+            index.entries.sort(key=lambda e: position.get(e["location"].split("#")[0], -1))
+            path = os.path.join(config.site_dir, "search", "search_index.json")
+            if os.path.isfile(path):
+                with open(path, "w", encoding="utf-8") as handle:
+                    handle.write(index.generate_search_index(None))
+
+
+def _url(dest_uri: str) -> str:
+    return dest_uri.removesuffix("index.html")
+
+
+def _remove_empty_folders(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
