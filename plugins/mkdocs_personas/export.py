@@ -174,8 +174,13 @@ def write_exports(
     relations: Relations,
     fields: Mapping[str, Sequence[str]],
     directory_urls: bool = True,
-) -> list[str]:
-    """Write the data files and the raw sources into a built site; return the raw paths."""
+    unchanged: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Write the data files and the raw sources into a built site.
+
+    Returns the raw files (site path -> text). Those equal in ``unchanged`` (the files an
+    earlier build of the same site wrote) are not written again.
+    """
     root = Path(site_dir)
     outputs = {
         "personas.json": catalogue_data(catalogue, relations, directory_urls),
@@ -184,11 +189,14 @@ def write_exports(
     }
     for name, data in outputs.items():
         (root / name).write_text(dumps(data) + "\n", encoding="utf-8")
-    written = []
+    written = {}
     for entry in catalogue.entries:
         relative = raw_path(entry)
-        path = root.joinpath(*relative.split("/"))
-        os.makedirs(path.parent, exist_ok=True)
-        path.write_text(entry.raw, encoding="utf-8", newline="\n")
-        written.append(relative)
+        written[relative] = entry.raw
+        if unchanged is not None and unchanged.get(relative) == entry.raw:
+            continue
+        path = os.path.join(root, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(entry.raw)
     return written

@@ -16,6 +16,8 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -25,38 +27,62 @@ from .model import Entry
 from .relations import Term
 
 
-def _canonical(value: object) -> object:
+def _canonical(value: object, memo: dict[int, object]) -> object:
     """A small, stable stand-in for a value: what a page can show of it."""
     if isinstance(value, Entry):
-        return (
-            "entry",
-            value.kind.value,
-            value.name,
-            value.title,
-            value.description,
-            value.complexity,
-            value.collection,
-            value.model,
-            value.expertise[:6],
-        )
+        found = memo.get(id(value))
+        if found is None:
+            card = (
+                value.kind.value,
+                value.name,
+                value.title,
+                value.description,
+                value.complexity,
+                value.collection,
+                value.model,
+                value.expertise[:6],
+            )
+            found = memo[id(value)] = digest_of(repr(card))
+        return found
     if isinstance(value, Term):
         return ("term", value.label, value.slug, value.personas)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return (
             type(value).__name__,
-            *(_canonical(getattr(value, f.name)) for f in dataclasses.fields(value)),
+            *(_canonical(getattr(value, f.name), memo) for f in dataclasses.fields(value)),
         )
     if isinstance(value, dict):
-        return tuple(sorted((str(k), _canonical(v)) for k, v in value.items()))
+        return tuple(sorted((str(k), _canonical(v, memo)) for k, v in value.items()))
     if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_canonical(v) for v in value]
+        items = [_canonical(v, memo) for v in value]
         return tuple(sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items)
     return value
 
 
-def fingerprint(*parts: object) -> str:
-    """A digest of what a page shows."""
-    return hashlib.blake2b(repr(_canonical(parts)).encode(), digest_size=16).hexdigest()
+def digest_of(text: str) -> str:
+    """A short digest of a text."""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def fingerprint(*parts: object, memo: dict[int, object] | None = None) -> str:
+    """A digest of what a page shows; ``memo`` shares work between calls of one build."""
+    return digest_of(repr(_canonical(parts, {} if memo is None else memo)))
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept in memory across rebuilds (MkDocs makes a new Jinja
+    environment, and so compiles every template again, for each build)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.compiled.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 def _always_modified() -> bool:
@@ -74,7 +100,10 @@ class Rebuilds:
         self.rendered: set[str] = set()
         self.titles: dict[str, str | None] = {}
         """Rendered title of each page from ``docs_dir``, by source path."""
+        self.raw: dict[str, str] = {}
+        """Raw files written by the last build (site path -> text)."""
         self.force = True
+        self.templates = TemplateCache()
 
     def start(self, config: MkDocsConfig) -> None:
         """Begin a build: everything is rebuilt if ``mkdocs.yml`` changed."""
@@ -128,7 +157,8 @@ class Rebuilds:
         self.nav_digest = digest
 
     def finish(self, config: MkDocsConfig, files: Files, extra: Iterable[str]) -> None:
-        """After a build: drop stale outputs and stale search entries of removed pages.
+        """After a build, before search writes its index: drop stale outputs, and give
+        Material's search plugin its whole index in page order, as a clean build has it.
 
         ``extra`` names the other files the build wrote (raw sources), relative to the site.
         """
@@ -139,31 +169,33 @@ class Rebuilds:
             if os.path.isfile(path):
                 os.remove(path)
                 _remove_empty_folders(Path(path).parent, Path(config.site_dir))
-        urls = {_url(dest) for dest in stale} | self.rendered
+        self.outputs = outputs
+        gone = {_url(dest) for dest in stale} | self.rendered
+        position = {
+            _page_url(file.url): index for index, file in enumerate(files.documentation_pages())
+        }
         for plugin in config.plugins.values():
             previous = getattr(plugin, "search_index_prev", None)
-            if previous is not None:
-                previous.entries = [
-                    e for e in previous.entries if e["location"].split("#")[0] not in urls
-                ]
-        self.outputs = outputs
-
-    def order_search(self, config: MkDocsConfig, files: Files) -> None:
-        """Put Material's merged search entries back in page order, as a clean build has them."""
-        position = {file.url: index for index, file in enumerate(files.documentation_pages())}
-        for plugin in config.plugins.values():
-            index = getattr(plugin, "search_index", None)
-            if index is None or not hasattr(plugin, "search_index_prev"):
+            current = getattr(plugin, "search_index", None)
+            if previous is None or current is None:
                 continue
-            index.entries.sort(key=lambda e: position.get(e["location"].split("#")[0], -1))
-            path = os.path.join(config.site_dir, "search", "search_index.json")
-            if os.path.isfile(path):
-                with open(path, "w", encoding="utf-8") as handle:
-                    handle.write(index.generate_search_index(None))
+            kept = [
+                e
+                for e in previous.entries
+                if (page := e["location"].split("#")[0]) in position and page not in gone
+            ]
+            merged = kept + current.entries
+            merged.sort(key=lambda e: position.get(e["location"].split("#")[0], -1))
+            previous.entries, current.entries = merged, []
 
 
 def _url(dest_uri: str) -> str:
     return dest_uri.removesuffix("index.html")
+
+
+def _page_url(url: str) -> str:
+    """A file's URL as pages and search entries spell it (``./`` is the home page, ``""``)."""
+    return "" if url == "./" else url
 
 
 def _remove_empty_folders(folder: Path, root: Path) -> None:

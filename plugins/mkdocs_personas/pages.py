@@ -24,7 +24,7 @@ from . import text
 from .catalogue import Catalogue
 from .diff import Diff
 from .export import raw_path
-from .incremental import fingerprint
+from .incremental import digest_of, fingerprint
 from .model import COMPLEXITIES, Entry, Kind
 from .relations import Relations, Term
 from .render import render
@@ -380,6 +380,7 @@ class Site:
         relations = self.relations
         kinds = {"keywords": TERM_KINDS["keywords"], "expertise": TERM_KINDS["expertise"]}
         term_pages = sorted(self.term_pages)
+        memo: dict[int, object] = {}
         for src_uri, page in self.pages.items():
             entry = page.entry
             if entry is None:
@@ -393,26 +394,36 @@ class Site:
                     [self.catalogue.get(Kind.PERSONA, name) for name in listed],
                     self.badges,
                     term_pages if page.template == "term_index.html" else None,
+                    memo=memo,
                 )
             else:
-                linked = [
-                    (s, self.catalogue.get(kind, s.name).title)
+                linked = tuple(
+                    (
+                        s.name,
+                        s.score,
+                        s.reasons,
+                        s.collection,
+                        s.explicit,
+                        self.catalogue.get(kind, s.name).title,
+                    )
                     for kind, items in (
                         (Kind.SKILL, relations.skills_of.get(entry.name, ())),
                         (Kind.PERSONA, relations.related.get(entry.name, ())),
                         (Kind.PERSONA, relations.personas_of.get(entry.name, ())),
                     )
                     for s in items
-                ]
-                urls = [
+                )
+                urls = tuple(
                     self.tag_url(kinds["expertise"], self.terms["expertise"][text.key(label)])
                     for label in entry.expertise
-                ] + [
+                ) + tuple(
                     self.term_url(kinds["keywords"], self.terms["keywords"][text.key(label)])
                     for label in entry.keywords
-                ]
+                )
                 badge = self.badges.get((entry.kind.value, entry.name))
-                digest = fingerprint(entry.raw, entry.path, entry.collection, linked, urls, badge)
+                digest = digest_of(
+                    repr((entry.raw, entry.path, entry.collection, linked, urls, badge))
+                )
             result[src_uri] = (page.file, digest)
         return result
 

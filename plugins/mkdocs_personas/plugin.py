@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import posixpath
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -109,13 +110,19 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         return result
 
     def _edit_uri(self, config: MkDocsConfig):
-        docs_dir = config.docs_dir
-        base = self.settings.base
+        docs_dir, base = config.docs_dir, self.settings.base
+        relative = os.path.relpath(base, docs_dir).replace(os.sep, "/")
 
-        def edit_uri(entry: Entry) -> str | None:
-            return os.path.relpath(base / entry.path, docs_dir).replace(os.sep, "/")
+        def edit_uri(entry: Entry) -> str:
+            return posixpath.normpath(f"{relative}/{entry.path}")
 
         return edit_uri
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """In dirty rebuilds, reuse the theme's compiled templates."""
+        if self.config.enabled and self.rebuilds is not None:
+            env.bytecode_cache = self.rebuilds.templates
+        return env
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         """Keep persona and skill pages out of the navigation: the index pages lead to them."""
@@ -162,7 +169,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         return None
 
     @event_priority(50)
-    def _write_exports(self, *, config: MkDocsConfig) -> None:
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the catalogue as data, its front-matter schema and the raw source files.
 
         Runs before Material's search plugin writes its index, so that a dirty rebuild can
@@ -171,23 +178,18 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if not self.config.enabled:
             return
         site = self.site
+        rebuilds = self.rebuilds
         written = write_exports(
             config.site_dir,
             site.catalogue,
             site.relations,
             self.settings.fields,
             config.use_directory_urls,
+            unchanged=None if rebuilds is None or rebuilds.force else rebuilds.raw,
         )
-        if self.rebuilds is not None:
-            self.rebuilds.finish(config, self.files, written)
-
-    @event_priority(-100)
-    def _after_search(self, *, config: MkDocsConfig) -> None:
-        """After Material has written its search index in a dirty rebuild: restore page order."""
-        if self.config.enabled and self.rebuilds is not None:
-            self.rebuilds.order_search(config, self.files)
-
-    on_post_build = CombinedEvent(_write_exports, _after_search)
+        if rebuilds is not None:
+            rebuilds.raw = written
+            rebuilds.finish(config, self.files, written)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
         """Rebuild when a persona or skill file is added, edited, renamed or deleted."""

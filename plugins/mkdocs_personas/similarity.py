@@ -181,8 +181,8 @@ class Ranking:
             same = self.column_ids[columns] == self.collection_id[collection]
             values = values + same * self.bonus
         keep = values >= min_score
-        if exclude:
-            keep &= ~np.isin(columns, np.fromiter(exclude, dtype=np.int64, count=len(exclude)))
+        for column in exclude:
+            keep &= columns != column
         columns, values, same = columns[keep], values[keep], same[keep]
         order = np.lexsort((columns, -np.round(values, 9)))[:limit]
         return [Match(int(columns[i]), round(float(values[i]), 4), bool(same[i])) for i in order]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _SYMBOLS = {"+": " plus ", "#": " sharp ", "&": " and ", "@": " at "}
 _SYMBOL = re.compile("|".join(re.escape(s) for s in _SYMBOLS))
@@ -14,11 +15,13 @@ OTHER = "other"
 DIGITS = "0-9"
 
 
+@lru_cache(maxsize=1 << 17)
 def key(text: str) -> str:
     """Identity of a keyword or expertise: "API", "api" and "Api " are one."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+@lru_cache(maxsize=1 << 17)
 def slug(text: str) -> str:
     """A readable URL fragment that keeps non-Latin letters: "C++" -> "c-plus-plus"."""
     lowered = unicodedata.normalize("NFKC", text).lower().strip()
@@ -37,6 +40,7 @@ def letter(slug_text: str) -> str:
     return OTHER
 
 
+@lru_cache(maxsize=1 << 17)
 def sort_key(text: str) -> tuple[str, str]:
     """Order for A–Z lists: accents and case ignored first, then the exact spelling."""
     stripped = "".join(
