@@ -1,8 +1,8 @@
 """Browsing in a real browser: split indexes keep old keyword links working."""
 
 import pytest
-from browser import serve_site
 
+from browser import serve_site
 from conftest import build_project, make_project, persona
 
 pytestmark = pytest.mark.browser

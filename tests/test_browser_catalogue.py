@@ -4,8 +4,8 @@ the task matcher, the copy button, accessibility (axe) and a clean console."""
 from pathlib import Path
 
 import pytest
-from browser import serve_site
 
+from browser import serve_site
 from conftest import REPO, console_errors
 
 pytestmark = pytest.mark.browser

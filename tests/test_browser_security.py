@@ -3,9 +3,9 @@
 import shutil
 
 import pytest
-from browser import serve_site
 from test_security import PAYLOADS
 
+from browser import serve_site
 from conftest import build_project
 
 pytestmark = pytest.mark.browser

@@ -51,6 +51,10 @@ class PersonasConfig(base.Config):
     base_revision = c.Optional(c.Type(str))
     """Git revision to compare with (default: the ``PERSONAS_BASE_REVISION`` variable):
     new and changed personas get badges and a "Changes in this preview" page lists them."""
+    search = c.Choice(("material", "pagefind"), default="material")
+    """Search backend: Material's (one index file, downloaded whole) or Pagefind (a page
+    ``/find/`` whose index is fetched in small chunks per query; needs the ``pagefind``
+    extra, and Material's ``search`` plugin removed from ``plugins``)."""
     max_index_size = c.Type(int, default=800_000)
     """Size in bytes past which an index page (keywords, expertise, catalogue) splits by letter."""
 

@@ -37,7 +37,8 @@ EXPERTISE = "expertise/index.md"
 SKILLS = "skills/index.md"
 MATCH = "match/index.md"
 CHANGES = "changes/index.md"
-INDEX_PAGES = (CATALOGUE, EXPERTISE, KEYWORDS, CONFLICTS, SKILLS, MATCH, CHANGES)
+FIND = "find/index.md"
+INDEX_PAGES = (CATALOGUE, EXPERTISE, KEYWORDS, CONFLICTS, SKILLS, MATCH, CHANGES, FIND)
 """Pages that stay in the navigation; every other generated page is reached from them."""
 
 RESERVED_SEGMENTS = frozenset({"letters", "conflicts", "page", "index"})
@@ -126,6 +127,7 @@ class Site:
         policy: Policy | None = None,
         edit_uri: Callable[[Entry], str | None] = lambda entry: None,
         changes: Diff | None = None,
+        pagefind: bool = False,
     ) -> None:
         self.catalogue = catalogue
         self.relations = relations
@@ -133,6 +135,7 @@ class Site:
         self.policy = policy
         self.edit_uri = edit_uri
         self.changes = changes
+        self.pagefind = pagefind
         self.badges: dict[tuple[str, str], str] = {}
         if changes is not None:
             for change in changes.changes:
@@ -184,6 +187,8 @@ class Site:
         self.pages[CATALOGUE].context["filter"] = self._filter_options()
         self._plan_cards(SKILLS, "Skills", (), self.catalogue.skills)
         self._add(MATCH, Page("Task matcher", "match.html", search=NO_SEARCH))
+        if self.pagefind:
+            self._add(FIND, Page("Search", "find.html", search=NO_SEARCH))
         if self.changes is not None:
             self._add(
                 CHANGES,
@@ -522,6 +527,7 @@ class Site:
             "skill_kind": Kind.SKILL,
             "keyword_kind": TERM_KINDS["keywords"],
             "badges": self.badges,
+            "pagefind": self.pagefind,
             "letter_hrefs": links.letters(page),
             "card": lambda entry: self.card(entry, links.root()),
             **extra,

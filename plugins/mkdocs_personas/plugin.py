@@ -14,6 +14,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from . import config as options
+from . import find
 from .catalogue import Catalogue, Reader, Settings
 from .diff import Diff, compare, load_side
 from .export import write_exports
@@ -50,6 +51,10 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             self.sanitize_mode = options.sanitize_mode(self.config)
         except ValueError as error:
             raise PluginError(f"personas: {error}") from None
+        if self.config.search == "pagefind" and not find.available():
+            raise PluginError(
+                "personas: search: pagefind needs Pagefind: pip install 'mkdocs-personas[pagefind]'"
+            )
         position = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(position, str(theme_dir()))
         config.extra_css.extend(a for a in ASSETS[:1] if a not in config.extra_css)
@@ -80,6 +85,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             policy=options.sanitize_policy(self.sanitize_mode, self.config),
             edit_uri=self._edit_uri(config),
             changes=self._changes(catalogue, problems),
+            pagefind=self.config.search == "pagefind",
         )
         if self.rebuilds is not None:
             self.rebuilds.start(config)
@@ -190,6 +196,10 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if rebuilds is not None:
             rebuilds.raw = written
             rebuilds.finish(config, self.files, written)
+        if self.config.search == "pagefind":
+            error = find.index_site(config.site_dir)
+            if error:
+                raise PluginError(f"personas: Pagefind could not index the site: {error}")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
         """Rebuild when a persona or skill file is added, edited, renamed or deleted."""

@@ -361,8 +361,47 @@
     });
   }
 
+  /* ---- Pagefind search page ------------------------------------------------------- */
+
+  var pagefindLoading = null;
+
+  function loadPagefind(base) {
+    if (!pagefindLoading) {
+      pagefindLoading = new Promise(function (resolve, reject) {
+        var style = document.createElement("link");
+        style.rel = "stylesheet";
+        style.href = base + "pagefind-ui.css";
+        document.head.appendChild(style);
+        var script = document.createElement("script");
+        script.src = base + "pagefind-ui.js";
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return pagefindLoading;
+  }
+
+  function initPagefind(root) {
+    if (root.getAttribute("data-pc-ready")) return;
+    root.setAttribute("data-pc-ready", "1");
+    var base = new URL(root.getAttribute("data-pc-pagefind"), location.href).href;
+    loadPagefind(base).then(function () {
+      new window.PagefindUI({ element: root, showSubResults: true, resetStyles: false,
+        bundlePath: base });
+      var query = new URLSearchParams(location.search).get("query");
+      var input = root.querySelector("input");
+      if (query && input) {
+        input.value = query;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      root.setAttribute("data-pc-loaded", "1");
+    });
+  }
+
   function onPage() {
     followSplitIndex();
+    document.querySelectorAll("[data-pc-pagefind]").forEach(initPagefind);
     document.querySelectorAll("[data-pc-copy]").forEach(initCopy);
     document.querySelectorAll("[data-pc-filter]").forEach(initFilter);
     document.querySelectorAll("[data-pc-matcher]").forEach(initMatcher);
