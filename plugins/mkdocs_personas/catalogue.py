@@ -8,9 +8,12 @@ rebuilds parse only the files that changed.
 from __future__ import annotations
 
 import difflib
+import multiprocessing
 import os
+import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -158,6 +161,32 @@ def check_references(catalogue: Catalogue) -> list[Problem]:
     return problems
 
 
+PARALLEL_FROM = 2000
+"""Files to parse from which reading is spread over one process per core."""
+
+
+def _read_chunk(sources: Sequence[Source], settings: Settings) -> list[_Result]:
+    return [_read(source, settings) for source in sources]
+
+
+def _read_many(sources: Sequence[Source], settings: Settings) -> list[_Result]:
+    """Read files, in worker processes when there are many.
+
+    Workers are forked when this process runs a single thread, and spawned otherwise
+    (``mkdocs serve`` runs a server thread, and forking a threaded process is unsafe).
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if len(sources) < PARALLEL_FROM or workers < 2:
+        return _read_chunk(sources, settings)
+    size = -(-len(sources) // (workers * 4))
+    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
+    single = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if single else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        parts = pool.map(_read_chunk, chunks, [settings] * len(chunks))
+        return [result for part in parts for result in part]
+
+
 class Reader:
     """Reads a catalogue, re-reading only the files that changed since the last call."""
 
@@ -166,18 +195,22 @@ class Reader:
         self.parsed = 0
         """How many files the last :meth:`load` actually parsed (the rest came from cache)."""
 
-    def _result(self, source: Source, settings: Settings) -> _Result:
-        try:
-            info = os.lstat(source.path)
-        except OSError:
-            return _read(source, settings)
-        key = (source.path, source.kind, info.st_ino, info.st_mtime_ns, info.st_size)
-        result = self._cache.get(key)
-        if result is None:
-            result = _read(source, settings)
-            self.parsed += 1
-        self._next[key] = result
-        return result
+    def _read(self, sources: Sequence[Source], settings: Settings) -> list[_Result]:
+        """Results for ``sources``: from the cache when a file is unchanged, else read."""
+        keys: list[tuple | None] = []
+        for source in sources:
+            try:
+                info = os.lstat(source.path)
+            except OSError:
+                keys.append(None)
+                continue
+            keys.append((source.path, source.kind, info.st_ino, info.st_mtime_ns, info.st_size))
+        missing = [i for i, key in enumerate(keys) if key is None or key not in self._cache]
+        fresh = dict(zip(missing, _read_many([sources[i] for i in missing], settings), strict=True))
+        self.parsed = len(missing)
+        results = [fresh[i] if i in fresh else self._cache[key] for i, key in enumerate(keys)]
+        self._cache = {key: result for key, result in zip(keys, results, strict=True) if key}
+        return results
 
     def load(
         self, settings: Settings, *, references: bool = True
@@ -187,11 +220,8 @@ class Reader:
         ``references=False`` leaves out the dangling-reference check, for callers that
         check references against a larger catalogue.
         """
-        self.parsed = 0
-        self._next: dict[tuple, _Result] = {}
         sources, problems = discover(settings.base, settings.globs)
-        results = [self._result(source, settings) for source in sources]
-        self._cache = self._next
+        results = self._read(sources, settings)
         collisions = _collisions(sources, results)
         personas, skills = [], []
         for index, result in enumerate(results):

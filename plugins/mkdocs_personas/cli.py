@@ -10,11 +10,7 @@ from pathlib import Path
 
 from .catalogue import Reader, Settings, check_references, merge
 from .config import read_project
-from .diff import diff as diff_catalogues
-from .diff import markdown
-from .export import catalogue_data, dumps, front_matter_schema
 from .model import Problem
-from .relations import relate
 
 _DEFAULT_CONFIG = "mkdocs.yml"
 
@@ -75,7 +71,9 @@ def validate(args: argparse.Namespace) -> int:
         catalogue, problems = reader.load(settings, references=False)
         known = catalogue
         if configured is not None:
-            context, _ = Reader().load(configured, references=False)
+            checked = reader.parsed
+            context, _ = reader.load(configured, references=False)
+            reader.parsed = checked
             known = merge(context, catalogue)
         mine = {e.path for e in catalogue.entries}
         problems += [p for p in check_references(known) if p.path in mine]
@@ -99,6 +97,9 @@ def export(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"personas: {error}", file=sys.stderr)
         return 2
+    from .export import catalogue_data, dumps, front_matter_schema
+    from .relations import relate
+
     catalogue, problems = Reader().load(project.settings)
     if args.schema:
         data = front_matter_schema(project.settings.fields)
@@ -117,6 +118,9 @@ def export(args: argparse.Namespace) -> int:
 
 def compare(args: argparse.Namespace) -> int:
     """Summarize what changes between two git revisions or two folders of a catalogue."""
+    from .diff import diff as diff_catalogues
+    from .diff import markdown
+
     config_file = Path(args.config or _DEFAULT_CONFIG)
     try:
         settings = (

@@ -63,11 +63,12 @@ class Entry:
     description: str
     path: str
     """Source path as shown to people: relative to the project folder, with ``/``."""
-    body: str
-    body_line: int
-    """Line of the source file where ``body`` starts (1-based)."""
-    raw: str = ""
+    raw: str
     """The whole source file as text (UTF-8, ``\\n`` line endings), for copy and download."""
+    body_offset: int
+    """Where the Markdown body starts in ``raw`` (after a heading used as the title)."""
+    body_line: int
+    """Line of the source file where the body starts (1-based)."""
     expertise: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     complexity: str | None = None
@@ -82,6 +83,11 @@ class Entry:
     """``<example>`` blocks lifted out of a subagent's description, as plain text."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Front-matter fields the model has no place for, as plain strings, lists and dicts."""
+
+    @property
+    def body(self) -> str:
+        """The Markdown body (a slice of ``raw``, so a file's text is held once)."""
+        return self.raw[self.body_offset :]
 
     @property
     def url(self) -> str:

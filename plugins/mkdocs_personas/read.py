@@ -40,10 +40,13 @@ class Source:
     root: Path
     """The folder the glob starts from; the file must stay under it."""
 
+    relative: str = ""
+    """Path below the root, with ``/``."""
+
     @property
     def collection(self) -> str | None:
         """The first folder below the root, skipping a skill's own folder."""
-        parts = self.path.relative_to(self.root).parts[:-1]
+        parts = self.relative.split("/")[:-1]
         if self.path.name == "SKILL.md":
             parts = parts[:-1]
         return parts[0] if parts else None
@@ -169,6 +172,7 @@ def discover(base: Path, globs: Iterable[tuple[str, Kind]]) -> tuple[list[Source
             continue
         if not root.is_dir():
             continue
+        root_display = _display(root, base)
         matcher = _translate(rest)
         depth = float("inf") if "**" in rest else rest.count("/")
         for relative, entry in _walk(root, depth):
@@ -186,7 +190,8 @@ def discover(base: Path, globs: Iterable[tuple[str, Kind]]) -> tuple[list[Source
                 message = "refusing a symlink: only regular files under the roots are read"
                 problems.append(Problem(_display(path, base), 1, 1, "file", message))
             elif entry.is_file(follow_symlinks=False):
-                found[path] = Source(path, _display(path, base), kind, root)
+                display = f"{root_display}/{relative}" if root_display != "." else relative
+                found[path] = Source(path, display, kind, root, relative)
             elif not entry.is_dir(follow_symlinks=False):
                 message = "refusing a special file: only regular files are read"
                 problems.append(Problem(_display(path, base), 1, 1, "file", message))

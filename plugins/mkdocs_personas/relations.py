@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import text
 from .catalogue import Catalogue
 from .model import Reference
-from .similarity import Profile, Ranking, Space
+
+if TYPE_CHECKING:
+    from .similarity import Profile
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ def relate(
 
     ``cache`` keeps each entry's terms between calls (``mkdocs serve`` rebuilds).
     """
+    from .similarity import Ranking, Space  # numpy and scipy load only when relations are built
+
     personas, skills = catalogue.personas, catalogue.skills
     keywords = index_terms((p.name, p.keywords) for p in personas)
     expertise = index_terms((p.name, p.expertise) for p in personas)

@@ -8,7 +8,9 @@ tags, duplicate keys and non-string keys are reported with their position.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import yaml
 
@@ -17,8 +19,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SCALAR, SEQUENCE, MAPPING = "scalar", "sequence", "mapping"
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
     """A YAML value with its 1-based position in the file."""
 
     kind: str
@@ -81,14 +82,30 @@ class _Frame:
 
 
 _SKIP = Node(SCALAR, 0, 0, "\0skip")
+_ScalarEvent = yaml.ScalarEvent
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+_INDENT = re.compile(r"^ *", re.MULTILINE)
+_COMPACT = re.compile(r"^ *((?:[-?] +){2,})", re.MULTILINE)
 
 
 def prescan_depth(text: str, limit: int) -> tuple[int, int] | None:
     """Find where the text may nest deeper than ``limit``, without parsing it.
 
     A cheap over-estimate from indentation, compact ``- `` entries and brackets, so that
-    a deeply nested document is refused before any YAML parser sees it.
+    a deeply nested document is refused before any YAML parser sees it. Nesting can be
+    no deeper than the distinct indentations, plus the longest run of compact entries,
+    plus the brackets; only when that sum passes the limit are lines looked at one by one.
     """
+    columns = len(set(map(len, _INDENT.findall(text))))
+    compact = max((m.count("-") + m.count("?") for m in _COMPACT.findall(text)), default=1)
+    if columns + compact + text.count("[") + text.count("{") <= limit:
+        return None
+    return _scan_depth(text, limit)
+
+
+def _scan_depth(text: str, limit: int) -> tuple[int, int] | None:
     indents: list[int] = []
     flow = 0
     for number, line in enumerate(text.split("\n"), 1):
@@ -104,13 +121,14 @@ def prescan_depth(text: str, limit: int) -> tuple[int, int] | None:
                 col += 2
                 content = content[2:].lstrip(" ")
                 indents.append(col)
-        for offset, char in enumerate(line):
-            if char in "[{":
-                flow += 1
-                if flow + len(indents) > limit:
-                    return number, offset + 1
-            elif char in "]}" and flow:
-                flow -= 1
+        if flow or "[" in line or "{" in line:
+            for bracket in _BRACKETS.finditer(line):
+                if bracket.group() in "[{":
+                    flow += 1
+                    if flow + len(indents) > limit:
+                        return number, bracket.start() + 1
+                elif flow:
+                    flow -= 1
         if len(indents) + flow > limit:
             return number, len(line) - len(content) + 1
     return None
@@ -174,9 +192,32 @@ def parse(text: str, first_line: int = 1, max_depth: int = 16) -> tuple[Node | N
         frame.key = None
 
     loader = _Loader(text)
+    get_event = loader.get_event
     try:
         while True:
-            event = loader.get_event()
+            event = get_event()
+            if (
+                event.__class__ is _ScalarEvent
+                and stack
+                and event.anchor is None
+                and event.tag is None
+            ):
+                frame = stack[-1]
+                mark = event.start_mark
+                node = Node(
+                    SCALAR, mark.line + first_line, mark.column + 1, event.value, not event.style
+                )
+                if frame.kind is SEQUENCE:
+                    frame.items.append(node)
+                    continue
+                if frame.key is not None and frame.key is not _SKIP:
+                    frame.items.append((frame.key, node))
+                    frame.key = None
+                    continue
+                if frame.key is None and node.value and node.value not in frame.keys:
+                    frame.key = node
+                    frame.keys[node.value] = node.line
+                    continue
             if isinstance(event, yaml.StreamEndEvent):
                 break
             if isinstance(event, yaml.DocumentStartEvent):

@@ -45,6 +45,7 @@ _STRINGS = ("title", "description", "model", "collection")
 _EXAMPLE = re.compile(r"<example>(.*?)(?:</example>|\Z)", re.DOTALL | re.IGNORECASE)
 _H1 = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*\Z")
 _FENCE = re.compile(r"[ \t]{0,3}(```|~~~)")
+_UNTIDY = re.compile(r"^\s|\s\Z|\s\s|[\t\n\r\f\v]")
 _INLINE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]{1,3}")
 
 
@@ -177,11 +178,14 @@ class _Checker:
         values: list[tuple[str, Node]] = []
         seen: dict[str, int] = {}
         for item in node.items:
-            if item.kind != SCALAR or not item.value.strip():
+            value = item.value
+            if item.kind != SCALAR or not value.strip():
                 self.add(item, key, f"expected a list of strings, got {describe(item)} in it")
                 continue
-            text = " ".join(item.value.split())
-            folded = unicodedata.normalize("NFKC", text).casefold()
+            text = " ".join(value.split()) if _UNTIDY.search(value) else value
+            folded = (
+                text.lower() if text.isascii() else (unicodedata.normalize("NFKC", text).casefold())
+            )
             if folded in seen:
                 message = f"duplicate entry {text!r} (first at line {seen[folded]})"
                 self.add(item, key, message, fatal=False)
@@ -273,9 +277,9 @@ def normalize(
         title=title or _title_from_name(name),
         description=description,
         path=source.display,
-        body=body,
-        body_line=body_line,
         raw=document.text,
+        body_offset=len(document.text) - len(body),
+        body_line=body_line,
         expertise=tuple(text for text, _ in lists["expertise"]),
         keywords=tuple(text for text, _ in lists["keywords"]),
         complexity=complexity,
