@@ -51,14 +51,20 @@ autoscaling cost finops budget forecasting latency throughput p99 profiling flam
 heap gc memory-leak deadlock race-condition mutex async coroutine actor""".split()
 
 VERBS = ["designs", "reviews", "operates", "hardens", "scales", "debugs", "audits", "builds"]
-QUALIFIERS = ["at scale", "in production", "for regulated teams", "under load",
-              "across regions", "with small teams", "for startups", "in legacy systems"]
+QUALIFIERS = [
+    "at scale",
+    "in production",
+    "for regulated teams",
+    "under load",
+    "across regions",
+    "with small teams",
+    "for startups",
+    "in legacy systems",
+]
 
 
 COMMON_EXPERTISE = [
-    f"{area.capitalize()}{suffix}"
-    for area in AREAS
-    for suffix in ("", " at scale")
+    f"{area.capitalize()}{suffix}" for area in AREAS for suffix in ("", " at scale")
 ]
 """Expertise phrases many personas share; the rest are free text, mostly unique."""
 
@@ -92,12 +98,20 @@ def _paragraph(rng: random.Random, words: int) -> str:
 
 
 def _body(rng: random.Random, title: str, keywords: list[str], skills: list[str]) -> str:
-    lines = [f"# {title}", "", f"You are a {title.lower()} who {rng.choice(VERBS)} "
-             f"{rng.choice(AREAS)} {rng.choice(QUALIFIERS)}.", "", "## Core Expertise", ""]
+    lines = [
+        f"# {title}",
+        "",
+        f"You are a {title.lower()} who {rng.choice(VERBS)} "
+        f"{rng.choice(AREAS)} {rng.choice(QUALIFIERS)}.",
+        "",
+        "## Core Expertise",
+        "",
+    ]
     for _ in range(4):
         lines += [f"**{rng.choice(AREAS).title()}:**"]
-        lines += [f"- {rng.choice(WORDS)} {rng.choice(AREAS)} and {rng.choice(WORDS)}"
-                  for _ in range(5)]
+        lines += [
+            f"- {rng.choice(WORDS)} {rng.choice(AREAS)} and {rng.choice(WORDS)}" for _ in range(5)
+        ]
         lines += [""]
     lines += ["## Working Principles", ""]
     lines += [f"{i}. **{rng.choice(WORDS).title()}** - {_paragraph(rng, 9)}" for i in range(1, 7)]
@@ -118,14 +132,27 @@ def generate(out: Path, personas: int, seed: int = 7, plain: bool = False) -> Pa
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
-    skill_names = [f"{rng.choice(AREAS).replace(' ', '-').replace('/', '-')}-{i}"
-                   for i in range(max(1, personas // 5))]
+    skill_names = [
+        f"{rng.choice(AREAS).replace(' ', '-').replace('/', '-')}-{i}"
+        for i in range(max(1, personas // 5))
+    ]
     for name in skill_names:
         title = name.replace("-", " ").title()
         area = rng.choice(AREAS)
-        lines = ["---", f"name: {name}", f'description: "Applies {area} practices. Use when '
-                 f'{rng.choice(VERBS)} {rng.choice(AREAS)}."', "---", "", f"# {title}", "",
-                 _paragraph(rng, 50), "", "## When to Use This Skill", ""]
+        lines = [
+            "---",
+            f"name: {name}",
+            f'description: "Applies {area} practices. Use when '
+            f'{rng.choice(VERBS)} {rng.choice(AREAS)}."',
+            "---",
+            "",
+            f"# {title}",
+            "",
+            _paragraph(rng, 50),
+            "",
+            "## When to Use This Skill",
+            "",
+        ]
         lines += [f"- {rng.choice(WORDS)} {rng.choice(AREAS)}" for _ in range(6)]
         lines += ["", "## Steps", ""] + [f"{i}. {_paragraph(rng, 14)}" for i in range(1, 8)]
         lines += ["", "```bash", f"run-{name} --check", "```", ""]
@@ -135,25 +162,35 @@ def generate(out: Path, personas: int, seed: int = 7, plain: bool = False) -> Pa
     teams = [f"team-{i}" for i in range(max(1, personas // 400))]
     for index in range(personas):
         role = rng.choice(AREAS).replace("/", " ")
-        name = f"{role.replace(' ', '-')}-{rng.choice(['engineer', 'architect', 'lead', 'specialist'])}-{index}"
+        kind = rng.choice(["engineer", "architect", "lead", "specialist"])
+        name = f"{role.replace(' ', '-')}-{kind}-{index}"
         title = name.rsplit("-", 1)[0].replace("-", " ").title() + " Persona"
         keywords = _keywords(rng, rng.randint(10, 18))
         expertise = list(dict.fromkeys(_phrase(rng) for _ in range(5)))
         skills = rng.sample(skill_names, k=min(len(skill_names), rng.randint(1, 3)))
-        front = ["---", f"name: {name}", *_yaml_list("expertise", expertise),
-                 *_yaml_list("activation_keywords", keywords),
-                 f"complexity_threshold: {rng.choice(['low', 'medium', 'high'])}",
-                 *_yaml_list("skills", skills), "---", ""]
+        front = [
+            "---",
+            f"name: {name}",
+            *_yaml_list("expertise", expertise),
+            *_yaml_list("activation_keywords", keywords),
+            f"complexity_threshold: {rng.choice(['low', 'medium', 'high'])}",
+            *_yaml_list("skills", skills),
+            "---",
+            "",
+        ]
         path = out / "personas" / rng.choice(teams) / f"{name}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(front) + "\n" + _body(rng, title, keywords, skills),
-                        encoding="utf-8")
+        path.write_text(
+            "\n".join(front) + "\n" + _body(rng, title, keywords, skills), encoding="utf-8"
+        )
     (out / "docs").mkdir(parents=True, exist_ok=True)
     (out / "docs" / "index.md").write_text("# Synthetic catalogue\n", encoding="utf-8")
     (out / "mkdocs.yml").write_text(
         "site_name: Synthetic catalogue\ntheme:\n  name: material\n"
         "plugins:\n  - search\n  - personas\nnav:\n  - Home: index.md\n"
-        "  - Catalogue: catalogue/index.md\n", encoding="utf-8")
+        "  - Catalogue: catalogue/index.md\n",
+        encoding="utf-8",
+    )
     if plain:
         docs = out / "plain" / "docs"
         shutil.copytree(out / "personas", docs / "personas")
@@ -161,7 +198,9 @@ def generate(out: Path, personas: int, seed: int = 7, plain: bool = False) -> Pa
         (docs / "index.md").write_text("# Synthetic catalogue\n", encoding="utf-8")
         (out / "plain" / "mkdocs.yml").write_text(
             "site_name: Synthetic catalogue\ntheme:\n  name: material\n"
-            "plugins:\n  - search\nnav:\n  - Home: index.md\n", encoding="utf-8")
+            "plugins:\n  - search\nnav:\n  - Home: index.md\n",
+            encoding="utf-8",
+        )
     return out
 
 

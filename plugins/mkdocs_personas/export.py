@@ -168,6 +168,32 @@ def dumps(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+def data_key(catalogue: Catalogue, relations: Relations, directory_urls: bool) -> tuple:
+    """What the data files are made of: equal keys give equal files."""
+    return (
+        relations,
+        directory_urls,
+        *(
+            (
+                e.kind,
+                e.name,
+                e.title,
+                e.description,
+                e.path,
+                e.collection,
+                e.tools,
+                e.expertise,
+                e.keywords,
+                e.complexity,
+                e.model,
+                e.examples,
+                repr(e.extra),
+            )
+            for e in catalogue.entries
+        ),
+    )
+
+
 def write_exports(
     site_dir: str | Path,
     catalogue: Catalogue,
@@ -175,20 +201,23 @@ def write_exports(
     fields: Mapping[str, Sequence[str]],
     directory_urls: bool = True,
     unchanged: Mapping[str, str] | None = None,
+    data: bool = True,
 ) -> dict[str, str]:
     """Write the data files and the raw sources into a built site.
 
     Returns the raw files (site path -> text). Those equal in ``unchanged`` (the files an
-    earlier build of the same site wrote) are not written again.
+    earlier build of the same site wrote) are not written again, nor the data files when
+    ``data`` is false.
     """
     root = Path(site_dir)
-    outputs = {
-        "personas.json": catalogue_data(catalogue, relations, directory_urls),
-        "catalogue.json": browser_data(catalogue, directory_urls),
-        "persona.schema.json": front_matter_schema(fields),
-    }
-    for name, data in outputs.items():
-        (root / name).write_text(dumps(data) + "\n", encoding="utf-8")
+    if data:
+        outputs = {
+            "personas.json": catalogue_data(catalogue, relations, directory_urls),
+            "catalogue.json": browser_data(catalogue, directory_urls),
+            "persona.schema.json": front_matter_schema(fields),
+        }
+        for name, value in outputs.items():
+            (root / name).write_text(dumps(value) + "\n", encoding="utf-8")
     written = {}
     for entry in catalogue.entries:
         relative = raw_path(entry)

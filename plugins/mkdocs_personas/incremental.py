@@ -102,6 +102,10 @@ class Rebuilds:
         """Rendered title of each page from ``docs_dir``, by source path."""
         self.raw: dict[str, str] = {}
         """Raw files written by the last build (site path -> text)."""
+        self.texts: dict[tuple, str] = {}
+        """Digest of each source text, by (kind, path, text)."""
+        self.data_key: tuple | None = None
+        """What the last build's data files (personas.json...) were made of."""
         self.force = True
         self.templates = TemplateCache()
 
@@ -120,6 +124,8 @@ class Rebuilds:
             file.changed = self.force or self.fingerprints.get(src_uri) != digest
             changed += file.changed
         self.fingerprints = {src: digest for src, (_, digest) in pages.items()}
+        if len(self.texts) > 2 * len(pages) + 1000:
+            self.texts.clear()
         return changed
 
     def navigation(

@@ -72,7 +72,7 @@ TERM_KINDS = {
         "Keyword index",
         "activation keyword",
         "Every activation keyword, A to Z, with the personas it activates.",
-        101,
+        251,
     ),
     "expertise": TermKind(
         "expertise",
@@ -379,8 +379,14 @@ class Site:
             for name, entries in sorted(groups.items(), key=lambda g: (g[0] == "", g[0]))
         ]
 
-    def fingerprints(self) -> dict[str, tuple[GeneratedFile, str]]:
-        """src_uri -> (file, digest of everything the page shows), for incremental rebuilds."""
+    def fingerprints(
+        self, texts: dict[tuple, str] | None = None
+    ) -> dict[str, tuple[GeneratedFile, str]]:
+        """src_uri -> (file, digest of everything the page shows), for incremental rebuilds.
+
+        ``texts`` keeps the digest of each source text between builds.
+        """
+        texts = {} if texts is None else texts
         result = {}
         relations = self.relations
         kinds = {"keywords": TERM_KINDS["keywords"], "expertise": TERM_KINDS["expertise"]}
@@ -426,8 +432,12 @@ class Site:
                     for label in entry.keywords
                 )
                 badge = self.badges.get((entry.kind.value, entry.name))
+                text_key = (entry.kind, entry.path, entry.raw)
+                text_digest = texts.get(text_key)
+                if text_digest is None:
+                    text_digest = texts[text_key] = digest_of(entry.raw)
                 digest = digest_of(
-                    repr((entry.raw, entry.path, entry.collection, linked, urls, badge))
+                    repr((text_digest, entry.path, entry.collection, linked, urls, badge))
                 )
             result[src_uri] = (page.file, digest)
         return result
@@ -575,6 +585,8 @@ class _Links:
 
     def __init__(self, site: Site, page_url: str) -> None:
         self.site, self.page_url = site, page_url
+        relative = get_relative_url(".", page_url)
+        self._root = relative if relative.endswith("/") else relative + "/"
 
     def to(self, url: str) -> str:
         path, _, fragment = url.partition("#")
@@ -582,7 +594,8 @@ class _Links:
         return relative + ("#" + fragment if fragment else "")
 
     def entry(self, entry: Entry) -> str:
-        return self.to(self.site.entry_url(entry))
+        """An entry's page, by way of the site root (cheap, and index pages list many)."""
+        return self._root + self.site.entry_url(entry)
 
     def term(self, kind: TermKind, term: Term) -> str:
         return self.to(self.site.term_url(kind, term))
@@ -600,8 +613,7 @@ class _Links:
 
     def root(self) -> str:
         """The site root, relative to the page."""
-        relative = get_relative_url(".", self.page_url)
-        return relative if relative.endswith("/") else relative + "/"
+        return self._root
 
     def letters(self, page: Page) -> dict[str, str]:
         """Where each letter of an A–Z page's letter bar points."""

@@ -17,15 +17,18 @@ from . import config as options
 from . import find
 from .catalogue import Catalogue, Reader, Settings
 from .diff import Diff, compare, load_side
-from .export import write_exports
+from .export import data_key, write_exports
 from .incremental import Rebuilds
 from .model import Entry, Problem
 from .pages import Site, prune_nav
-from .relations import relate
+from .relations import Memory, relate
 from .render import theme_dir
 from .sanitize import sanitize
 
 log = get_plugin_logger("personas")
+
+WATCH_INTERVAL = 0.1
+"""Seconds between two looks at the persona and skill folders under ``mkdocs serve``."""
 
 ASSETS = ("assets/personas/personas.css", "assets/personas/personas.js")
 
@@ -39,7 +42,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         """Keep one plugin instance across ``mkdocs serve`` rebuilds: parse cache, term
         profiles, and, with ``--dirty``, what the last build produced."""
         self.reader = Reader()
-        self.profiles: dict = {}
+        self.memory = Memory()
         self.rebuilds = Rebuilds() if dirty else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -76,7 +79,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             f"{len(catalogue.personas)} personas and {len(catalogue.skills)} skills "
             f"({self.reader.parsed} files parsed, {skipped} skipped, {len(problems)} problems)"
         )
-        relations = relate(catalogue, options.relation_options(self.config), self.profiles)
+        relations = relate(catalogue, options.relation_options(self.config), self.memory)
         self.site = Site(
             catalogue,
             relations,
@@ -89,7 +92,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         )
         if self.rebuilds is not None:
             self.rebuilds.start(config)
-            changed = self.rebuilds.mark(self.site.fingerprints())
+            changed = self.rebuilds.mark(self.site.fingerprints(self.rebuilds.texts))
             log.info(f"{changed} of {len(self.site.pages)} generated pages changed")
         self.files = files
         for file in self.site.files():
@@ -185,16 +188,19 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             return
         site = self.site
         rebuilds = self.rebuilds
+        key = data_key(site.catalogue, site.relations, config.use_directory_urls)
+        again = rebuilds is not None and not rebuilds.force
         written = write_exports(
             config.site_dir,
             site.catalogue,
             site.relations,
             self.settings.fields,
             config.use_directory_urls,
-            unchanged=None if rebuilds is None or rebuilds.force else rebuilds.raw,
+            unchanged=rebuilds.raw if again else None,
+            data=not (again and rebuilds.data_key == key),
         )
         if rebuilds is not None:
-            rebuilds.raw = written
+            rebuilds.raw, rebuilds.data_key = written, key
             rebuilds.finish(config, self.files, written)
         if self.config.search == "pagefind":
             error = find.index_site(config.site_dir)
@@ -202,9 +208,16 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 raise PluginError(f"personas: Pagefind could not index the site: {error}")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
-        """Rebuild when a persona or skill file is added, edited, renamed or deleted."""
+        """Rebuild when a persona or skill file is added, edited, renamed or deleted.
+
+        MkDocs' server polls watched folders every half second; persona and skill folders
+        are polled every tenth of a second, so that an edit shows quickly.
+        """
         if not self.config.enabled:
             return
+        observer = getattr(server, "observer", None)
+        if getattr(observer, "_timeout", 0) > WATCH_INTERVAL:
+            observer._timeout = WATCH_INTERVAL
         for root in sorted({str(self.settings.base / r) for r in self.settings.roots}):
             if os.path.isdir(root):
                 server.watch(root)

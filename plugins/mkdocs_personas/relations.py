@@ -8,13 +8,13 @@ deterministic: ties are broken by name and scores are rounded before sorting.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import text
 from .catalogue import Catalogue
-from .model import Reference
+from .model import Entry, Reference
 
 if TYPE_CHECKING:
     from .similarity import Profile
@@ -113,23 +113,77 @@ def _named(refs: Iterable[Reference], exists: Callable[[str], bool]) -> list[Sug
     return [Suggestion(name, 1.0, (), explicit=True) for name in names if exists(name)]
 
 
+class Memory:
+    """What :func:`relate` keeps between calls (``mkdocs serve`` rebuilds): each file's
+    terms, and the last result with what it was computed from."""
+
+    def __init__(self) -> None:
+        self.profiles: dict[tuple, Profile] = {}
+        self.by_file: dict[tuple, Profile] = {}
+        self.key: tuple | None = None
+        self.relations: Relations | None = None
+
+    def profile(self, entry: Entry) -> Profile:
+        """An entry's terms; the very same object as last time when they did not change."""
+        from .similarity import profile
+
+        found = self.profiles.get((entry.kind, entry.path, entry.raw))
+        if found is None:
+            found = profile(entry)
+            previous = self.by_file.get((entry.kind, entry.path))
+            if previous == found:
+                found = previous
+            self.profiles[(entry.kind, entry.path, entry.raw)] = found
+        self.by_file[(entry.kind, entry.path)] = found
+        return found
+
+    def forget_all_but(self, entries: Iterable[Entry]) -> None:
+        """Keep the terms of these entries only (files that were edited or removed go)."""
+        self.profiles = {
+            key: self.profiles[key]
+            for key in ((e.kind, e.path, e.raw) for e in entries)
+            if key in self.profiles
+        }
+
+
 def relate(
-    catalogue: Catalogue,
-    options: Options = Options(),
-    cache: MutableMapping[tuple, Profile] | None = None,
+    catalogue: Catalogue, options: Options = Options(), memory: Memory | None = None
 ) -> Relations:
     """Build the keyword and expertise indexes and the related skills and personas.
 
-    ``cache`` keeps each entry's terms between calls (``mkdocs serve`` rebuilds).
+    With a ``memory``, an unchanged input (the same terms, keywords, expertise,
+    collections and references; a body edit outside headings changes none of them)
+    returns the previous result instead of computing it again.
     """
     from .similarity import Ranking, Space  # numpy and scipy load only when relations are built
 
+    memory = memory or Memory()
     personas, skills = catalogue.personas, catalogue.skills
+    profiles = [memory.profile(e) for e in (*personas, *skills)]
+    memory.forget_all_but(personas + skills)
+    key = (
+        options,
+        *(
+            (
+                e.kind,
+                e.name,
+                e.collection,
+                e.keywords,
+                e.expertise,
+                tuple(r.name for r in e.skills),
+                tuple(r.name for r in e.related),
+                p,
+            )
+            for e, p in zip((*personas, *skills), profiles, strict=True)
+        ),
+    )
+    if key == memory.key and memory.relations is not None:
+        return memory.relations
     keywords = index_terms((p.name, p.keywords) for p in personas)
     expertise = index_terms((p.name, p.expertise) for p in personas)
     count = len(personas)
     infer = bool(options.suggest_skills or options.related_personas) and count
-    space = Space([*personas, *skills], options.max_document_frequency, cache) if infer else None
+    space = Space(profiles, options.max_document_frequency) if infer else None
     bonus = options.collection_bonus if options.collection_signal else 0.0
     collections = [e.collection for e in personas]
     if infer and options.suggest_skills and skills:
@@ -197,4 +251,6 @@ def relate(
         return (*named, *inferred)
 
     personas_of = {s.name: order(users.get(s.name, [])) for s in skills}
-    return Relations(keywords, expertise, skills_of, personas_of, related)
+    memory.key = key
+    memory.relations = Relations(keywords, expertise, skills_of, personas_of, related)
+    return memory.relations

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,23 +70,9 @@ def profile(entry: Entry) -> Profile:
 class Space:
     """Unit TF-IDF vectors of entries, as dicts (for reasons) and as a sparse matrix."""
 
-    def __init__(
-        self,
-        entries: Sequence[Entry],
-        max_df: int,
-        cache: MutableMapping[tuple, Profile] | None = None,
-    ) -> None:
-        profiles = []
-        for entry in entries:
-            key = (entry.kind, entry.path, entry.raw)
-            found = cache.get(key) if cache is not None else None
-            if found is None:
-                found = profile(entry)
-                if cache is not None:
-                    cache[key] = found
-            profiles.append(found)
+    def __init__(self, profiles: Sequence[Profile], max_df: int) -> None:
         df = Counter(term for terms in profiles for term in terms)
-        count = len(entries) or 1
+        count = len(profiles) or 1
         idf = {t: math.log(1 + count / n) for t, n in df.items()}
         columns = {t: j for j, t in enumerate(sorted(t for t, n in df.items() if n <= max_df))}
         self.units: list[dict[str, float]] = []
@@ -106,7 +92,7 @@ class Space:
             indptr.append(len(indices))
         self.matrix = sparse.csr_matrix(
             (np.array(values, dtype=np.float64), np.array(indices, dtype=np.int64), indptr),
-            shape=(len(entries), len(columns)),
+            shape=(len(profiles), len(columns)),
         )
 
     def cosines(self, rows: slice, columns: slice) -> sparse.csr_matrix:

@@ -30,6 +30,7 @@ def slug(text: str) -> str:
     return result or "x-" + hashlib.sha1(text.encode()).hexdigest()[:8]
 
 
+@lru_cache(maxsize=1 << 17)
 def letter(slug_text: str) -> str:
     """The A–Z group of a slug: a Latin letter (accents removed), ``0-9``, or ``other``."""
     first = unicodedata.normalize("NFKD", slug_text[:1])[:1].lower()
