@@ -16,10 +16,13 @@ def pagefind_site(tmp_path_factory):
     for name in ("docs", "personas", "skills"):
         shutil.copytree(REPO / name, project / name)
     config = (REPO / "mkdocs.yml").read_text()
-    config = config.replace("plugins:\n  - search\n  - personas\n",
-                            "plugins:\n  - personas:\n      search: pagefind\n")
-    config = config.replace("  - Task matcher: match/index.md\n",
-                            "  - Task matcher: match/index.md\n  - Search: find/index.md\n")
+    config = config.replace(
+        "plugins:\n  - search\n  - personas\n", "plugins:\n  - personas:\n      search: pagefind\n"
+    )
+    config = config.replace(
+        "  - Task matcher: match/index.md\n",
+        "  - Task matcher: match/index.md\n  - Search: find/index.md\n",
+    )
     (project / "mkdocs.yml").write_text(config)
     built = build_project(project, strict=True)
     assert built.aborted is None, built.log
@@ -39,8 +42,9 @@ def test_a_query_lists_the_personas_that_declare_the_keyword_first(pagefind_site
         page.goto(base + "find/?query=kafka")
         page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
         page.wait_for_timeout(500)
-        paths = page.eval_on_selector_all(".pagefind-ui__result-link",
-                                          "links => links.map(a => a.pathname)")
+        paths = page.eval_on_selector_all(
+            ".pagefind-ui__result-link", "links => links.map(a => a.pathname)"
+        )
         names = list(dict.fromkeys(p.rstrip("/").rsplit("/", 1)[-1] for p in paths))
         assert set(names[:2]) == {"data-engineer", "event-driven-architect"}, names
         assert page.errors == []
