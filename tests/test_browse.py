@@ -1,5 +1,8 @@
 """Browsing: expertise, the A–Z keyword index, related skills and personas, the catalogue."""
 
+import json
+import re
+
 from conftest import REPO, build_project, make_project, persona, skill
 from helpers import broken_links, links, parse
 
@@ -108,8 +111,13 @@ def test_big_indexes_split_by_letter_and_links_follow(tmp_path):
     project = make_project(tmp_path, files, plugin={"max_index_size": 2000})
     built = build_project(project, strict=True)
     assert (built.site / "keywords/letters/a/index.html").exists()
-    assert 'href="../../keywords/letters/b/#bword3"' in built.html("personas/p3/")
-    assert 'href="../../expertise/letters/x/#x-skill-3"' in built.html("personas/p3/")
+    page = built.html("personas/p3/")
+    assert re.search(r'href="\.\./\.\./keywords/letters/b(-\d+)?/#bword3"', page)
+    assert re.search(r'href="\.\./\.\./expertise/letters/x(-\d+)?/#x-skill-3"', page)
+    parts = json.loads((built.site / "keywords/letters/parts.json").read_text())
+    assert parts["bword3"].startswith("keywords/letters/b")
+    assert (built.site / "keywords/letters/b-2/index.html").exists()
+    assert all(p.stat().st_size < 400_000 for p in built.pages())
     assert (built.site / "catalogue/page/2/index.html").exists()
     assert 'href="page/1/"' in built.html("catalogue/")
     assert broken_links(built.site) == []
@@ -209,3 +217,32 @@ def test_term_pages_never_take_the_index_folders(tmp_path):
     built = build_project(make_project(tmp_path, files), strict=True)
     assert 'href="../../expertise/letters-1/">Letters</a>' in built.html("personas/p0/")
     assert (built.site / "expertise/page-1/index.html").exists()
+
+
+def own_plugin_share(collection_signal: bool) -> float:
+    """Share of corpus agents with a skill from their own plugin folder among their
+    suggested skills, over the agents whose folder has skills."""
+    from mkdocs_personas.catalogue import Settings, load
+    from mkdocs_personas.relations import Options, relate
+
+    from conftest import CORPUS
+
+    catalogue, _ = load(
+        Settings(
+            CORPUS, personas=("plugins/*/agents/*.md",), skills=("plugins/*/skills/*/SKILL.md",)
+        )
+    )
+    relations = relate(catalogue, Options(collection_signal=collection_signal))
+    folder = {s.name: s.collection for s in catalogue.skills}
+    having = [p for p in catalogue.personas if p.collection in set(folder.values())]
+    hits = [
+        p
+        for p in having
+        if any(folder[s.name] == p.collection for s in relations.skills_of[p.name])
+    ]
+    return len(hits) / len(having)
+
+
+def test_content_alone_suggests_an_own_plugin_skill_for_most_corpus_agents():
+    assert own_plugin_share(collection_signal=False) >= 0.75
+    assert own_plugin_share(collection_signal=True) >= 0.95

@@ -202,12 +202,14 @@ def write_exports(
     directory_urls: bool = True,
     unchanged: Mapping[str, str] | None = None,
     data: bool = True,
+    more: Mapping[str, object] | None = None,
 ) -> dict[str, str]:
-    """Write the data files and the raw sources into a built site.
+    """Write the data files, ``more`` data files (site path -> data) and the raw sources
+    into a built site.
 
-    Returns the raw files (site path -> text). Those equal in ``unchanged`` (the files an
-    earlier build of the same site wrote) are not written again, nor the data files when
-    ``data`` is false.
+    Returns every file written (site path -> text). Raw files equal in ``unchanged`` (the
+    files an earlier build of the same site wrote) are not written again, nor the
+    catalogue's data files when ``data`` is false.
     """
     root = Path(site_dir)
     if data:
@@ -219,6 +221,12 @@ def write_exports(
         for name, value in outputs.items():
             (root / name).write_text(dumps(value) + "\n", encoding="utf-8")
     written = {}
+    for relative, value in (more or {}).items():
+        text = dumps(value) + "\n"
+        path = root.joinpath(*relative.split("/"))
+        os.makedirs(path.parent, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written[relative] = text
     for entry in catalogue.entries:
         relative = raw_path(entry)
         written[relative] = entry.raw

@@ -29,6 +29,8 @@ from .relations import Term
 
 def _canonical(value: object, memo: dict[int, object]) -> object:
     """A small, stable stand-in for a value: what a page can show of it."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
     if isinstance(value, Entry):
         found = memo.get(id(value))
         if found is None:

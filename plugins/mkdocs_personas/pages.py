@@ -26,7 +26,7 @@ from .diff import Diff
 from .export import raw_path
 from .incremental import digest_of, fingerprint
 from .model import COMPLEXITIES, Entry, Kind
-from .relations import Relations, Term
+from .relations import Relations, Suggestion, Term
 from .render import render
 from .sanitize import Policy, sanitize
 
@@ -167,6 +167,8 @@ class Site:
             self.pages[src].file.edit_uri = self.edit_uri(entry)
         self.term_pages: dict[tuple[str, str], str] = {}
         self.term_index: dict[tuple[str, str], str] = {}
+        self.forwarding: dict[str, dict[str, str]] = {}
+        """Folder -> slug -> page, for the terms of letters cut into several pages."""
         for kind in TERM_KINDS.values():
             self._plan_terms(kind, getattr(self.relations, kind.field))
         conflicts = self.relations.conflicts
@@ -249,13 +251,12 @@ class Site:
         groups = [(letter, list(items)) for letter, items in groupby(terms, lambda t: t.letter)]
         context = {"kind": kind, "letters": [letter for letter, _ in groups]}
         home = f"{folder}/index.md"
-        estimate = sum(
-            160
-            + 2 * len(t.label)
-            + (0 if (folder, t.slug) in self.term_pages else 90 * len(t.personas))
-            for t in terms
-        )
-        if estimate <= self.max_index_bytes:
+
+        def size(term: Term) -> int:
+            listed = 0 if (folder, term.slug) in self.term_pages else len(term.personas)
+            return 200 + 2 * len(term.label) + 100 * listed
+
+        if sum(map(size, terms)) <= self.max_index_bytes:
             self._add(
                 home,
                 Page(
@@ -264,41 +265,62 @@ class Site:
             )
             self.term_index.update(((folder, t.slug), home) for t in terms)
             return
-        counts = {letter: len(items) for letter, items in groups}
+        parts: dict[str, list[dict]] = {}
+        for letter, items in groups:
+            chunks = _chunks(items, size, self.max_index_bytes)
+            parts[letter] = []
+            for number, chunk in enumerate(chunks, 1):
+                src = (
+                    f"{folder}/letters/{letter}.md"
+                    if number == 1
+                    else (f"{folder}/letters/{letter}-{number}.md")
+                )
+                label = letter_label(letter) + (f" ({number})" if len(chunks) > 1 else "")
+                parts[letter].append({"src": src, "label": label, "count": len(chunk)})
+                self._add(
+                    src,
+                    Page(
+                        f"{kind.title}: {label}",
+                        "term_index.html",
+                        {**context, "groups": [(letter, chunk)]},
+                        search=NO_SEARCH,
+                    ),
+                )
+                self.term_index.update(((folder, t.slug), src) for t in chunk)
+                if len(chunks) > 1:
+                    self.forwarding.setdefault(folder, {}).update((t.slug, src) for t in chunk)
         self._add(
             home,
             Page(
                 kind.title,
                 "letters.html",
-                {**context, "counts": counts, "intro": kind.intro},
+                {
+                    **context,
+                    "parts": parts,
+                    "intro": kind.intro,
+                    "forwarding": f"{folder}/letters/parts.json"
+                    if folder in self.forwarding
+                    else "",
+                },
                 search=NO_SEARCH,
             ),
         )
-        for letter, items in groups:
-            src = f"{folder}/letters/{letter}.md"
-            self._add(
-                src,
-                Page(
-                    f"{kind.title}: {letter_label(letter)}",
-                    "term_index.html",
-                    {**context, "groups": [(letter, items)]},
-                    search=NO_SEARCH,
-                ),
-            )
-            self.term_index.update(((folder, t.slug), src) for t in items)
 
     def _plan_cards(
         self, home: str, title: str, personas: Sequence[Entry], skills: Sequence[Entry]
     ) -> None:
         """Plan pages of cards: one page while it fits, else numbered pages of a bounded size."""
         entries = [*personas, *skills]
-        sizes = [CARD_BYTES + len(e.title) + min(len(e.description), 240) for e in entries]
+
+        def card_size(entry: Entry) -> int:
+            return CARD_BYTES + len(entry.title) + min(len(entry.description), 240)
+
         common = {
             "personas_count": len(self.catalogue.personas),
             "skills_count": len(self.catalogue.skills),
             "collections": self.catalogue.collections,
         }
-        if sum(sizes) <= self.max_index_bytes:
+        if sum(map(card_size, entries)) <= self.max_index_bytes:
             self._add(
                 home,
                 Page(
@@ -314,14 +336,7 @@ class Site:
                 ),
             )
             return
-        chunks: list[list[Entry]] = [[]]
-        budget = 0
-        for entry, size in zip(entries, sizes, strict=True):
-            if chunks[-1] and budget + size > self.max_index_bytes:
-                chunks.append([])
-                budget = 0
-            chunks[-1].append(entry)
-            budget += size
+        chunks = _chunks(entries, card_size, self.max_index_bytes)
         folder = home.rsplit("/", 1)[0]
         parts = [
             {
@@ -476,6 +491,14 @@ class Site:
         """The virtual MkDocs files of every generated page."""
         return [page.file for page in self.pages.values()]
 
+    def data_files(self) -> dict[str, object]:
+        """Data files the site needs besides pages (site path -> JSON data): where each term
+        of a letter cut into several pages lives, for the index to forward old anchors."""
+        return {
+            f"{folder}/letters/parts.json": {slug: self.url(src) for slug, src in slugs.items()}
+            for folder, slugs in self.forwarding.items()
+        }
+
     def page(self, file: File) -> Page | None:
         """The plan of a generated page, or None for pages the plugin did not add."""
         page = self.pages.get(file.src_uri)
@@ -562,6 +585,19 @@ class Site:
         relations = self.relations
         raw = raw_path(entry)
         keywords, expertise = TERM_KINDS["keywords"], TERM_KINDS["expertise"]
+
+        def listed(kind: Kind, items: Sequence[Suggestion]) -> list[tuple[str, str, str]]:
+            """(title, link, why) of each related entry."""
+            return [
+                (
+                    self.catalogue.get(kind, s.name).title,
+                    links.entry(self.catalogue.get(kind, s.name)),
+                    why(s),
+                )
+                for s in items
+            ]
+
+        users = relations.personas_of.get(entry.name, ())
         return {
             "entry": entry,
             "expertise": [
@@ -572,12 +608,25 @@ class Site:
                 (label, links.to(self.term_url(keywords, self.terms["keywords"][text.key(label)])))
                 for label in entry.keywords
             ],
-            "skills": relations.skills_of.get(entry.name, ()),
-            "related": relations.related.get(entry.name, ()),
-            "users": relations.personas_of.get(entry.name, ()),
+            "skills": listed(Kind.SKILL, relations.skills_of.get(entry.name, ())),
+            "related": listed(Kind.PERSONA, relations.related.get(entry.name, ())),
+            "named": listed(Kind.PERSONA, [s for s in users if s.explicit]),
+            "suggested": listed(Kind.PERSONA, [s for s in users if not s.explicit]),
             "raw_url": links.to(raw),
             "download_name": posixpath.basename(raw),
         }
+
+
+def why(suggestion: Suggestion) -> str:
+    """Why a skill or persona is listed: named in front matter, or what it shares."""
+    if suggestion.explicit:
+        return "named in front matter"
+    parts = []
+    if suggestion.reasons:
+        parts.append("shares: " + ", ".join(suggestion.reasons))
+    if suggestion.collection:
+        parts.append(f"same collection: {suggestion.collection}")
+    return "; ".join(parts)
 
 
 class _Links:
@@ -626,6 +675,20 @@ class _Links:
             else:
                 result[letter] = f"#letter_{letter}"
         return result
+
+
+def _chunks(items: Sequence, size: Callable[[object], int], budget: int) -> list[list]:
+    """``items`` in order, cut into runs whose estimated sizes each fit ``budget``."""
+    chunks: list[list] = [[]]
+    used = 0
+    for item in items:
+        cost = size(item)
+        if chunks[-1] and used + cost > budget:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(item)
+        used += cost
+    return chunks
 
 
 def _terms_in(value: object):

@@ -198,6 +198,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             config.use_directory_urls,
             unchanged=rebuilds.raw if again else None,
             data=not (again and rebuilds.data_key == key),
+            more=site.data_files(),
         )
         if rebuilds is not None:
             rebuilds.raw, rebuilds.data_key = written, key

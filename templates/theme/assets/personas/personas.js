@@ -332,14 +332,29 @@
   }
 
   /* An index split by letter keeps old links working: /keywords/#slug moves to the
-     letter page that now holds the entry. */
+     letter page that now holds the entry (a letter cut into several pages is looked up
+     in the index's parts.json). */
   function followSplitIndex() {
     var index = document.querySelector("[data-pc-letters]");
     if (!index || !location.hash) return;
     var slug = decodeURIComponent(location.hash.slice(1));
     if (document.getElementById(slug)) return;
     var link = index.querySelector('[data-pc-letter="' + letterOf(slug) + '"]');
-    if (link) location.replace(link.href.split("#")[0] + location.hash);
+    if (!link) return;
+    var forwarding = index.getAttribute("data-pc-forwarding");
+    if (!forwarding || !link.closest("[data-pc-split]")) {
+      location.replace(link.href.split("#")[0] + location.hash);
+      return;
+    }
+    loadData(forwarding).then(function (parts) {
+      var target = parts[slug] ? new URL(parts[slug], siteRoot(index)).href : link.href;
+      location.replace(target.split("#")[0] + location.hash);
+    });
+  }
+
+  /* The site root, from the forwarding file's address (<root>/<folder>/letters/parts.json). */
+  function siteRoot(index) {
+    return new URL("../../", new URL(index.getAttribute("data-pc-forwarding"), location.href)).href;
   }
 
   /* ---- Copy the raw file ---------------------------------------------------------- */
