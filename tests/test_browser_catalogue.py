@@ -88,8 +88,8 @@ def test_the_task_matcher_ranks_and_highlights(site, page):
     page.goto(site + "match/")
     page.wait_for_selector("[data-pc-matcher][data-pc-loaded]")
     task = (
-        "Design an event-driven order service on Kafka, with event sourcing, CQRS "
-        "read models and a schema registry; the API must stay backward compatible."
+        "Design an event-driven order service on Kafka-based streams, with event sourcing, "
+        "CQRS read models and a schema registry; the API must stay backward compatible."
     )
     page.fill("#pc-task", task)
     ranked = names(page, "[data-pc-ranked] .pc-card__title a")

@@ -35,6 +35,7 @@ def test_the_reference_persona_page_shows_every_field(sample_site):
     )
     assert 'href="../../keywords/#system-design">system design</a>' in page
     assert '<h2 id="core-expertise">Core Expertise' in page
+    assert "<p><strong>System Design:</strong></p>\n<ul>\n<li>Monolithic vs microservices" in page
     assert "Integration with Skills" in page
 
 

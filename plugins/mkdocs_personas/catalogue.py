@@ -14,7 +14,7 @@ import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -165,32 +165,41 @@ PARALLEL_FROM = 2000
 """Files to parse from which reading is spread over one process per core."""
 
 
-def _read_chunk(sources: Sequence[Source], settings: Settings) -> list[_Result]:
-    return [_read(source, settings) for source in sources]
+def _read_chunk(sources: Sequence[Source], settings: Settings, text: bool) -> list[_Result]:
+    results = [_read(source, settings) for source in sources]
+    if text:
+        return results
+    return [
+        replace(r, entry=replace(r.entry, raw="", body_offset=0, extra={})) if r.entry else r
+        for r in results
+    ]
 
 
-def _read_many(sources: Sequence[Source], settings: Settings) -> list[_Result]:
-    """Read files, in worker processes when there are many.
+def _read_many(sources: Sequence[Source], settings: Settings, text: bool) -> list[_Result]:
+    """Read files, in worker processes when there are many; without their text (and extra
+    fields) when ``text`` is false, which is all a check needs and less to ship back.
 
     Workers are forked when this process runs a single thread, and spawned otherwise
     (``mkdocs serve`` runs a server thread, and forking a threaded process is unsafe).
     """
     workers = min(os.cpu_count() or 1, 8)
     if len(sources) < PARALLEL_FROM or workers < 2:
-        return _read_chunk(sources, settings)
+        return _read_chunk(sources, settings, text)
     size = -(-len(sources) // (workers * 4))
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
     single = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if single else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        parts = pool.map(_read_chunk, chunks, [settings] * len(chunks))
+        parts = pool.map(_read_chunk, chunks, [settings] * len(chunks), [text] * len(chunks))
         return [result for part in parts for result in part]
 
 
 class Reader:
     """Reads a catalogue, re-reading only the files that changed since the last call."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, text: bool = True) -> None:
+        self.text = text
+        """Keep each entry's text; a reader that only checks files does not need it."""
         self._cache: dict[tuple, _Result] = {}
         self.parsed = 0
         """How many files the last :meth:`load` actually parsed (the rest came from cache)."""
@@ -206,7 +215,11 @@ class Reader:
                 continue
             keys.append((source.path, source.kind, info.st_ino, info.st_mtime_ns, info.st_size))
         missing = [i for i, key in enumerate(keys) if key is None or key not in self._cache]
-        fresh = dict(zip(missing, _read_many([sources[i] for i in missing], settings), strict=True))
+        fresh = dict(
+            zip(
+                missing, _read_many([sources[i] for i in missing], settings, self.text), strict=True
+            )
+        )
         self.parsed = len(missing)
         results = [fresh[i] if i in fresh else self._cache[key] for i, key in enumerate(keys)]
         self._cache = {key: result for key, result in zip(keys, results, strict=True) if key}

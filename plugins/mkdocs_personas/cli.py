@@ -63,7 +63,7 @@ def validate(args: argparse.Namespace) -> int:
     if missing:
         print(f"personas: {missing[0]}: no such file or folder", file=sys.stderr)
         return 2
-    reader = Reader()
+    reader = Reader(text=False)
     if not args.paths:
         catalogue, problems = reader.load(configured)
     else:

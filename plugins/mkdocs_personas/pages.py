@@ -10,6 +10,7 @@ autoescaping templates. Index pages split by letter when one page would grow pas
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -517,7 +518,7 @@ class Site:
 
     def markdown(self, page: Page) -> str:
         """The Markdown MkDocs renders for a page: the body of an entry, else nothing."""
-        return page.entry.body if page.entry else ""
+        return separate_lists(page.entry.body) if page.entry else ""
 
     def searchable(self, page: Page, html: str, page_url: str) -> str:
         """What search indexes: an entry's title, description and sanitized body.
@@ -615,6 +616,41 @@ class Site:
             "raw_url": links.to(raw),
             "download_name": posixpath.basename(raw),
         }
+
+
+_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|1[.)])[ \t]+\S")
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+
+
+def separate_lists(body: str) -> str:
+    """Let a list start right after a paragraph line, as on GitHub (CommonMark).
+
+    Persona files are written for GitHub, where ``**Group:**`` followed by ``- item``
+    lines is a label and a list; Python-Markdown would read both as one paragraph. A
+    blank line is put between them; fenced code is left alone.
+    """
+    lines: list[str] = []
+    fence = None
+    paragraph = False
+    for line in body.split("\n"):
+        marker = _FENCE.match(line)
+        if fence is not None or marker:
+            if fence is None:
+                fence = marker.group(1)
+            elif marker and marker.group(1) == fence:
+                fence = None
+            lines.append(line)
+            paragraph = False
+            continue
+        item = _LIST_ITEM.match(line)
+        if paragraph and item:
+            lines.append("")
+        lines.append(line)
+        stripped = line.strip()
+        paragraph = (
+            bool(stripped) and not item and not line[0].isspace() and (stripped[0] not in "#>|<")
+        )
+    return "\n".join(lines)
 
 
 def why(suggestion: Suggestion) -> str:

@@ -189,7 +189,9 @@
 
   var EDGE = /^["'([{<,;:!?]+|["')\]}>,;:!?.]+$/g;
 
-  /* Words of a text with their positions, punctuation at their edges removed. */
+  /* Words of a text with their positions, punctuation at their edges removed; a
+     hyphenated word counts as its parts ("Kafka-based" holds "kafka"), and keywords are
+     cut the same way ("event-driven" matches "event-driven" and "event driven"). */
   function tokens(text) {
     var found = [];
     var pattern = /\S+/g;
@@ -198,9 +200,14 @@
       var raw = match[0];
       var lead = raw.length - raw.replace(/^["'([{<,;:!?]+/, "").length;
       var word = raw.replace(EDGE, "");
-      if (!word) continue;
       var start = match.index + lead;
-      found.push({ word: fold(word), start: start, end: start + word.length });
+      var offset = 0;
+      word.split("-").forEach(function (part) {
+        if (part) {
+          found.push({ word: fold(part), start: start + offset, end: start + offset + part.length });
+        }
+        offset += part.length + 1;
+      });
     }
     return found;
   }
