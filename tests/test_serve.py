@@ -9,6 +9,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from conftest import make_project, persona, skill
 
 
@@ -40,33 +42,38 @@ def wait_for(check, timeout: float = 30.0):
 
 @contextmanager
 def serve(project: Path):
+    """``mkdocs serve`` on a free port; yields its address and a function reading its log."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log_path = project / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_for(lambda: fetch(base)[0] == 200, timeout=60)
-        yield base
+        yield base, lambda: log_path.read_text()
     finally:
         process.terminate()
-        output, _ = process.communicate(timeout=30)
+        process.wait(timeout=30)
+        output = log_path.read_text()
         assert "Traceback" not in output, output
 
 
-def test_serve_follows_adds_edits_renames_and_deletes(tmp_path):
+@pytest.mark.parametrize("watch", ["native", "polling"])
+def test_serve_follows_adds_edits_renames_and_deletes(tmp_path, watch):
     project = make_project(
         tmp_path,
         {
             "personas/alpha.md": persona("alpha", keywords=["kafka"]),
             "skills/tdd/SKILL.md": skill("tdd", "Red, green, refactor. Use when coding."),
         },
+        plugin={"watch": watch},
     )
-    with serve(project) as base:
+    with serve(project) as (base, log):
         status, page = fetch(base + "personas/alpha/")
         assert status == 200 and "kafka" in page
 
@@ -74,6 +81,8 @@ def test_serve_follows_adds_edits_renames_and_deletes(tmp_path):
         persona_file.write_text(persona("alpha", keywords=["pulsar"]))
         wait_for(lambda: "pulsar" in fetch(base + "personas/alpha/")[1])
         assert "kafka" not in fetch(base + "keywords/")[1]
+        time.sleep(1)
+        assert log().count("Building documentation") == 2, "one edit, one rebuild"
 
         (project / "personas/beta.md").write_text(persona("beta"))
         wait_for(lambda: fetch(base + "personas/beta/")[0] == 200)
@@ -91,3 +100,8 @@ def test_serve_follows_adds_edits_renames_and_deletes(tmp_path):
         (project / "personas/beta.md").unlink()
         wait_for(lambda: fetch(base + "personas/beta/")[0] == 404)
         assert fetch(base + "personas/beta.md")[0] == 404
+
+        time.sleep(1)
+        builds = log().count("Building documentation")
+        time.sleep(1.5)
+        assert log().count("Building documentation") == builds, "rebuilt with nothing changed"

@@ -57,6 +57,10 @@ class PersonasConfig(base.Config):
     extra, and Material's ``search`` plugin removed from ``plugins``)."""
     max_index_size = c.Type(int, default=800_000)
     """Size in bytes past which an index page (keywords, expertise, catalogue) splits by letter."""
+    watch = c.Choice(("native", "polling"), default="native")
+    """How ``mkdocs serve`` notices persona and skill edits: reported by the operating system
+    (at once, where it can), or ``polling`` (for folders it cannot report on, such as some
+    network and container mounts)."""
 
 
 SANITIZE_VARIABLE = "PERSONAS_SANITIZE"

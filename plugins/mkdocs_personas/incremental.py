@@ -11,6 +11,7 @@ The result equals a clean build.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import os
 from collections.abc import Callable, Iterable
@@ -110,6 +111,16 @@ class Rebuilds:
         """What the last build's data files (personas.json...) were made of."""
         self.force = True
         self.templates = TemplateCache()
+        self.settled = False
+
+    def settle(self) -> None:
+        """At the first rebuild, collect what the first build left and freeze the rest (the
+        parse cache, term profiles, this record): the garbage collector then no longer walks
+        it at each rebuild, which saves a tenth of a second on some edits."""
+        if self.outputs and not self.settled:
+            gc.collect()
+            gc.freeze()
+            self.settled = True
 
     def start(self, config: MkDocsConfig) -> None:
         """Begin a build: everything is rebuilt if ``mkdocs.yml`` changed."""

@@ -24,11 +24,9 @@ from .pages import Site, prune_nav
 from .relations import Memory, relate
 from .render import theme_dir
 from .sanitize import sanitize
+from .watch import watch
 
 log = get_plugin_logger("personas")
-
-WATCH_INTERVAL = 0.1
-"""Seconds between two looks at the persona and skill folders under ``mkdocs serve``."""
 
 ASSETS = ("assets/personas/personas.css", "assets/personas/personas.js")
 
@@ -71,6 +69,9 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             return None
         if not hasattr(self, "reader"):
             self.on_startup(command="build", dirty=False)
+        if self.rebuilds is not None:
+            self.site = self.files = None
+            self.rebuilds.settle()
         catalogue, problems = self.reader.load(self.settings)
         for problem in problems:
             log.warning(str(problem))
@@ -209,25 +210,23 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 raise PluginError(f"personas: Pagefind could not index the site: {error}")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
-        """Rebuild when a persona or skill file is added, edited, renamed or deleted.
-
-        MkDocs' server polls watched folders every half second; persona and skill folders
-        are polled every tenth of a second, so that an edit shows quickly.
-        """
+        """Rebuild when a persona or skill file is added, edited, renamed or deleted."""
         if not self.config.enabled:
             return
-        observer = getattr(server, "observer", None)
-        if getattr(observer, "_timeout", 0) > WATCH_INTERVAL:
-            observer._timeout = WATCH_INTERVAL
-        for root in sorted({str(self.settings.base / r) for r in self.settings.roots}):
-            if os.path.isdir(root):
-                server.watch(root)
+        roots = [str(self.settings.base / r) for r in self.settings.roots]
+        self.watcher = watch(server, roots, native=self.config.watch == "native")
+
+    def on_shutdown(self) -> None:
+        """Stop watching persona and skill folders."""
+        watcher = getattr(self, "watcher", None)
+        if watcher is not None:
+            watcher.stop()
 
     def _meta(self, file: File) -> dict | None:
         planned = self._planned(file)
         return None if planned is None else self.site.meta(planned)
 
     def _planned(self, file: File):
-        if not self.config.enabled or not hasattr(self, "site"):
+        if not self.config.enabled or getattr(self, "site", None) is None:
             return None
         return self.site.page(file)

@@ -1,0 +1,89 @@
+"""Notice persona and skill edits under ``mkdocs serve`` as they happen.
+
+MkDocs polls what it watches. Polling thousands of persona files keeps a core busy (and
+the build waiting for it), and each edit waits up to an interval to be seen. Where the
+operating system reports changes itself (inotify, FSEvents, ReadDirectoryChangesW), the
+persona and skill folders are watched that way; elsewhere, or with ``watch: polling``,
+MkDocs polls them every tenth of a second.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import get_plugin_logger
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+log = get_plugin_logger("personas")
+
+POLL_INTERVAL = 0.1
+"""Seconds between two looks at polled folders."""
+
+CHANGES = frozenset({"created", "modified", "moved", "deleted", "closed"})
+"""Events that change a file; reading one (as the build does) opens and closes it too."""
+
+
+class Watcher(FileSystemEventHandler):
+    """Asks the server for a rebuild whenever a file under a watched folder changes."""
+
+    def __init__(self, server: LiveReloadServer) -> None:
+        self.server = server
+        self.observer = Observer()
+
+    @staticmethod
+    def usable(server: LiveReloadServer) -> bool:
+        """Whether this system reports changes and the server can be asked to rebuild."""
+        return Observer is not PollingObserver and hasattr(server, "_rebuild_cond")
+
+    def watch(self, folder: str) -> bool:
+        """Watch ``folder`` and what is below it; False if the system refuses."""
+        try:
+            self.observer.schedule(self, folder, recursive=True)
+            if not self.observer.is_alive():
+                self.observer.start()
+        except OSError as error:
+            log.info(f"watching {folder} by polling: {error}")
+            return False
+        return True
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory or event.event_type not in CHANGES:
+            return
+        condition = self.server._rebuild_cond
+        with condition:
+            self.server._want_rebuild = True
+            condition.notify_all()
+
+    def stop(self) -> None:
+        """Stop watching (at the end of ``mkdocs serve``)."""
+        if self.observer.is_alive():
+            self.observer.stop()
+            self.observer.join(timeout=5)
+
+
+def watch(server: LiveReloadServer, folders: Iterable[str], *, native: bool) -> Watcher | None:
+    """Have ``server`` rebuild when anything under ``folders`` changes.
+
+    Folders inside one MkDocs already watches (``docs_dir``) are left to it. Returns the
+    native watcher to stop at shutdown, if one is used.
+    """
+    observer = getattr(server, "observer", None)
+    if getattr(observer, "_timeout", 0) > POLL_INTERVAL:
+        observer._timeout = POLL_INTERVAL
+    watched = [os.path.join(p, "") for p in getattr(server, "_watched_paths", {})]
+    watcher = Watcher(server) if native and Watcher.usable(server) else None
+    used = False
+    for folder in sorted(set(folders)):
+        if not os.path.isdir(folder):
+            continue
+        if any(os.path.join(folder, "").startswith(w) for w in watched):
+            continue
+        if watcher is not None and watcher.watch(folder):
+            used = True
+        else:
+            server.watch(folder)
+    return watcher if used else None
