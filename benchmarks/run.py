@@ -167,6 +167,11 @@ _LIVERELOAD = re.compile(
 )
 
 
+IDLE_BEFORE_EDIT = 3.0
+"""Seconds between a page's load and the next edit: an author reads before saving again,
+and meanwhile the browser finishes loading Material's search index for the new page."""
+
+
 def bench_serve(n: int, out: Path, browser) -> dict:
     """Edit one persona under `mkdocs serve --dirty`; time until the browser shows it."""
     project = out / f"serve-{n}"
@@ -177,10 +182,11 @@ def bench_serve(n: int, out: Path, browser) -> dict:
     delays = []
     with mkdocs_serve(project) as base:
         page = browser.new_page()
-        for number, path in enumerate(files[10:13]):
+        for number, path in enumerate(files[10:15]):
             url = base + f"personas/{path.stem}/"
             page.goto(url)
             page.wait_for_load_state("load")
+            time.sleep(IDLE_BEFORE_EDIT)
             marker = f"Benchmark edit {number}"
             text = path.read_text(encoding="utf-8")
             started = time.perf_counter()
@@ -188,7 +194,6 @@ def bench_serve(n: int, out: Path, browser) -> dict:
             page.wait_for_function(f"document.body.innerText.includes({marker!r})", timeout=60_000)
             delays.append(time.perf_counter() - started)
             print(f"serve: edit {number + 1} shown after {delays[-1]:.2f} s", flush=True)
-            time.sleep(1)
         page.close()
         clean = out / f"serve-{n}-clean"
         if clean.exists():
@@ -604,6 +609,9 @@ def targets(results: dict) -> list[dict]:
     return rows
 
 
+PARTS = ("builds", "validate", "profile", "serve", "keystrokes", "search")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -611,6 +619,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=PARTS,
+        help="measure only these parts, keeping the other figures of the last results.json",
+    )
     parser.add_argument(
         "--report-only",
         action="store_true",
@@ -625,14 +639,31 @@ def main() -> None:
         return
     args.out.mkdir(parents=True, exist_ok=True)
     command = "python benchmarks/run.py " + " ".join(sys.argv[1:])
-    results: dict = {"machine": machine(), "builds": {}, "notes": [], "command": command}
-    for n in args.sizes:
-        results["builds"][str(n)] = bench_builds(n, args.runs, args.out)
-    results["validate"] = bench_validate(args.out, args.runs)
-    if 1000 in args.sizes:
+    parts = set(args.only or PARTS)
+    results: dict = {"builds": {}}
+    saved = args.out / "results.json"
+    if args.only and saved.exists():
+        results = json.loads(saved.read_text(encoding="utf-8"))
+    if args.only and "command" in results:
+        commit = machine()["mkdocs-personas"]
+        results["notes"] = [
+            f"- Measured again at mkdocs-personas {commit} with `{command}`: "
+            f"{', '.join(sorted(parts))}. The rest is from the command above."
+        ]
+        command = results["command"]
+    else:
+        results.update(machine=machine(), notes=[])
+    results["command"] = command
+    if "builds" in parts:
+        for n in args.sizes:
+            results["builds"][str(n)] = bench_builds(n, args.runs, args.out)
+    if "validate" in parts:
+        results["validate"] = bench_validate(args.out, args.runs)
+    if 1000 in args.sizes and "profile" in parts:
         results["profile"] = profile(1000, args.out)
         results["phases"] = phases(1000, args.out)
-    if not args.skip_browser:
+    browser_parts = parts & {"serve", "keystrokes", "search"}
+    if browser_parts and not args.skip_browser:
         from playwright.sync_api import sync_playwright
 
         from browser import CHROMIUM_ARGS, chromium_path
@@ -646,10 +677,12 @@ def main() -> None:
                 browser = playwright.chromium.launch(
                     executable_path=executable, headless=True, args=CHROMIUM_ARGS
                 )
-                if 1000 in args.sizes:
+                if 1000 in args.sizes and "serve" in parts:
                     results["serve"] = bench_serve(1000, args.out, browser)
-                results["keystrokes"] = bench_keystrokes(largest, args.out, browser)
-                results["search"] = bench_search(largest, args.out, browser)
+                if "keystrokes" in parts:
+                    results["keystrokes"] = bench_keystrokes(largest, args.out, browser)
+                if "search" in parts:
+                    results["search"] = bench_search(largest, args.out, browser)
                 browser.close()
     results["targets"] = targets(results)
     (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
