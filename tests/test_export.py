@@ -106,6 +106,7 @@ SCHEMA_DETECTABLE = [
     "wrong-types-keywords.md",
     "wrong-complexity.md",
     "bad-name.md",
+    "reserved-name.md",
     "missing-name.md",
     "folded-name.md",
 ]

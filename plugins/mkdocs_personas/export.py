@@ -11,7 +11,7 @@ from pathlib import Path
 from .catalogue import Catalogue
 from .model import COMPLEXITIES, Entry, Kind
 from .relations import Relations, Suggestion, Term
-from .validate import MAX_NAME_LENGTH, NAME_PATTERN
+from .validate import MAX_NAME_LENGTH, NAME_PATTERN, RESERVED_NAMES
 
 FORMAT_VERSION = 1
 
@@ -121,7 +121,9 @@ _FIELD_SCHEMAS: Mapping[str, dict] = {
         "type": "string",
         "pattern": "^" + NAME_PATTERN.pattern.removesuffix(r"\Z") + "$",
         "maxLength": MAX_NAME_LENGTH,
-        "description": "Unique identifier: lowercase letters, digits and hyphens.",
+        "not": {"enum": sorted(RESERVED_NAMES)},
+        "description": "Unique identifier: lowercase letters, digits and hyphens; not a "
+        "reserved name (index, search, assets, 404, sitemap, Windows device names).",
     },
     "title": {**_STRING, "description": "Shown as the page title (default: the body's H1)."},
     "description": {
