@@ -470,6 +470,14 @@ def write_results(results: dict, path: Path, command: str) -> None:
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     for row in results["targets"]:
         lines.append(f"| {row['target']} | {row['measured']} | {row['met']} |")
+    if "serve" in results:
+        lines += [
+            "",
+            "The serve figure is the time from saving a persona file to the browser showing",
+            "the edit, under `mkdocs serve --dirty` with the page open in headless Chromium;",
+            f"each edit comes {IDLE_BEFORE_EDIT:g} s after the previous page load. The site is",
+            "then fetched from the server file by file and compared with a clean build.",
+        ]
     if "phases" in results:
         plain, ours = results["phases"]["plain"], results["phases"]["catalogue"]
         lines += [
