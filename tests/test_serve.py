@@ -76,6 +76,8 @@ def test_serve_follows_adds_edits_renames_and_deletes(tmp_path, watch):
     with serve(project) as (base, log):
         status, page = fetch(base + "personas/alpha/")
         assert status == 200 and "kafka" in page
+        if watch == "native":
+            assert "watching personas, skills for changes (reported by the system)" in log()
 
         persona_file = project / "personas/alpha.md"
         persona_file.write_text(persona("alpha", keywords=["pulsar"]))

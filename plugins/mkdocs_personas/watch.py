@@ -76,14 +76,24 @@ def watch(server: LiveReloadServer, folders: Iterable[str], *, native: bool) -> 
         observer._timeout = POLL_INTERVAL
     watched = [os.path.join(p, "") for p in getattr(server, "_watched_paths", {})]
     watcher = Watcher(server) if native and Watcher.usable(server) else None
-    used = False
+    native_folders = []
     for folder in sorted(set(folders)):
         if not os.path.isdir(folder):
             continue
         if any(os.path.join(folder, "").startswith(w) for w in watched):
             continue
         if watcher is not None and watcher.watch(folder):
-            used = True
+            native_folders.append(_shown(folder))
         else:
             server.watch(folder)
-    return watcher if used else None
+    if native_folders:
+        log.info(f"watching {', '.join(native_folders)} for changes (reported by the system)")
+    return watcher if native_folders else None
+
+
+def _shown(folder: str) -> str:
+    """A folder as the log shows it: relative to the working folder when it can be."""
+    try:
+        return os.path.relpath(folder)
+    except ValueError:
+        return folder
