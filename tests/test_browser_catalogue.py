@@ -49,6 +49,19 @@ def test_a_filter_url_opened_fresh_shows_the_filtered_cards(site, page):
     assert "of 14 personas match" in page.locator("[data-pc-status]").inner_text()
 
 
+def test_a_link_written_with_q_opens_the_catalogue_filtered_not_site_search(site, page):
+    page.goto(site + "catalogue/?q=kafka&complexity=high")
+    page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
+    page.wait_for_function("location.search.includes('filter=')")
+    assert page.locator("#pc-filter").input_value() == "kafka"
+    assert page.evaluate("document.getElementById('__search').checked") is False
+    assert page.locator("input.md-search__input").input_value() == ""
+    assert page.evaluate("location.search") == "?complexity=high&filter=kafka"
+    cards = names(page, "[data-pc-results] .pc-card__title a")
+    assert cards and set(cards) <= KAFKA
+    assert page.errors == []
+
+
 def test_facets_combine_and_live_in_the_url(site, page):
     page.goto(site + "catalogue/")
     page.wait_for_selector("[data-pc-filter][data-pc-loaded]")

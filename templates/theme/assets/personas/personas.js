@@ -83,17 +83,34 @@
   }
 
   /* The query lives in ?filter= (Material owns ?q=: it opens site search with it and
-     removes it from the URL when search closes). */
+     removes it from the URL when search closes). A link written ?q=kafka still opens
+     the catalogue filtered: Material's search is closed again and q becomes filter.
+     Returns whether the state came from ?q=. */
   function readState(form) {
     var params = new URLSearchParams(location.search);
-    form.elements.filter.value = params.get("filter") || "";
+    var query = params.get("filter");
+    var fromSearch = query === null && params.has("q");
+    form.elements.filter.value = (fromSearch ? params.get("q") : query) || "";
     FACETS.forEach(function (name) {
       if (form.elements[name]) form.elements[name].value = params.get(name) || "";
     });
+    return fromSearch;
+  }
+
+  /* Close the site search that Material opened for ?q= (it then drops q from the URL). */
+  function closeSiteSearch() {
+    var toggle = document.getElementById("__search");
+    var input = document.querySelector("[data-md-component=search-query]");
+    if (input) input.value = "";
+    if (toggle && toggle.checked) {
+      toggle.checked = false;
+      toggle.dispatchEvent(new Event("change"));
+    }
   }
 
   function writeState(form) {
     var params = new URLSearchParams(location.search);
+    params.delete("q");
     ["filter"].concat(FACETS).forEach(function (name) {
       var field = form.elements[name];
       var value = field ? field.value.trim() : "";
@@ -142,7 +159,12 @@
     var base = siteBase(form);
     var shown = PAGE;
     form.hidden = false;
-    readState(form);
+    if (readState(form)) {
+      setTimeout(function () {
+        closeSiteSearch();
+        writeState(form);
+      }, 0);
+    }
 
     loadData(form.getAttribute("data-pc-data")).then(function (data) {
       var prepared = prepare(data);
