@@ -5,11 +5,13 @@
 
 For each N, a synthetic catalogue (benchmarks/generate.py, fixed seed) is built (a) as
 plain Material pages with no plugin and (b) as the catalogue, alternating runs, each a
-fresh `mkdocs build` process into an empty folder. Then: `personas validate` of 10,000
-files, an edit under `mkdocs serve --dirty` timed to the browser's reload (and the
-served site compared with a clean build), the catalogue filter's cost per keystroke
-and the bytes a search query downloads with Material's backend and with Pagefind, in
-headless Chromium. Results go to benchmarks/RESULTS.md and benchmarks/out/results.json.
+fresh `mkdocs build` process into an empty folder. Then: 5,000 personas built with
+relations on and off, `personas validate` of 10,000 files, an edit under `mkdocs serve
+--dirty` timed to the browser's reload (and the served site compared with a clean
+build), the catalogue filter's cost per keystroke and the bytes a search query
+downloads with Material's backend and with Pagefind, in headless Chromium. Results go
+to benchmarks/RESULTS.md and benchmarks/out/results.json; `--only PART ...` measures
+some parts again.
 """
 
 from __future__ import annotations
@@ -42,13 +44,13 @@ from generate import generate  # noqa: E402
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
 
 
-def run_build(project: Path, site: Path) -> tuple[float, int]:
+def run_build(project: Path, site: Path, config: str = "mkdocs.yml") -> tuple[float, int]:
     """One `mkdocs build` in its own process: (wall seconds, peak RSS in MiB)."""
     if site.exists():
         shutil.rmtree(site)
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", str(site)],
         cwd=project,
         env=ENV,
         stdout=subprocess.DEVNULL,
@@ -99,6 +101,44 @@ def bench_builds(n: int, runs: int, out: Path) -> dict:
         }
     result["ratio"] = round(result["catalogue"]["median_s"] / result["plain"]["median_s"], 2)
     return result
+
+
+RELATIONS_N = 5000
+"""Catalogue size at which relations are timed on and off (Hugo: 37 s for 5,000 pages
+with related content)."""
+
+
+def bench_relations(runs: int, out: Path) -> dict:
+    """The catalogue of 5,000 personas built with relations on and off, alternating."""
+    project = out / str(RELATIONS_N)
+    if not (project / "mkdocs.yml").exists():
+        generate(project, RELATIONS_N)
+    (project / "mkdocs-no-relations.yml").write_text(
+        (project / "mkdocs.yml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "  - personas\n", "  - personas:\n      suggest_skills: 0\n      related_personas: 0\n"
+        ),
+        encoding="utf-8",
+    )
+    times: dict[str, list[float]] = {"on": [], "off": []}
+    for run in range(runs):
+        for variant, config in (("off", "mkdocs-no-relations.yml"), ("on", "mkdocs.yml")):
+            wall, _ = run_build(project, out / f"site-{RELATIONS_N}-relations-{variant}", config)
+            times[variant].append(wall)
+            print(
+                f"N={RELATIONS_N} relations {variant} run {run + 1}/{runs}: {wall:.1f} s",
+                flush=True,
+            )
+    on, off = statistics.median(times["on"]), statistics.median(times["off"])
+    return {
+        "personas": RELATIONS_N,
+        "on_s": round(on, 2),
+        "off_s": round(off, 2),
+        "runs_on_s": [round(t, 2) for t in times["on"]],
+        "runs_off_s": [round(t, 2) for t in times["off"]],
+        "ratio": round(on / off, 2),
+    }
 
 
 def bench_validate(out: Path, runs: int) -> dict:
@@ -475,6 +515,16 @@ def write_results(results: dict, path: Path, command: str) -> None:
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     for row in results["targets"]:
         lines.append(f"| {row['target']} | {row['measured']} | {row['met']} |")
+    if "relations" in results:
+        r = results["relations"]
+        lines += [
+            "",
+            f"Relations at {r['personas']:,} personas: the catalogue builds in {r['on_s']} s with",
+            f"related skills and personas and {r['off_s']} s without (`suggest_skills: 0`,",
+            f"`related_personas: 0`), a ratio of {r['ratio']} (runs with: "
+            f"{', '.join(map(str, r['runs_on_s']))}; without: {', '.join(map(str, r['runs_off_s']))}).",
+            "Hugo needs 37 s for 5,000 pages once related content is on.",
+        ]
     if "serve" in results:
         lines += [
             "",
@@ -633,7 +683,7 @@ def targets(results: dict) -> list[dict]:
     return rows
 
 
-PARTS = ("builds", "validate", "profile", "serve", "keystrokes", "search")
+PARTS = ("builds", "relations", "validate", "profile", "serve", "keystrokes", "search")
 
 
 def main() -> None:
@@ -682,6 +732,8 @@ def main() -> None:
             results["builds"][str(n)] = bench_builds(n, args.runs, args.out)
     if "validate" in parts:
         results["validate"] = bench_validate(args.out, args.runs)
+    if "relations" in parts:
+        results["relations"] = bench_relations(args.runs, args.out)
     if 1000 in args.sizes and "profile" in parts:
         results["profile"] = profile(1000, args.out)
         results["phases"] = phases(1000, args.out)
