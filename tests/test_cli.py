@@ -31,7 +31,7 @@ def test_the_broken_folder_gives_one_precise_line_per_problem(tmp_path):
     assert reported == {f"broken/{name}" for name in BROKEN if name != "duplicate-a.md"}
     assert all(line.count(":") >= 4 for line in lines)
     assert not (tmp_path / "PWNED").exists()
-    assert "problems in 19 files" in result.stderr
+    assert f"problems in 19 files; {len(BROKEN)} files checked" in result.stderr
 
 
 def test_github_format_prints_annotations(tmp_path):

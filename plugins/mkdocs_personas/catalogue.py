@@ -203,6 +203,8 @@ class Reader:
         self._cache: dict[tuple, _Result] = {}
         self.parsed = 0
         """How many files the last :meth:`load` actually parsed (the rest came from cache)."""
+        self.checked = 0
+        """How many files the last :meth:`load` looked at, refused ones (symlinks) included."""
 
     def _read(self, sources: Sequence[Source], settings: Settings) -> list[_Result]:
         """Results for ``sources``: from the cache when a file is unchanged, else read."""
@@ -234,6 +236,7 @@ class Reader:
         check references against a larger catalogue.
         """
         sources, problems = discover(settings.base, settings.globs)
+        self.checked = len(sources) + len({p.path for p in problems})
         results = self._read(sources, settings)
         collisions = _collisions(sources, results)
         personas, skills = [], []

@@ -71,9 +71,9 @@ def validate(args: argparse.Namespace) -> int:
         catalogue, problems = reader.load(settings, references=False)
         known = catalogue
         if configured is not None:
-            checked = reader.parsed
+            checked = reader.checked
             context, _ = reader.load(configured, references=False)
-            reader.parsed = checked
+            reader.checked = checked
             known = merge(context, catalogue)
         mine = {e.path for e in catalogue.entries}
         problems += [p for p in check_references(known) if p.path in mine]
@@ -83,7 +83,7 @@ def validate(args: argparse.Namespace) -> int:
     files = len({p.path for p in problems})
     print(
         f"{len(problems)} problem{'s' * (len(problems) != 1)} in {files} "
-        f"file{'s' * (files != 1)}; {reader.parsed} files checked, "
+        f"file{'s' * (files != 1)}; {reader.checked} files checked, "
         f"{len(catalogue.personas)} personas and {len(catalogue.skills)} skills valid",
         file=sys.stderr,
     )
