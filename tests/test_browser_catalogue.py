@@ -56,9 +56,16 @@ def test_a_link_written_with_q_opens_the_catalogue_filtered_not_site_search(site
     assert page.locator("#pc-filter").input_value() == "kafka"
     assert page.evaluate("document.getElementById('__search').checked") is False
     assert page.locator("input.md-search__input").input_value() == ""
+    assert page.evaluate("document.activeElement.matches('input.md-search__input')") is False
     assert page.evaluate("location.search") == "?complexity=high&filter=kafka"
     cards = names(page, "[data-pc-results] .pc-card__title a")
     assert cards and set(cards) <= KAFKA
+    page.goto(site + "catalogue/?q=kafka&filter=graphql")
+    page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
+    page.wait_for_function("!location.search.includes('q=kafka')")
+    assert page.locator("#pc-filter").input_value() == "graphql"
+    assert page.evaluate("document.getElementById('__search').checked") is False
+    assert page.evaluate("location.search") == "?filter=graphql"
     assert page.errors == []
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from mkdocs_personas.model import Kind
 from mkdocs_personas.read import Limits, discover, read_document, split_glob
+from mkdocs_personas.read import affects as affects_of
 
 from conftest import persona, write
 
@@ -172,3 +173,14 @@ def test_special_files_are_refused(tmp_path):
     assert problems == [
         "personas/pipe.md:1:1: file: refusing a special file: only regular files are read"
     ]
+
+
+def test_only_changes_to_files_the_globs_read_count_for_serve(tmp_path):
+    affects = affects_of(tmp_path, ["personas/**/*.md", "skills/**/SKILL.md"])
+    assert affects(str(tmp_path / "personas/team/alpha.md"), False)
+    assert affects(str(tmp_path / "skills/tdd/SKILL.md"), False)
+    assert not affects(str(tmp_path / "personas/.alpha.md.swp"), False)
+    assert not affects(str(tmp_path / "skills/tdd/notes.md"), False)
+    assert not affects(str(tmp_path / "docs/index.md"), False)
+    assert affects(str(tmp_path / "personas/team"), True)
+    assert not affects(str(tmp_path / "archive"), True)

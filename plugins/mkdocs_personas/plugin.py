@@ -14,7 +14,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from . import config as options
-from . import find
+from . import find, read
 from .catalogue import Catalogue, Reader, Settings
 from .diff import Diff, compare, load_side
 from .export import data_key, write_exports
@@ -213,8 +213,10 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         """Rebuild when a persona or skill file is added, edited, renamed or deleted."""
         if not self.config.enabled:
             return
-        roots = [str(self.settings.base / r) for r in self.settings.roots]
-        self.watcher = watch(server, roots, native=self.config.watch == "native")
+        settings = self.settings
+        roots = [str(settings.base / r) for r in settings.roots]
+        affects = read.affects(settings.base, [g for g, _ in settings.globs])
+        self.watcher = watch(server, roots, affects, native=self.config.watch == "native")
 
     def on_shutdown(self) -> None:
         """Stop watching persona and skill folders."""

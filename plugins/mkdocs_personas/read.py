@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,6 +101,29 @@ def split_glob(pattern: str) -> tuple[str, str]:
         if _MAGIC.search(part):
             return "/".join(parts[:index]) or ".", "/".join(parts[index:])
     return "/".join(parts[:-1]) or ".", parts[-1]
+
+
+def affects(base: Path, patterns: Iterable[str]) -> Callable[[str, bool], bool]:
+    """A test of whether a change at an absolute path can change what ``patterns`` read:
+    a file the globs match, or a folder (moved or deleted) inside one of their roots."""
+    compiled = []
+    for pattern in patterns:
+        root_part, rest = split_glob(pattern)
+        compiled.append((os.path.normpath(base / root_part), _translate(rest)))
+
+    def test(path: str, folder: bool) -> bool:
+        for root, matcher in compiled:
+            try:
+                relative = os.path.relpath(path, root)
+            except ValueError:
+                continue
+            if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+                continue
+            if folder or matcher.match(relative.replace(os.sep, "/")):
+                return True
+        return False
+
+    return test
 
 
 def _walk(root: Path, max_depth: float) -> Iterator[tuple[str, os.DirEntry]]:

@@ -10,7 +10,7 @@ MkDocs polls them every tenth of a second.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import get_plugin_logger
@@ -23,15 +23,24 @@ log = get_plugin_logger("personas")
 POLL_INTERVAL = 0.1
 """Seconds between two looks at polled folders."""
 
-CHANGES = frozenset({"created", "modified", "moved", "deleted", "closed"})
+FILE_CHANGES = frozenset({"created", "modified", "moved", "deleted", "closed"})
 """Events that change a file; reading one (as the build does) opens and closes it too."""
+
+FOLDER_CHANGES = frozenset({"moved", "deleted"})
+"""Events that change a folder's files: moved or deleted, a folder's files are reported
+as one folder event."""
+
+Affects = Callable[[str, bool], bool]
+"""Whether a change at a path (a file, or a folder if True) can change the catalogue."""
 
 
 class Watcher(FileSystemEventHandler):
-    """Asks the server for a rebuild whenever a file under a watched folder changes."""
+    """Asks the server for a rebuild when a persona or skill file changes, not when an
+    editor's swap file or any other file beside them does."""
 
-    def __init__(self, server: LiveReloadServer) -> None:
+    def __init__(self, server: LiveReloadServer, affects: Affects) -> None:
         self.server = server
+        self.affects = affects
         self.observer = Observer()
 
     @staticmethod
@@ -51,7 +60,11 @@ class Watcher(FileSystemEventHandler):
         return True
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.is_directory or event.event_type not in CHANGES:
+        folder = event.is_directory
+        if event.event_type not in (FOLDER_CHANGES if folder else FILE_CHANGES):
+            return
+        paths = (event.src_path, getattr(event, "dest_path", "") or "")
+        if not any(path and self.affects(os.fsdecode(path), folder) for path in paths):
             return
         condition = self.server._rebuild_cond
         with condition:
@@ -65,24 +78,26 @@ class Watcher(FileSystemEventHandler):
             self.observer.join(timeout=5)
 
 
-def watch(server: LiveReloadServer, folders: Iterable[str], *, native: bool) -> Watcher | None:
-    """Have ``server`` rebuild when anything under ``folders`` changes.
+def watch(
+    server: LiveReloadServer, folders: Iterable[str], affects: Affects, *, native: bool
+) -> Watcher | None:
+    """Have ``server`` rebuild when anything ``affects`` says matters changes under ``folders``.
 
-    Folders inside one MkDocs already watches (``docs_dir``) are left to it. Returns the
-    native watcher to stop at shutdown, if one is used.
+    Folders inside one MkDocs already watches (``docs_dir``) are polled, as MkDocs polls
+    that one: watched natively too, an edit there would be seen twice and built twice.
+    Returns the native watcher to stop at shutdown, if one is used.
     """
     observer = getattr(server, "observer", None)
     if getattr(observer, "_timeout", 0) > POLL_INTERVAL:
         observer._timeout = POLL_INTERVAL
     watched = [os.path.join(p, "") for p in getattr(server, "_watched_paths", {})]
-    watcher = Watcher(server) if native and Watcher.usable(server) else None
+    watcher = Watcher(server, affects) if native and Watcher.usable(server) else None
     native_folders = []
     for folder in sorted(set(folders)):
         if not os.path.isdir(folder):
             continue
-        if any(os.path.join(folder, "").startswith(w) for w in watched):
-            continue
-        if watcher is not None and watcher.watch(folder):
+        nested = any(os.path.join(folder, "").startswith(w) for w in watched)
+        if not nested and watcher is not None and watcher.watch(folder):
             native_folders.append(_shown(folder))
         else:
             server.watch(folder)

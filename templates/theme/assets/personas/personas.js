@@ -84,13 +84,12 @@
 
   /* The query lives in ?filter= (Material owns ?q=: it opens site search with it and
      removes it from the URL when search closes). A link written ?q=kafka still opens
-     the catalogue filtered: Material's search is closed again and q becomes filter.
-     Returns whether the state came from ?q=. */
+     the catalogue filtered: Material's search is closed again and q becomes filter
+     (a non-empty filter wins). Returns whether the URL held ?q=. */
   function readState(form) {
     var params = new URLSearchParams(location.search);
-    var query = params.get("filter");
-    var fromSearch = query === null && params.has("q");
-    form.elements.filter.value = (fromSearch ? params.get("q") : query) || "";
+    var fromSearch = params.has("q");
+    form.elements.filter.value = params.get("filter") || params.get("q") || "";
     FACETS.forEach(function (name) {
       if (form.elements[name]) form.elements[name].value = params.get(name) || "";
     });
@@ -101,7 +100,10 @@
   function closeSiteSearch() {
     var toggle = document.getElementById("__search");
     var input = document.querySelector("[data-md-component=search-query]");
-    if (input) input.value = "";
+    if (input) {
+      input.value = "";
+      input.blur();
+    }
     if (toggle && toggle.checked) {
       toggle.checked = false;
       toggle.dispatchEvent(new Event("change"));
