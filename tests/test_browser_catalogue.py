@@ -1,12 +1,14 @@
 """The catalogue in a real browser: search, filter, facets, URL state, instant navigation,
 the task matcher, the copy button, accessibility (axe) and a clean console."""
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from browser import serve_site
-from conftest import REPO, console_errors
+from browser import free_port, serve_site
+from conftest import REPO, build_project, console_errors
 
 pytestmark = pytest.mark.browser
 
@@ -87,10 +89,33 @@ def test_facets_combine_and_live_in_the_url(site, page):
     assert page.evaluate("location.search") == ""
 
 
-def test_the_filter_survives_instant_navigation_and_works_by_keyboard(site, page):
+@pytest.fixture(scope="module")
+def instant_site(tmp_path_factory):
+    """The sample catalogue built for the address it is served from: Material navigates
+    instantly only to pages of its own ``site_url``."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    project = tmp_path_factory.mktemp("instant")
+    for name in ("docs", "personas", "skills"):
+        shutil.copytree(REPO / name, project / name)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        re.sub(r"(?m)^site_url: .*$", f"site_url: {base}", config), encoding="utf-8"
+    )
+    built = build_project(project, strict=True)
+    assert built.aborted is None
+    with serve_site(built.site, port) as served:
+        assert served == base
+        yield base
+
+
+def test_the_filter_survives_instant_navigation_and_works_by_keyboard(instant_site, page):
+    site = instant_site
     page.goto(site)
+    page.evaluate("window.loadedOnce = true")
     page.locator("nav.md-nav--primary a.md-nav__link", has_text="Catalogue").first.click()
     page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
+    assert page.evaluate("window.loadedOnce") is True, "a full page load, not instant navigation"
     assert page.evaluate("document.querySelectorAll('[data-pc-filter]').length") == 1
     page.locator("#pc-filter").focus()
     page.keyboard.type("GraphQL")
@@ -101,6 +126,11 @@ def test_the_filter_survives_instant_navigation_and_works_by_keyboard(site, page
     page.wait_for_url(site)
     page.go_forward()
     page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
+    page.locator("nav.md-nav--primary a.md-nav__link", has_text="Task matcher").first.click()
+    page.wait_for_selector("[data-pc-matcher][data-pc-loaded]")
+    page.fill("#pc-task", "Tune the Kafka consumers")
+    assert set(names(page, "[data-pc-ranked] .pc-card__title a")) >= KAFKA
+    assert page.evaluate("window.loadedOnce") is True
     assert page.errors == []
 
 
