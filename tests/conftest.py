@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,17 +141,20 @@ def skill(name: str, description: str = "Does a thing. Use when needed.", body=N
     return "---\n" + front + "---\n\n" + text
 
 
+def copy_sample(project: Path, edit: Callable[[str], str] = lambda config: config) -> Path:
+    """This repository's catalogue copied to ``project``, its ``mkdocs.yml`` passed
+    through ``edit``."""
+    for name in ("docs", "personas", "skills"):
+        shutil.copytree(REPO / name, project / name)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(edit(config), encoding="utf-8")
+    return project
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Built:
     """This repository's own catalogue, built once with ``--strict``."""
-    project = tmp_path_factory.mktemp("sample")
-    for name in ("mkdocs.yml", "docs", "personas", "skills"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, project / name)
-        else:
-            shutil.copy2(source, project / name)
-    return build_project(project, strict=True)
+    return build_project(copy_sample(tmp_path_factory.mktemp("sample")), strict=True)
 
 
 @pytest.fixture(scope="session")

@@ -2,13 +2,12 @@
 the task matcher, the copy button, accessibility (axe) and a clean console."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from browser import free_port, serve_site
-from conftest import REPO, build_project, console_errors
+from conftest import REPO, build_project, console_errors, copy_sample
 
 pytestmark = pytest.mark.browser
 
@@ -95,12 +94,9 @@ def instant_site(tmp_path_factory):
     instantly only to pages of its own ``site_url``."""
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    project = tmp_path_factory.mktemp("instant")
-    for name in ("docs", "personas", "skills"):
-        shutil.copytree(REPO / name, project / name)
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    (project / "mkdocs.yml").write_text(
-        re.sub(r"(?m)^site_url: .*$", f"site_url: {base}", config), encoding="utf-8"
+    project = copy_sample(
+        tmp_path_factory.mktemp("instant"),
+        lambda config: re.sub(r"(?m)^site_url: .*$", f"site_url: {base}", config),
     )
     built = build_project(project, strict=True)
     assert built.aborted is None

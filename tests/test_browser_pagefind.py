@@ -1,29 +1,26 @@
 """The Pagefind backend: the index is built, and a query finds the declaring personas first."""
 
-import shutil
-
 import pytest
 
 from browser import serve_site
-from conftest import REPO, build_project
+from conftest import build_project, copy_sample
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def pagefind_site(tmp_path_factory):
-    project = tmp_path_factory.mktemp("pagefind") / "project"
-    for name in ("docs", "personas", "skills"):
-        shutil.copytree(REPO / name, project / name)
-    config = (REPO / "mkdocs.yml").read_text()
-    config = config.replace(
-        "plugins:\n  - search\n  - personas\n", "plugins:\n  - personas:\n      search: pagefind\n"
-    )
-    config = config.replace(
-        "  - Task matcher: match/index.md\n",
-        "  - Task matcher: match/index.md\n  - Search: find/index.md\n",
-    )
-    (project / "mkdocs.yml").write_text(config)
+    def use_pagefind(config: str) -> str:
+        config = config.replace(
+            "plugins:\n  - search\n  - personas\n",
+            "plugins:\n  - personas:\n      search: pagefind\n",
+        )
+        return config.replace(
+            "  - Task matcher: match/index.md\n",
+            "  - Task matcher: match/index.md\n  - Search: find/index.md\n",
+        )
+
+    project = copy_sample(tmp_path_factory.mktemp("pagefind"), use_pagefind)
     built = build_project(project, strict=True)
     assert built.aborted is None, built.log
     return built

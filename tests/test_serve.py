@@ -3,18 +3,13 @@
 import socket
 import subprocess
 import sys
-import threading
 import time
-import types
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
-from mkdocs_personas import read
-from mkdocs_personas.watch import watch
 
 from conftest import make_project, persona, skill
 
@@ -122,34 +117,17 @@ def test_serve_follows_adds_edits_renames_and_deletes(tmp_path, watch):
         assert log().count("Building documentation") == builds, "rebuilt with no persona changed"
 
 
-class _Server:
-    """What ``watch`` uses of MkDocs' live-reload server, with ``docs`` already watched."""
-
-    def __init__(self, docs: Path) -> None:
-        self._watched_paths = {str(docs): 1}
-        self._rebuild_cond = threading.Condition()
-        self._want_rebuild = False
-        self.observer = types.SimpleNamespace(_timeout=0.5)
-        self.polled: list[str] = []
-
-    def watch(self, path: str) -> None:
-        self.polled.append(path)
-
-
-def test_folders_inside_docs_are_polled_and_others_reported_by_the_system(tmp_path):
-    (tmp_path / "docs/team").mkdir(parents=True)
-    (tmp_path / "personas").mkdir()
-    server = _Server(tmp_path / "docs")
-    folders = [str(tmp_path / "docs/team"), str(tmp_path / "personas")]
-    watcher = watch(server, folders, read.affects(tmp_path, ["personas/*.md"]), native=True)
-    assert watcher is not None
-    try:
-        assert server.polled == [str(tmp_path / "docs/team")]
-        assert server.observer._timeout == 0.1
-        (tmp_path / "personas/.x.md.swp").write_text("swap")
-        time.sleep(0.5)
-        assert server._want_rebuild is False
-        (tmp_path / "personas/x.md").write_text("---\nname: x\n---\n")
-        wait_for(lambda: server._want_rebuild, timeout=5)
-    finally:
-        watcher.stop()
+def test_a_persona_folder_inside_docs_is_polled_and_built_once_per_edit(tmp_path):
+    project = make_project(
+        tmp_path,
+        {"docs/team/alpha.md": persona("alpha", keywords=["kafka"])},
+        plugin={"personas": ["docs/team/*.md"]},
+    )
+    with serve(project) as (base, log):
+        assert "kafka" in fetch(base + "personas/alpha/")[1]
+        assert "reported by the system" not in log()
+        builds = log().count("Building documentation")
+        (project / "docs/team/alpha.md").write_text(persona("alpha", keywords=["pulsar"]))
+        wait_for(lambda: "pulsar" in fetch(base + "personas/alpha/")[1])
+        time.sleep(1.5)
+        assert log().count("Building documentation") == builds + 1, "one edit, one rebuild"

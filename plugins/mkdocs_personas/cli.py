@@ -66,14 +66,14 @@ def validate(args: argparse.Namespace) -> int:
     reader = Reader(text=False)
     if not args.paths:
         catalogue, problems = reader.load(configured)
+        checked = reader.checked
     else:
         settings = _path_settings(args.paths, base, configured)
         catalogue, problems = reader.load(settings, references=False)
+        checked = reader.checked
         known = catalogue
         if configured is not None:
-            checked = reader.checked
             context, _ = reader.load(configured, references=False)
-            reader.checked = checked
             known = merge(context, catalogue)
         mine = {e.path for e in catalogue.entries}
         problems += [p for p in check_references(known) if p.path in mine]
@@ -83,7 +83,7 @@ def validate(args: argparse.Namespace) -> int:
     files = len({p.path for p in problems})
     print(
         f"{len(problems)} problem{'s' * (len(problems) != 1)} in {files} "
-        f"file{'s' * (files != 1)}; {reader.checked} files checked, "
+        f"file{'s' * (files != 1)}; {checked} files checked, "
         f"{len(catalogue.personas)} personas and {len(catalogue.skills)} skills valid",
         file=sys.stderr,
     )

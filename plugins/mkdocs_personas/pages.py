@@ -589,14 +589,8 @@ class Site:
 
         def listed(kind: Kind, items: Sequence[Suggestion]) -> list[tuple[str, str, str]]:
             """(title, link, why) of each related entry."""
-            return [
-                (
-                    self.catalogue.get(kind, s.name).title,
-                    links.entry(self.catalogue.get(kind, s.name)),
-                    why(s),
-                )
-                for s in items
-            ]
+            targets = [(self.catalogue.get(kind, s.name), s) for s in items]
+            return [(target.title, links.entry(target), why(s)) for target, s in targets]
 
         users = relations.personas_of.get(entry.name, ())
         return {

@@ -198,26 +198,14 @@ def parse(text: str, first_line: int = 1, max_depth: int = 16) -> tuple[Node | N
             event = get_event()
             if (
                 event.__class__ is _ScalarEvent
-                and stack
+                and event.value
                 and event.anchor is None
                 and event.tag is None
             ):
-                frame = stack[-1]
                 mark = event.start_mark
-                node = Node(
-                    SCALAR, mark.line + first_line, mark.column + 1, event.value, not event.style
-                )
-                if frame.kind is SEQUENCE:
-                    frame.items.append(node)
-                    continue
-                if frame.key is not None and frame.key is not _SKIP:
-                    frame.items.append((frame.key, node))
-                    frame.key = None
-                    continue
-                if frame.key is None and node.value and node.value not in frame.keys:
-                    frame.key = node
-                    frame.keys[node.value] = node.line
-                    continue
+                line, col = mark.line + first_line, mark.column + 1
+                attach(Node(SCALAR, line, col, event.value, not event.style))
+                continue
             if isinstance(event, yaml.StreamEndEvent):
                 break
             if isinstance(event, yaml.DocumentStartEvent):

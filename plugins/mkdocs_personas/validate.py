@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from .model import COMPLEXITIES, Entry, Kind, Problem, Reference
 from .read import Document
 from .strict_yaml import SCALAR, SEQUENCE, Node, describe
+from .text import key as term_key
 
 DEFAULT_FIELDS: dict[str, list[str]] = {
     "name": ["name"],
@@ -183,9 +184,7 @@ class _Checker:
                 self.add(item, key, f"expected a list of strings, got {describe(item)} in it")
                 continue
             text = " ".join(value.split()) if _UNTIDY.search(value) else value
-            folded = (
-                text.lower() if text.isascii() else (unicodedata.normalize("NFKC", text).casefold())
-            )
+            folded = term_key(text)
             if folded in seen:
                 message = f"duplicate entry {text!r} (first at line {seen[folded]})"
                 self.add(item, key, message, fatal=False)

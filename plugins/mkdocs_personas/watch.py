@@ -83,21 +83,23 @@ def watch(
 ) -> Watcher | None:
     """Have ``server`` rebuild when anything ``affects`` says matters changes under ``folders``.
 
-    Folders inside one MkDocs already watches (``docs_dir``) are polled, as MkDocs polls
-    that one: watched natively too, an edit there would be seen twice and built twice.
-    Returns the native watcher to stop at shutdown, if one is used.
+    Folders inside one MkDocs already watches (``docs_dir``) are left to that watch, made
+    to poll every tenth of a second: watched a second time, each edit there would be seen
+    twice and built twice. Returns the native watcher to stop at shutdown, if one is used.
     """
     observer = getattr(server, "observer", None)
-    if getattr(observer, "_timeout", 0) > POLL_INTERVAL:
-        observer._timeout = POLL_INTERVAL
+    for polling in (observer, *getattr(observer, "emitters", ())):
+        if getattr(polling, "_timeout", 0) > POLL_INTERVAL:
+            polling._timeout = POLL_INTERVAL
     watched = [os.path.join(p, "") for p in getattr(server, "_watched_paths", {})]
     watcher = Watcher(server, affects) if native and Watcher.usable(server) else None
     native_folders = []
     for folder in sorted(set(folders)):
         if not os.path.isdir(folder):
             continue
-        nested = any(os.path.join(folder, "").startswith(w) for w in watched)
-        if not nested and watcher is not None and watcher.watch(folder):
+        if any(os.path.join(folder, "").startswith(w) for w in watched):
+            continue
+        if watcher is not None and watcher.watch(folder):
             native_folders.append(_shown(folder))
         else:
             server.watch(folder)
