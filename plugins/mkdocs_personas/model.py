@@ -6,6 +6,8 @@ becomes one of these records; nothing downstream knows which shape a file had.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -23,12 +25,23 @@ COMPLEXITIES = ("low", "medium", "high")
 """Allowed values of ``complexity``, from least to most demanding."""
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with control, line-separator, bidi, zero-width and tag characters written
+    out as ``<U+202E>``, so that no output line can be forged or reordered by a file."""
+    return _CONTROL.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with one file, at a precise position.
 
-    ``fatal`` problems make the file unusable (it is left out of the site);
-    the others are reported but the file is still published.
+    ``fatal`` problems make the file unusable (it is left out of the site): errors.
+    The others are warnings: the file is published, and something should be fixed.
+    ``security`` warnings (hidden text, look-alike names) keep the file but fail
+    ``personas validate`` and are logged as WARNING by builds.
     """
 
     path: str
@@ -37,9 +50,17 @@ class Problem:
     field: str
     message: str
     fatal: bool = True
+    security: bool = False
+
+    @property
+    def severity(self) -> str:
+        """``error`` (the file is left out), ``security`` or ``warning`` (the file is kept)."""
+        return "error" if self.fatal else "security" if self.security else "warning"
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.field}: {self.message}"
+        return visible(
+            f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.field}: {self.message}"
+        )
 
 
 @dataclass(frozen=True)
@@ -83,6 +104,12 @@ class Entry:
     """``<example>`` blocks lifted out of a subagent's description, as plain text."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Front-matter fields the model has no place for, as plain strings, lists and dicts."""
+    written_name: str = ""
+    """The name as the file writes it, when that differs from ``name``. ``name`` is the
+    identity and URL slug (lowercase letters, digits, hyphens); a name a real tool accepts
+    but that is not a slug (``WinFormsExpert``, ``Claude Code Guide``) is kept here."""
+    findings: tuple[Problem, ...] = ()
+    """Security findings (hidden text, look-alike names) that the page shows in a notice."""
 
     @property
     def body(self) -> str:
