@@ -50,16 +50,33 @@ def sort_key(text: str) -> tuple[str, str]:
     return stripped.casefold(), text
 
 
+RESERVED_SEGMENTS = frozenset({"letters", "conflicts", "page", "index"})
+"""Folder names the index pages use, which a term's own page must not take."""
+
+
 def unique_slugs(keys: list[str], labels: dict[str, str]) -> dict[str, str]:
-    """Slugs for ``keys`` (sorted), made unique deterministically with a hash suffix."""
+    """Slugs for ``keys``, each depending on its own text alone.
+
+    A term keeps its readable slug unless another term of the list has the same one, or
+    it is a reserved folder name; then every such term gets a suffix made from its own
+    text, so no term ever takes over another's URL, whatever the order of the files.
+    """
     owners: dict[str, list[str]] = {}
-    for k in sorted(keys):
+    for k in keys:
         owners.setdefault(slug(labels[k]), []).append(k)
     result = {}
+    taken = set(owners)
     for base, group in owners.items():
-        result[group[0]] = base
-        for k in group[1:]:
-            result[k] = f"{base}-{hashlib.sha1(k.encode()).hexdigest()[:6]}"
+        if len(group) == 1 and base not in RESERVED_SEGMENTS:
+            result[group[0]] = base
+            continue
+        for k in group:
+            digest = hashlib.sha1(k.encode()).hexdigest()
+            size = 6
+            while f"{base}-{digest[:size]}" in taken and size < len(digest):
+                size += 2
+            result[k] = f"{base}-{digest[:size]}"
+            taken.add(result[k])
     return result
 
 
