@@ -19,9 +19,11 @@ from .catalogue import Catalogue, Reader, Settings
 from .diff import Diff, compare, load_side
 from .export import data_key, write_exports
 from .incremental import Rebuilds
+from .manifests import find_manifests
 from .model import Entry, Problem
 from .pages import Site, prune_nav
 from .relations import Memory, relate
+from .report import report
 from .render import theme_dir
 from .sanitize import sanitize
 from .watch import watch
@@ -73,13 +75,13 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             self.site = self.files = None
             self.rebuilds.settle()
         catalogue, problems = self.reader.load(self.settings)
-        for problem in problems:
-            log.warning(str(problem))
-        skipped = len({p.path for p in problems if p.fatal})
-        log.info(
-            f"{len(catalogue.personas)} personas and {len(catalogue.skills)} skills "
-            f"({self.reader.parsed} files parsed, {skipped} skipped, {len(problems)} problems)"
+        report(catalogue, problems, self.reader.checked, log)
+        log.debug(f"{self.reader.parsed} files parsed")
+        manifests, unread = find_manifests(
+            self.settings.base, self.settings.roots, catalogue.collections
         )
+        for problem in unread:
+            log.info(str(problem))
         relations = relate(catalogue, options.relation_options(self.config), self.memory)
         self.site = Site(
             catalogue,
@@ -90,6 +92,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             edit_uri=self._edit_uri(config),
             changes=self._changes(catalogue, problems),
             pagefind=self.config.search == "pagefind",
+            manifests=manifests,
         )
         if self.rebuilds is not None:
             self.rebuilds.start(config)
