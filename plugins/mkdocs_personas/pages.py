@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -26,6 +26,7 @@ from .catalogue import Catalogue
 from .diff import Diff
 from .export import raw_path
 from .incremental import digest_of, fingerprint
+from .manifests import Manifest
 from .model import COMPLEXITIES, Entry, Kind
 from .relations import Relations, Suggestion, Term
 from .render import render
@@ -42,8 +43,6 @@ FIND = "find/index.md"
 INDEX_PAGES = (CATALOGUE, EXPERTISE, KEYWORDS, CONFLICTS, SKILLS, MATCH, CHANGES, FIND)
 """Pages that stay in the navigation; every other generated page is reached from them."""
 
-RESERVED_SEGMENTS = frozenset({"letters", "conflicts", "page", "index"})
-"""Folder names our index pages use, which a term's own page must not take."""
 MAX_EXPERTISE_OPTIONS = 200
 """Expertise suggested in the catalogue filter (the most shared ones)."""
 MAX_CONFLICTS = 500
@@ -129,8 +128,10 @@ class Site:
         edit_uri: Callable[[Entry], str | None] = lambda entry: None,
         changes: Diff | None = None,
         pagefind: bool = False,
+        manifests: Mapping[str, Manifest] | None = None,
     ) -> None:
         self.catalogue = catalogue
+        self.manifests = dict(manifests or {})
         self.relations = relations
         self.config = config
         self.policy = policy
@@ -236,8 +237,7 @@ class Site:
         folder = kind.folder
         for term in terms:
             if len(term.personas) >= kind.page_from:
-                slug = term.slug if term.slug not in RESERVED_SEGMENTS else term.slug + "-1"
-                src = f"{folder}/{slug}.md"
+                src = f"{folder}/{term.slug}.md"
                 self.term_pages[(folder, term.slug)] = src
                 self._add(
                     src,
@@ -382,7 +382,9 @@ class Site:
 
     def _groups(self, personas: Sequence[Entry]) -> list[dict]:
         if len(self.catalogue.collections) < 2:
-            return [{"label": None, "id": None, "entries": list(personas)}] if personas else []
+            only = self.manifests.get(personas[0].collection) if personas else None
+            group = {"label": None, "id": None, "entries": list(personas), "manifest": only}
+            return [group] if personas else []
         groups: dict[str, list[Entry]] = {}
         for entry in personas:
             groups.setdefault(entry.collection or "", []).append(entry)
@@ -391,6 +393,7 @@ class Site:
                 "label": name or "Other",
                 "id": "collection_" + text.slug(name or "other"),
                 "entries": entries,
+                "manifest": self.manifests.get(name),
             }
             for name, entries in sorted(groups.items(), key=lambda g: (g[0] == "", g[0]))
         ]
@@ -607,9 +610,24 @@ class Site:
             "related": listed(Kind.PERSONA, relations.related.get(entry.name, ())),
             "named": listed(Kind.PERSONA, [s for s in users if s.explicit]),
             "suggested": listed(Kind.PERSONA, [s for s in users if not s.explicit]),
+            "facts": _facts(entry),
             "raw_url": links.to(raw),
             "download_name": posixpath.basename(raw),
         }
+
+
+_FACTS = (("license", "license"), ("compatibility", "compatibility"), ("version", "version"))
+"""Front-matter fields kept as extra metadata that an entry's header shows (label, key)."""
+
+
+def _facts(entry: Entry) -> list[tuple[str, str]]:
+    """Short text facts for the header: a skill's license and compatibility, for example."""
+    facts = []
+    for label, key in _FACTS:
+        value = entry.extra.get(key)
+        if isinstance(value, str) and value.strip():
+            facts.append((label, " ".join(value.split())[:200]))
+    return facts
 
 
 _LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|1[.)])[ \t]+\S")

@@ -12,6 +12,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .model import visible
+
 
 def templates_dir() -> Path:
     """The ``templates/`` folder: inside the installed package, or at the repository top."""
@@ -38,6 +40,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.filters["visible"] = visible
     return env
 
 
