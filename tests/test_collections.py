@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import build_project, make_project, persona
-
 from mkdocs_personas.manifests import MAX_BYTES, find_manifests
+
+from conftest import build_project, make_project, persona
 
 
 def _manifest(**fields: object) -> str:

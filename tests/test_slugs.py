@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import build_project, make_project, persona
-
 from mkdocs_personas import text
+
+from conftest import build_project, make_project, persona
 
 
 def test_a_reserved_slug_and_a_term_spelled_like_its_old_fallback_keep_their_own_pages(tmp_path):
