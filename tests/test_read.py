@@ -25,7 +25,6 @@ def test_globs_find_files_in_sorted_order_and_skills_win(tmp_path):
             "personas/notes.txt": "x",
             "skills/s/SKILL.md": "x",
             "skills/s/extra.md": "x",
-            "personas/.hidden/d.md": "x",
         },
     )
     paths, problems = found(
@@ -93,8 +92,8 @@ def test_symlinks_are_refused_files_and_folders_alike(tmp_path):
     paths, problems = found(tmp_path, ("personas/**/*.md", Kind.PERSONA))
     assert paths == ["personas/real.md"]
     assert problems == [
-        "personas/link.md:1:1: file: refusing a symlink: only regular files under the roots are read",
-        "personas/linked-dir:1:1: file: refusing a symlinked folder: only real folders are read",
+        "personas/link.md:1:1: error: file: refusing a symlink: only regular files under the roots are read",
+        "personas/linked-dir:1:1: error: file: refusing a symlinked folder: only real folders are read",
     ]
 
 
@@ -103,7 +102,9 @@ def test_a_symlinked_root_is_refused(tmp_path):
     os.symlink(tmp_path / "elsewhere", tmp_path / "personas")
     paths, problems = found(tmp_path, ("personas/*.md", Kind.PERSONA))
     assert paths == []
-    assert problems == ["personas:1:1: file: refusing a symlinked folder as a root: personas"]
+    assert problems == [
+        "personas:1:1: error: file: refusing a symlinked folder as a root: personas"
+    ]
 
 
 def test_dot_dot_after_a_wildcard_is_refused(tmp_path):
@@ -142,7 +143,7 @@ def test_front_matter_must_be_a_mapping(tmp_path):
     document, problems = read(tmp_path, b"---\n- a\n- b\n---\n")
     assert document is None
     assert str(problems[0]) == (
-        "personas/x.md:2:1: front matter: expected a mapping of fields, found a list"
+        "personas/x.md:2:1: error: front matter: expected a mapping of fields, found a list"
     )
 
 
@@ -150,7 +151,7 @@ def test_size_limits_apply_before_parsing(tmp_path):
     limits = Limits(max_file_bytes=1000, max_front_matter_bytes=100)
     _, problems = read(tmp_path, b"---\nname: x\n---\n" + b"b" * 2000, limits)
     assert str(problems[0]) == (
-        "personas/x.md:1:1: file: file is 2016 bytes, larger than the limit of 1000 bytes"
+        "personas/x.md:1:1: error: file: file is 2016 bytes, larger than the limit of 1000 bytes"
     )
     _, problems = read(tmp_path, b"---\ndescription: " + b"d" * 200 + b"\n---\n", limits)
     assert "front matter is larger than the limit of 100 bytes" in str(problems[0])
@@ -159,10 +160,10 @@ def test_size_limits_apply_before_parsing(tmp_path):
 def test_invalid_utf8_and_binary_name_the_byte(tmp_path):
     _, problems = read(tmp_path, b"---\nname: x\ndescription: \xff\n---\n")
     assert str(problems[0]) == (
-        "personas/x.md:3:14: file: expected UTF-8 text, found the byte 0xff"
+        "personas/x.md:3:14: error: file: expected UTF-8 text, found the byte 0xff"
     )
     _, problems = read(tmp_path, b"---\nname: x\x00\n---\n")
-    assert "2:8: file: expected UTF-8 text, found binary data" in str(problems[0])
+    assert "2:8: error: file: expected UTF-8 text, found binary data" in str(problems[0])
 
 
 def test_special_files_are_refused(tmp_path):
@@ -171,7 +172,7 @@ def test_special_files_are_refused(tmp_path):
     paths, problems = found(tmp_path, ("personas/*.md", Kind.PERSONA))
     assert paths == []
     assert problems == [
-        "personas/pipe.md:1:1: file: refusing a special file: only regular files are read"
+        "personas/pipe.md:1:1: error: file: refusing a special file: only regular files are read"
     ]
 
 
@@ -184,3 +185,91 @@ def test_only_changes_to_files_the_globs_read_count_for_serve(tmp_path):
     assert not affects(str(tmp_path / "docs/index.md"), False)
     assert affects(str(tmp_path / "personas/team"), True)
     assert not affects(str(tmp_path / "archive"), True)
+
+
+def test_hidden_folders_are_reported_once_unless_a_glob_names_them(tmp_path):
+    write(
+        tmp_path,
+        {
+            "personas/a.md": "x",
+            "personas/.hidden/deep/d.md": "x",
+            "personas/.empty/notes.txt": "x",
+            "personas/.git/e.md": "x",
+            ".claude/agents/c.md": "x",
+            "plugins/p/.claude/agents/f.md": "x",
+        },
+    )
+    paths, problems = found(
+        tmp_path,
+        ("personas/**/*.md", Kind.PERSONA),
+        ("**/d.md", Kind.PERSONA),
+        (".claude/agents/*.md", Kind.PERSONA),
+        ("plugins/*/.claude/agents/*.md", Kind.PERSONA),
+    )
+    assert paths == [".claude/agents/c.md", "personas/a.md", "plugins/p/.claude/agents/f.md"]
+    assert problems == [
+        "personas/.hidden:1:1: warning: file: skipped the hidden folder: it holds files that "
+        "'personas/**/*.md' matches, but folders whose name starts with '.' are read only when "
+        "a glob names them; to read it, add a glob such as 'personas/.hidden/**/*.md'"
+    ]
+    paths, problems = found(
+        tmp_path,
+        ("personas/**/*.md", Kind.PERSONA),
+        ("personas/.hidden/**/*.md", Kind.PERSONA),
+    )
+    assert paths == ["personas/.hidden/deep/d.md", "personas/a.md"] and problems == []
+
+
+def test_excluded_files_are_left_out_quietly_and_listed(tmp_path):
+    files = ["README.md", "readme.md", "CONTRIBUTING.md", "CHANGELOG.md", "AGENTS.md"]
+    files += ["CLAUDE.md", "LICENSE", "LICENSE-MIT.md", "License.md", "team/Readme.md"]
+    write(tmp_path / "agents", {name: "x" for name in [*files, "a.md", "readme-writer.md"]})
+    result = discover(tmp_path, [("agents/**/*", Kind.PERSONA)])
+    assert [s.display for s in result.sources] == ["agents/a.md", "agents/readme-writer.md"]
+    assert result.problems == []
+    assert result.excluded == sorted(f"agents/{name}" for name in files)
+    named = discover(tmp_path, [("agents/README.md", Kind.PERSONA)])
+    assert [s.display for s in named.sources] == ["agents/README.md"] and not named.excluded
+    custom = discover(tmp_path, [("agents/**/*.md", Kind.PERSONA)], ["agents/**/a.md", "team"])
+    assert "agents/a.md" in custom.excluded and "agents/README.md" not in custom.excluded
+    everything = discover(tmp_path, [("agents/**/*.md", Kind.PERSONA)], ())
+    assert len(everything.sources) == 11 and everything.excluded == []
+
+
+def test_hard_links_are_refused(tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text(persona("secret"), encoding="utf-8")
+    (tmp_path / "personas").mkdir()
+    os.link(outside, tmp_path / "personas" / "x.md")
+    (source,), _ = discover(tmp_path, [("personas/*.md", Kind.PERSONA)])
+    document, problems = read_document(source, Limits())
+    assert document is None
+    assert [str(p) for p in problems] == [
+        "personas/x.md:1:1: error: file: refusing a hard link: the file has 2 names, and another "
+        "may lie outside the roots; copy the file instead of linking it"
+    ]
+
+
+def test_a_folder_swapped_for_a_symlink_while_reading_cannot_leave_the_root(tmp_path):
+    write(tmp_path, {"personas/team/x.md": persona("x"), "outside/team/x.md": persona("secret")})
+    (source,), _ = discover(tmp_path, [("personas/**/*.md", Kind.PERSONA)])
+    (tmp_path / "personas/team").rename(tmp_path / "moved")
+    os.symlink(tmp_path / "outside/team", tmp_path / "personas/team")
+    document, problems = read_document(source, Limits())
+    assert document is None
+    assert [str(p) for p in problems] == [
+        "personas/team/x.md:1:1: error: file: refusing a file outside the roots: a folder on its "
+        "path was replaced by a symlink while the files were read"
+    ]
+    os.unlink(tmp_path / "personas/team")
+    (tmp_path / "moved").rename(tmp_path / "personas/team")
+    document, problems = read_document(source, Limits())
+    assert document is not None and problems == []
+
+
+def test_recovered_front_matter_gives_a_warning_and_a_document(tmp_path):
+    document, problems = read(tmp_path, b"---\nname: x\ndescription: Mode: on\n---\nBody\n")
+    assert document.front.get("description").value == "Mode: on"
+    assert [(p.line, p.col, p.field, p.fatal) for p in problems] == [(3, 14, "description", False)]
+    _, problems = read(tmp_path, b"---\nname: x\n<<: {tools: Bash}\n---\nBody\n")
+    assert [(p.line, p.col, p.field, p.fatal) for p in problems] == [(3, 1, "<<", True)]

@@ -107,3 +107,28 @@ def test_several_documents_are_an_error():
     assert messages("a: 1\n---\nb: 2\n") == [
         "2:1: front matter: expected a single YAML document, found several"
     ]
+
+
+def test_merge_keys_are_errors_in_any_mapping_and_a_quoted_one_is_a_key():
+    text = "base: {model: opus}\n<<: {permissionMode: bypassPermissions}\nm:\n  <<: {a: b}\n"
+    merge = "merge keys (<<) are not allowed: other YAML loaders would merge hidden values; "
+    assert messages(text) == [
+        f"2:1: <<: {merge}write the fields out",
+        f"4:3: m: {merge}write the fields out",
+    ]
+    root, issues = parse("'<<': x\n\"<<\": y\n")
+    assert [i.message for i in issues] == ["duplicate key '<<' (first at line 1)"]
+    assert root.to_data() == {"<<": "x"}
+
+
+def test_only_newlines_end_lines_for_positions():
+    for separator in ("\x85", "\u2028", "\u2029"):
+        text = f"a: x{separator}  y\nb: [1, 2]\nc: &q z\nd: [1\n"
+        assert messages(text, first_line=2) == [
+            "4:4: c: anchors are not allowed (found &q)",
+            "6:1: d: invalid YAML: did not find expected ',' or ']' "
+            "(while parsing a flow sequence)",
+        ], separator
+        root, _ = parse(f"a: x{separator}  y\nb: [1, 2]\n")
+        b = root.get("b")
+        assert (b.line, b.col, b.items[1].line, b.items[1].col) == (2, 4, 2, 8)

@@ -10,6 +10,7 @@ import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .bundles import Bounds
 from .catalogue import Settings
 from .read import Limits
 from .relations import Options
@@ -57,6 +58,12 @@ class PersonasConfig(base.Config):
     extra, and Material's ``search`` plugin removed from ``plugins``)."""
     max_index_size = c.Type(int, default=800_000)
     """Size in bytes past which an index page (keywords, expertise, catalogue) splits by letter."""
+    max_bundle_files = c.Type(int, default=Bounds.max_files)
+    """Files published per skill folder besides ``SKILL.md``; more are left out with a warning."""
+    max_bundle_file_size = c.Type(int, default=Bounds.max_file_bytes)
+    """Largest file of a skill folder published, in bytes."""
+    max_bundle_size = c.Type(int, default=Bounds.max_total_bytes)
+    """Largest total of one skill folder's files published, in bytes."""
     watch = c.Choice(("native", "polling"), default="native")
     """How ``mkdocs serve`` notices persona and skill edits: reported by the operating system
     (at once, where it can), or ``polling`` (for folders it cannot report on, such as some

@@ -1,8 +1,10 @@
 """Find persona and skill files and read them as untrusted data.
 
-Only regular files under the configured roots are read: symlinks, special files and
-paths that leave a root are refused. Every read is bounded in size, and front matter
-goes through :mod:`strict_yaml`, which never runs code.
+Only regular files under the configured roots are read: symlinks, hard links, special
+files and paths that leave a root (even through a folder swapped for a symlink while
+reading) are refused. Files in hidden folders are read only when a glob names the folder;
+others that a glob would match are reported. Every read is bounded in size, and front
+matter goes through :mod:`strict_yaml`, which never runs code.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class Source:
 
     relative: str = ""
     """Path below the root, with ``/``."""
+    real_root: str = ""
+    """The root's real path when it was found; what an opened file must lie under."""
 
     @property
     def collection(self) -> str | None:
@@ -61,6 +65,33 @@ class Document:
     front: Node
     body: str
     body_line: int
+
+
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    "README.md",
+    "CONTRIBUTING.md",
+    "CHANGELOG.md",
+    "AGENTS.md",
+    "CLAUDE.md",
+    "LICENSE",
+    "LICENSE.*",
+    "LICENCE",
+    "LICENCE.*",
+)
+"""Files a wildcard glob never reads: a collection's documentation, not personas."""
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What :func:`discover` found; unpacks as ``sources, problems``."""
+
+    sources: list[Source]
+    problems: list[Problem]
+    excluded: list[str]
+    """Paths (relative to the project folder) that exclude globs left out: not problems."""
+
+    def __iter__(self) -> Iterator[list]:
+        return iter((self.sources, self.problems))
 
 
 _MAGIC = re.compile(r"[*?\[]")
@@ -92,6 +123,24 @@ def _translate(pattern: str) -> re.Pattern[str]:
             out.append(re.escape(pattern[i]))
             i += 1
     return re.compile("".join(out) + r"\Z")
+
+
+def excluder(patterns: Iterable[str]) -> Callable[[str], bool]:
+    """A test of whether a path relative to the project folder is excluded.
+
+    Patterns holding a ``/`` match the whole path (``**`` for any folders); the others
+    match the file name alone, ignoring case (``readme.md`` is excluded by ``README.md``).
+    """
+    names = [_translate(p.casefold()).pattern for p in patterns if "/" not in p]
+    paths = [_translate(p).pattern for p in patterns if "/" in p]
+    name_test = re.compile("|".join(f"(?:{p})" for p in names)).match if names else None
+    path_test = re.compile("|".join(f"(?:{p})" for p in paths)).match if paths else None
+
+    def test(path: str) -> bool:
+        name = path.rsplit("/", 1)[-1].casefold()
+        return bool(name_test and name_test(name)) or bool(path_test and path_test(path))
+
+    return test
 
 
 def split_glob(pattern: str) -> tuple[str, str]:
@@ -126,10 +175,12 @@ def affects(base: Path, patterns: Iterable[str]) -> Callable[[str, bool], bool]:
     return test
 
 
-def _walk(root: Path, max_depth: float) -> Iterator[tuple[str, os.DirEntry]]:
+def _walk(
+    root: Path, max_depth: float, enter: Callable[[str], bool]
+) -> Iterator[tuple[str, os.DirEntry]]:
     """Yield ``(relative path, entry)`` below ``root`` in sorted order, never following links.
 
-    Hidden folders are skipped, and folders deeper than ``max_depth`` are not entered.
+    Only folders whose name passes ``enter`` are entered, none deeper than ``max_depth``.
     """
     pending = [("", root, 0)]
     while pending:
@@ -143,11 +194,7 @@ def _walk(root: Path, max_depth: float) -> Iterator[tuple[str, os.DirEntry]]:
         for entry in entries:
             relative = prefix + entry.name
             yield relative, entry
-            if (
-                depth < max_depth
-                and entry.is_dir(follow_symlinks=False)
-                and not entry.name.startswith(".")
-            ):
+            if depth < max_depth and entry.is_dir(follow_symlinks=False) and enter(entry.name):
                 subfolders.append((relative + "/", Path(entry.path), depth + 1))
         pending.extend(reversed(subfolders))
 
@@ -173,14 +220,45 @@ def _symlink_in(path: Path, base: Path) -> Path | None:
     return None
 
 
-def discover(base: Path, globs: Iterable[tuple[str, Kind]]) -> tuple[list[Source], list[Problem]]:
+def _enters(rest: str) -> Callable[[str], bool]:
+    """A test of whether a walk for a glob (below its root) enters a folder: any folder
+    but a hidden one, unless a part of the glob that starts with ``.`` matches it, as in
+    ``*/.claude/agents/*.md``. ``.git`` is never entered."""
+    parts = [_translate(part) for part in rest.split("/") if part.startswith(".")]
+
+    def enter(name: str) -> bool:
+        if not name.startswith("."):
+            return True
+        return name != ".git" and any(part.match(name) for part in parts)
+
+    return enter
+
+
+def _holds_match(folder: Path, prefix: str, matcher: re.Pattern[str], depth: float) -> bool:
+    """Whether a file below ``folder`` (its path below the root starting with ``prefix``)
+    matches the glob; stops at the first one."""
+    for relative, entry in _walk(folder, depth, lambda name: name != ".git"):
+        if matcher.match(prefix + relative) and entry.is_file(follow_symlinks=False):
+            return True
+    return False
+
+
+def discover(
+    base: Path, globs: Iterable[tuple[str, Kind]], exclude: Iterable[str] = DEFAULT_EXCLUDE
+) -> Discovery:
     """Find the files matched by ``(glob, kind)`` pairs relative to ``base``.
 
     A file matched as a skill is never also a persona. Symlinks and special files that
-    a glob matches are refused with a problem; the result is sorted by path.
+    a glob matches are refused with a problem; hidden folders that hold files a glob
+    matches are reported once each (a warning) unless a glob names them. Files that a
+    wildcard matches and ``exclude`` names are left out quietly, listed in ``excluded``.
+    The sources are sorted by path.
     """
     found: dict[Path, Source] = {}
     problems: list[Problem] = []
+    excluded: set[str] = set()
+    hidden: dict[Path, str] = {}
+    is_excluded = excluder(exclude)
     ordered = sorted(globs, key=lambda item: item[1] != Kind.SKILL)
     for pattern, kind in ordered:
         root_part, rest = split_glob(pattern)
@@ -196,11 +274,24 @@ def discover(base: Path, globs: Iterable[tuple[str, Kind]]) -> tuple[list[Source
         if not root.is_dir():
             continue
         root_display = _display(root, base)
+        real_root = os.path.realpath(root)
         matcher = _translate(rest)
+        wildcard = _MAGIC.search(rest) is not None
         depth = float("inf") if "**" in rest else rest.count("/")
-        for relative, entry in _walk(root, depth):
+        enter = _enters(rest)
+        for relative, entry in _walk(root, depth, enter):
+            level = relative.count("/")
+            if (
+                not enter(entry.name)
+                and entry.name != ".git"
+                and level < depth
+                and entry.is_dir(follow_symlinks=False)
+                and Path(entry.path) not in hidden
+                and _holds_match(Path(entry.path), relative + "/", matcher, depth - level - 1)
+            ):
+                hidden[Path(entry.path)] = pattern
             if not matcher.match(relative):
-                if entry.is_symlink() and entry.is_dir() and relative.count("/") < depth:
+                if entry.is_symlink() and entry.is_dir() and level < depth:
                     message = "refusing a symlinked folder: only real folders are read"
                     problems.append(
                         Problem(_display(Path(entry.path), base), 1, 1, "file", message)
@@ -209,22 +300,59 @@ def discover(base: Path, globs: Iterable[tuple[str, Kind]]) -> tuple[list[Source
             path = Path(entry.path)
             if path in found:
                 continue
+            display = f"{root_display}/{relative}" if root_display != "." else relative
+            if wildcard and is_excluded(display):
+                excluded.add(display)
+                continue
             if entry.is_symlink():
                 message = "refusing a symlink: only regular files under the roots are read"
                 problems.append(Problem(_display(path, base), 1, 1, "file", message))
             elif entry.is_file(follow_symlinks=False):
-                display = f"{root_display}/{relative}" if root_display != "." else relative
-                found[path] = Source(path, display, kind, root, relative)
+                found[path] = Source(path, display, kind, root, relative, real_root)
             elif not entry.is_dir(follow_symlinks=False):
                 message = "refusing a special file: only regular files are read"
                 problems.append(Problem(_display(path, base), 1, 1, "file", message))
+    for folder, pattern in hidden.items():
+        inside = str(folder) + os.sep
+        if any(str(path).startswith(inside) for path in found):
+            continue
+        display = _display(folder, base)
+        message = (
+            f"skipped the hidden folder: it holds files that '{pattern}' matches, but folders "
+            "whose name starts with '.' are read only when a glob names them; to read it, "
+            f"add a glob such as '{display}/**/{pattern.rsplit('/', 1)[-1]}'"
+        )
+        problems.append(Problem(display, 1, 1, "file", message, fatal=False))
     problems = sorted(set(problems))
-    return sorted(found.values(), key=lambda s: s.display), problems
+    sources = sorted(found.values(), key=lambda s: s.display)
+    return Discovery(sources, problems, sorted(excluded))
 
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:
     line = data.count(b"\n", 0, offset) + 1
     return line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def _opened_inside(fd: int, info: os.stat_result, source: Source) -> bool:
+    """Whether the opened file really lies under its root.
+
+    ``O_NOFOLLOW`` guards only the last part of the path: a folder above the file may
+    have been swapped for a symlink since discovery. The kernel's name for the open file
+    (``/proc/self/fd``) tells where it is; elsewhere, the real path of the name is used
+    if it is the same file.
+    """
+    root = source.real_root or os.path.realpath(source.root)
+    try:
+        opened = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        opened = os.path.realpath(source.path)
+        try:
+            same = os.stat(opened, follow_symlinks=False)
+        except OSError:
+            return False
+        if (same.st_dev, same.st_ino) != (info.st_dev, info.st_ino):
+            return False
+    return opened.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _read_bytes(source: Source, limits: Limits) -> tuple[bytes | None, Problem | None]:
@@ -240,6 +368,18 @@ def _read_bytes(source: Source, limits: Limits) -> tuple[bytes | None, Problem |
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return None, Problem(display, 1, 1, "file", "refusing a special file")
+        if info.st_nlink > 1:
+            message = (
+                f"refusing a hard link: the file has {info.st_nlink} names, and another may "
+                "lie outside the roots; copy the file instead of linking it"
+            )
+            return None, Problem(display, 1, 1, "file", message)
+        if not _opened_inside(fd, info, source):
+            message = (
+                "refusing a file outside the roots: a folder on its path was replaced by a "
+                "symlink while the files were read"
+            )
+            return None, Problem(display, 1, 1, "file", message)
         head = handle.read(limits.max_front_matter_bytes + 8)
         if head.startswith((b"---", b"\xef\xbb\xbf---")):
             end = re.search(rb"\n(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", head)
@@ -310,8 +450,11 @@ def read_document(source: Source, limits: Limits) -> tuple[Document | None, list
         return None, [parts]
     front_text, body, body_line = parts
     root, issues = strict_yaml.parse(front_text, 2, limits.max_depth)
-    problems = [Problem(source.display, i.line, i.col, i.field, i.message) for i in issues]
-    if root is None and not problems:
+    problems = [
+        Problem(source.display, i.line, i.col, i.field, i.message, fatal=not i.warning)
+        for i in issues
+    ]
+    if root is None and not issues:
         root = Node(strict_yaml.MAPPING, 2, 1)
     if root is not None and root.kind != strict_yaml.MAPPING:
         found = strict_yaml.describe(root)

@@ -3,12 +3,18 @@
 It reads libyaml's event stream (PyYAML's own parser where libyaml is missing) and
 builds the tree itself, iteratively: no PyYAML constructor ever runs, so no tag can
 create an object, and nesting is bounded by us, not by the C stack. Anchors, aliases,
-tags, duplicate keys and non-string keys are reported with their position.
+tags, merge keys, duplicate keys and non-string keys are reported with their position.
+
+Front matter that YAML refuses only because a single-line top-level value holds ``: ``
+or `` #`` (``description: Beast Mode 2.0: A powerful ...``) is read once more with those
+values quoted, as Claude Code's loader does; each such value gets a warning.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -69,6 +75,9 @@ class Issue:
     field: str
     message: str
     fatal: bool = False
+    """The parse stopped here: there is no tree."""
+    warning: bool = False
+    """The value was recovered and the file can be kept; every other issue is an error."""
 
 
 class _Frame:
@@ -138,18 +147,55 @@ def _tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
+_MERGE = (
+    "merge keys (<<) are not allowed: other YAML loaders would merge hidden values; "
+    "write the fields out"
+)
+
+
+def _locator(text: str, first_line: int) -> Callable[[yaml.Mark], tuple[int, int]] | None:
+    """The 1-based file ``(line, column)`` of a parser mark, counting only ``\\n`` as a line end.
+
+    libyaml also ends lines at U+0085, U+2028 and U+2029, which editors and readers do
+    not; only a text holding one of them is counted again, from the mark's character
+    index. None when the parser's own count is right.
+    """
+    if "\x85" not in text and "\u2028" not in text and "\u2029" not in text:
+        return None
+    starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def locate(mark: yaml.Mark) -> tuple[int, int]:
+        line = bisect_right(starts, mark.index) - 1
+        return line + first_line, mark.index - starts[line] + 1
+
+    return locate
+
+
 def parse(text: str, first_line: int = 1, max_depth: int = 16) -> tuple[Node | None, list[Issue]]:
     """Parse one YAML document into a tree of :class:`Node`.
 
     ``first_line`` is the file line the text starts on. Returns the root node (None if
     the text holds no document or a fatal problem stopped the parse) and every issue.
+    Invalid YAML is read once more with unquoted single-line top-level values that hold
+    ``: `` or `` #`` (or are a bare ``*``) read as text; if that parses, those values get
+    warnings, otherwise the first error stands.
     """
+    root, issues, invalid = _parse(text, first_line, max_depth)
+    if invalid:
+        recovered = _recover(text, first_line, max_depth)
+        if recovered is not None:
+            return recovered
+    return root, issues
+
+
+def _parse(text: str, first_line: int, max_depth: int) -> tuple[Node | None, list[Issue], bool]:
+    """:func:`parse` without recovery; the flag tells whether the YAML syntax was invalid."""
     issues: list[Issue] = []
     deep = prescan_depth(text, max_depth)
     if deep:
         line, col = deep
         message = f"nesting deeper than {max_depth} levels is not allowed"
-        return None, [Issue(line + first_line - 1, col, "front matter", message, fatal=True)]
+        return None, [Issue(line + first_line - 1, col, "front matter", message, fatal=True)], False
 
     stack: list[_Frame] = []
     root: Node | None = None
@@ -161,9 +207,14 @@ def parse(text: str, first_line: int = 1, max_depth: int = 16) -> tuple[Node | N
             return stack[0].key.value
         return "front matter"
 
+    exact = _locator(text, first_line)
+
+    def locate(mark: yaml.Mark) -> tuple[int, int]:
+        return exact(mark) if exact else (mark.line + first_line, mark.column + 1)
+
     def report(event: yaml.Event, message: str, fatal: bool = False) -> None:
-        mark = event.start_mark
-        issues.append(Issue(mark.line + first_line, mark.column + 1, field(), message, fatal))
+        line, col = locate(event.start_mark)
+        issues.append(Issue(line, col, field(), message, fatal))
 
     def attach(node: Node) -> None:
         nonlocal root
@@ -178,6 +229,12 @@ def parse(text: str, first_line: int = 1, max_depth: int = 16) -> tuple[Node | N
         if frame.key is None:
             frame.key = node
             if node is _SKIP:
+                return
+            if node.plain and node.value == "<<":
+                issues.append(
+                    Issue(node.line, node.col, field() if len(stack) > 1 else "<<", _MERGE)
+                )
+                frame.key = _SKIP
                 return
             first = frame.keys.get(node.value)
             if first is not None:
@@ -203,7 +260,10 @@ def parse(text: str, first_line: int = 1, max_depth: int = 16) -> tuple[Node | N
                 and event.tag is None
             ):
                 mark = event.start_mark
-                line, col = mark.line + first_line, mark.column + 1
+                if exact:
+                    line, col = exact(mark)
+                else:
+                    line, col = mark.line + first_line, mark.column + 1
                 attach(Node(SCALAR, line, col, event.value, not event.style))
                 continue
             if isinstance(event, yaml.StreamEndEvent):
@@ -212,7 +272,7 @@ def parse(text: str, first_line: int = 1, max_depth: int = 16) -> tuple[Node | N
                 documents += 1
                 if documents > 1:
                     report(event, "expected a single YAML document, found several", fatal=True)
-                    return None, issues
+                    return None, issues, False
                 continue
             if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
                 continue
@@ -243,7 +303,7 @@ def parse(text: str, first_line: int = 1, max_depth: int = 16) -> tuple[Node | N
             ):
                 report(event, f"tags are not allowed (found {_tag(event.tag)})")
                 bad = True
-            line, col = event.start_mark.line + first_line, event.start_mark.column + 1
+            line, col = locate(event.start_mark)
             if isinstance(event, yaml.ScalarEvent):
                 if is_key and event.style in (None, "") and event.value == "":
                     report(event, "expected a string key, found an empty key")
@@ -259,16 +319,16 @@ def parse(text: str, first_line: int = 1, max_depth: int = 16) -> tuple[Node | N
                 bad = True
             if len(stack) >= max_depth:
                 report(event, f"nesting deeper than {max_depth} levels is not allowed", fatal=True)
-                return None, issues
+                return None, issues, False
             stack.append(_Frame(kind, line, col, bad))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = "invalid YAML: " + " ".join(
             part for part in (error.problem, error.context and f"({error.context})") if part
         )
-        line, col = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
+        line, col = locate(mark) if mark else (first_line, 1)
         issues.append(Issue(line, col, field(), message, fatal=True))
-        return None, issues
+        return None, issues, True
     except yaml.reader.ReaderError as error:
         before = text[: error.position]
         line = before.count("\n") + first_line
@@ -276,7 +336,93 @@ def parse(text: str, first_line: int = 1, max_depth: int = 16) -> tuple[Node | N
         char = error.character if isinstance(error.character, int) else ord(error.character)
         message = f"invalid YAML: control character U+{char:04X} is not allowed"
         issues.append(Issue(line, col, field(), message, fatal=True))
-        return None, issues
+        return None, issues, False
     finally:
         loader.dispose()
-    return root, issues
+    return root, issues, False
+
+
+_SEPARATOR = re.compile(r":[ \t]")
+_MISREAD = re.compile(r":(?:[ \t]|\Z)|[ \t]#")
+_NOT_KEY = frozenset(" \t#'\"&*!|>%@`[]{},?:-")
+_NOT_VALUE = frozenset("!&*|>'\"[{-?%@`#")
+
+
+def _misread(line: str) -> tuple[int, str, str, str] | None:
+    """For a top-level ``key: value`` line whose unquoted value YAML misreads:
+    where the value starts, the key, the value and the warning; otherwise None."""
+    if not line or line[0] in _NOT_KEY:
+        return None
+    separator = _SEPARATOR.search(line)
+    if separator is None:
+        return None
+    key = line[: separator.start()].rstrip(" \t")
+    rest = line[separator.end() :].lstrip(" \t")
+    value = rest.rstrip(" \t")
+    if key == "<<" or "#" in key or not value:
+        return None
+    start = len(line) - len(rest)
+    if value == "*":
+        message = (
+            "the value * is what YAML reads as an alias with no name; it was read as the "
+            f"text '*', as Claude Code does. Quote it ({key}: '*') so that every tool reads "
+            "it the same"
+        )
+        return start, key, value, message
+    found = _MISREAD.search(value)
+    if value[0] in _NOT_VALUE or found is None:
+        return None
+    if found.group().startswith(":"):
+        why = "ends with ':'" if found.end() == len(value) else "holds ': '"
+        why += ", which YAML reads as a new key"
+    else:
+        why = "holds ' #', which YAML reads as the start of a comment"
+    message = (
+        f"the value {why}; it was read as plain text, as Claude Code does. Quote it ('...') "
+        f"or write it as a block ({key}: >-) so that every tool reads it the same"
+    )
+    return start, key, value, message
+
+
+def _recover(text: str, first_line: int, max_depth: int) -> tuple[Node, list[Issue]] | None:
+    """Read invalid YAML once more with misread single-line top-level values quoted.
+
+    A value qualifies when its key starts a line, it is not continued on the next
+    non-empty line (a multi-line value or a block), and it holds ``: `` or `` #`` (or is
+    a bare ``*``). Quoting keeps every line and column. The result is used only if it
+    parses and each quoted value comes back as exactly the text on its line.
+    """
+    lines = text.split("\n")
+    continued = [False] * len(lines)  # the next non-empty line is indented: it continues
+    indented = False
+    for index in range(len(lines) - 1, -1, -1):
+        continued[index] = indented
+        if lines[index].strip(" \t"):
+            indented = lines[index].startswith((" ", "\t"))
+    fixes: list[tuple[int, int, str, str, str]] = []
+    for index, line in enumerate(lines):
+        found = None if continued[index] else _misread(line)
+        if found is None:
+            continue
+        start, key, value, message = found
+        lines[index] = line[:start] + "'" + value.replace("'", "''") + "'"
+        fixes.append((index + first_line, start + 1, key, value, message))
+    if not fixes:
+        return None
+    root, issues, _ = _parse("\n".join(lines), first_line, max_depth)
+    if root is None or root.kind != MAPPING:
+        return None
+    values = {key.line: (key.value, value) for key, value in root.items}
+    replaced: dict[tuple[int, str], Node] = {}
+    for line, col, key, value, message in fixes:
+        written, node = values.get(line, (None, None))
+        if node is None and any(issue.line == line for issue in issues):
+            continue
+        if written != key or node is None or (node.kind, node.value) != (SCALAR, value):
+            return None
+        if (node.line, node.col) != (line, col):
+            return None
+        replaced[line, key] = node._replace(plain=True)
+        issues.append(Issue(line, col, key, message, warning=True))
+    items = tuple((k, replaced.get((k.line, k.value), v)) for k, v in root.items)
+    return root._replace(items=items), sorted(issues, key=lambda issue: (issue.line, issue.col))

@@ -1,0 +1,320 @@
+"""A skill's bundled files: found within bounds, classified, and zipped deterministically.
+
+An Agent Skill is a folder: its ``SKILL.md`` and whatever sits beside it (``references/``,
+``scripts/``, ``templates/``, ``assets/``). Every regular file of that folder, within the
+bounds, is part of the skill's bundle and goes into its zip. Only files a browser cannot
+run from the site's origin are also served: Markdown as pages, inert text (Markdown,
+Python, shell, JSON, YAML, TOML, CSV, plain text) as downloads of their bytes. HTML,
+SVG, XML, JavaScript and anything else stay in the zip. Plain Python, no MkDocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import posixpath
+import re
+import stat
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .model import Entry, Problem, visible
+from .read import split_glob
+
+SKILL_FILE = "SKILL.md"
+PAGE_SUFFIXES = frozenset({".md", ".markdown"})
+"""Bundled files shown as sanitized pages (and served raw as downloads too)."""
+INERT_SUFFIXES = PAGE_SUFFIXES | frozenset(
+    {".txt", ".py", ".sh", ".bash", ".json", ".yaml", ".yml", ".toml", ".csv"}
+)
+"""Bundled files served as downloads of their bytes: text a browser shows, never runs."""
+MAX_DEPTH = 16
+"""Deepest folder below a skill's folder that is looked into."""
+MAX_SKILL_BYTES = 16 * 1024 * 1024
+"""Largest ``SKILL.md`` put into a zip (the reader's own limit applies before)."""
+DOS_EPOCH = 315532800
+"""1980-01-01, the earliest time a zip entry can hold."""
+
+_SERVED_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*(?: [A-Za-z0-9_.+-]+)*\Z")
+"""A file or folder name that is served as is: ASCII letters, digits, ``_.+-`` and spaces
+between words (no ``%``, ``#``, ``?`` or anything else a URL would need to escape)."""
+_HIDDEN_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Limits on what one skill's bundle holds (``SKILL.md`` aside)."""
+
+    max_files: int = 200
+    """Files per skill (option ``max_bundle_files``)."""
+    max_file_bytes: int = 1024 * 1024
+    """Bytes per file (option ``max_bundle_file_size``)."""
+    max_total_bytes: int = 10 * 1024 * 1024
+    """Bytes of all of a skill's files together (option ``max_bundle_size``)."""
+
+
+@dataclass(frozen=True)
+class BundledFile:
+    """One file of a skill's folder, other than its ``SKILL.md``."""
+
+    path: str
+    """Path below the skill's folder, with ``/``."""
+    data: bytes
+    digest: str
+
+    @property
+    def suffix(self) -> str:
+        return posixpath.splitext(self.path)[1].lower()
+
+    @property
+    def served(self) -> bool:
+        """Whether the site serves the file itself (else it is in the zip only)."""
+        return self.suffix in INERT_SUFFIXES and all(
+            _SERVED_PART.match(part) for part in self.path.split("/")
+        )
+
+    @property
+    def page(self) -> bool:
+        """Whether the file is Markdown shown as a page of its own."""
+        return self.served and self.suffix in PAGE_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A skill's folder: its ``SKILL.md`` and the files beside it, sorted by path."""
+
+    skill: str
+    """The skill's name, which is also the zip's top folder."""
+    root: Path
+    """The folder, as an absolute path."""
+    folder: str
+    """The folder as messages show it (relative to the project folder, with ``/``)."""
+    source: bytes
+    """The bytes of ``SKILL.md``, as written."""
+    files: tuple[BundledFile, ...] = ()
+
+    @cached_property
+    def digest(self) -> str:
+        """What the bundle holds: equal digests give equal pages, downloads and zips."""
+        parts = [self.skill, _digest(self.source)]
+        parts.extend(f"{f.path}\0{f.digest}" for f in self.files)
+        return _digest("\n".join(parts).encode())
+
+    @cached_property
+    def archive(self) -> bytes:
+        """The zip of :meth:`zip`, made once per bundle (a scanner keeps unchanged bundles)."""
+        return self.zip()
+
+    def entries(self) -> list[tuple[str, bytes]]:
+        """(path in the zip, bytes) of every file, ``SKILL.md`` first, then by path."""
+        return [(f"{self.skill}/{SKILL_FILE}", self.source)] + [
+            (f"{self.skill}/{f.path}", f.data) for f in self.files
+        ]
+
+    def zip(self, epoch: int | None = None) -> bytes:
+        """The whole skill as a zip that depends on its files alone: entries in path
+        order, each dated ``epoch`` (``SOURCE_DATE_EPOCH``, else 1980-01-01) with mode 0644."""
+        if epoch is None:
+            epoch = source_date_epoch()
+        stamp = time.gmtime(max(epoch, DOS_EPOCH))[:6]
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name, data in self.entries():
+                info = zipfile.ZipInfo(name, date_time=stamp)
+                info.create_system = 3
+                info.external_attr = (stat.S_IFREG | 0o644) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, data, compresslevel=6)
+        return buffer.getvalue()
+
+
+def source_date_epoch() -> int:
+    """``SOURCE_DATE_EPOCH`` when set to a number, else 1980-01-01."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() else DOS_EPOCH
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def skill_folder(entry: Entry, base: Path) -> Path | None:
+    """The folder of a skill written as a ``SKILL.md``, or None (a skill written as a
+    plain Markdown file shares its folder, and the project folder is never a bundle)."""
+    if posixpath.basename(entry.path) != SKILL_FILE:
+        return None
+    folder = Path(os.path.normpath(base / posixpath.dirname(entry.path)))
+    return None if folder == Path(os.path.normpath(base)) else folder
+
+
+class Scanner:
+    """Finds the bundles of skills, reading again only files that changed since the
+    last scan (``mkdocs serve`` rescans at every rebuild)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple, bytes] = {}
+        self._bundles: dict[tuple[Path, str], Bundle] = {}
+
+    def scan(
+        self, base: Path, skills: Iterable[Entry], bounds: Bounds = Bounds()
+    ) -> tuple[dict[str, Bundle], list[Problem]]:
+        """The bundle of each skill that has a folder (by skill name), and warnings for
+        files left out of a bundle (symlinks, special files, files past the bounds)."""
+        bundles: dict[str, Bundle] = {}
+        problems: list[Problem] = []
+        cache: dict[tuple, bytes] = {}
+        for entry in skills:
+            root = skill_folder(entry, base)
+            if root is None:
+                continue
+            folder = posixpath.dirname(entry.path)
+            files = self._files(root, folder, bounds, problems, cache)
+            source = self._read(root / SKILL_FILE, MAX_SKILL_BYTES, cache)
+            if source is None:
+                source = entry.raw.encode("utf-8")
+            bundle = Bundle(entry.name, root, folder, source, tuple(files))
+            bundles[entry.name] = self._bundles.get((root, bundle.digest), bundle)
+        self._cache = cache
+        self._bundles = {(b.root, b.digest): b for b in bundles.values()}
+        return bundles, problems
+
+    def _files(
+        self,
+        root: Path,
+        folder: str,
+        bounds: Bounds,
+        problems: list[Problem],
+        cache: dict[tuple, bytes],
+    ) -> list[BundledFile]:
+        files: list[BundledFile] = []
+        total = seen = 0
+
+        def warn(relative: str, message: str) -> None:
+            problems.append(Problem(f"{folder}/{relative}", 1, 1, "bundle", message, fatal=False))
+
+        for relative, entry in _walk(root):
+            if _HIDDEN_CHARACTER.search(relative):
+                warn(
+                    visible(relative),
+                    "the file name holds control, bidi or zero-width characters: left out "
+                    "of the skill's bundle (pages, downloads and zip); rename the file",
+                )
+                continue
+            if entry.is_symlink():
+                warn(
+                    relative,
+                    "refusing a symlink in a skill's folder: only regular files are "
+                    "bundled; the link is left out of the skill's pages and zip (copy the "
+                    "file into the folder instead)",
+                )
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                warn(relative, "refusing a special file: only regular files are bundled")
+                continue
+            seen += 1
+            if seen > bounds.max_files:
+                warn(
+                    relative,
+                    f"the skill's folder holds more than {bounds.max_files} files (the "
+                    f"max_bundle_files option): the first {bounds.max_files} in path order "
+                    "are published, this file and those after it are left out",
+                )
+                break
+            size = entry.stat(follow_symlinks=False).st_size
+            if size > bounds.max_file_bytes:
+                warn(
+                    relative,
+                    f"file is {size} bytes, larger than the limit of {bounds.max_file_bytes} "
+                    "bytes for a bundled file (the max_bundle_file_size option): left out "
+                    "of the skill's pages and zip",
+                )
+                continue
+            if total + size > bounds.max_total_bytes:
+                warn(
+                    relative,
+                    f"the skill's files would pass {bounds.max_total_bytes} bytes in all "
+                    "(the max_bundle_size option): this file is left out of the skill's "
+                    "pages and zip",
+                )
+                continue
+            data = self._read(Path(entry.path), bounds.max_file_bytes, cache)
+            if data is None:
+                warn(relative, "cannot be read as a regular file: left out of the bundle")
+                continue
+            total += len(data)
+            files.append(BundledFile(relative, data, _digest(data)))
+        return sorted(files, key=lambda f: f.path)
+
+    def _read(self, path: Path, limit: int, cache: dict[tuple, bytes]) -> bytes | None:
+        """A regular file's bytes (never through a symlink), from the cache when unchanged."""
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(path, flags)
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+                return None
+            key = (str(path), info.st_ino, info.st_mtime_ns, info.st_size)
+            data = self._cache.get(key)
+            if data is None:
+                data = handle.read(limit + 1)
+                if len(data) > limit:
+                    return None
+            cache[key] = data
+            return data
+
+
+def _walk(folder: Path, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, os.DirEntry]]:
+    """Every entry below ``folder``, folder by folder in name order, without following links.
+
+    Hidden files and folders (``.git``, editors' files) are skipped, and so are folders
+    holding a ``SKILL.md`` of their own (another skill) and the skill's own ``SKILL.md``.
+    """
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError:
+        return
+    if prefix and any(e.name == SKILL_FILE for e in entries):
+        return
+    for entry in entries:
+        if entry.name.startswith(".") or (not prefix and entry.name == SKILL_FILE):
+            continue
+        relative = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if depth < MAX_DEPTH:
+                yield from _walk(Path(entry.path), relative + "/", depth + 1)
+        else:
+            yield relative, entry
+
+
+def affects(base: Path, skill_globs: Iterable[str]) -> Callable[[str, bool], bool]:
+    """A test of whether a change at an absolute path (a file, or a folder if True) can
+    change a skill's bundle: a file below a folder that holds a ``SKILL.md``, under one
+    of the skill globs' roots. Hidden files and editors' backups (``~``) do not count."""
+    roots = [os.path.normpath(base / split_glob(g)[0]) for g in skill_globs]
+
+    def test(path: str, folder: bool) -> bool:
+        path = os.path.normpath(path)
+        for root in roots:
+            relative = os.path.relpath(path, root) if path.startswith(root) else os.pardir
+            if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+                continue
+            parts = relative.split(os.sep)
+            if any(p.startswith(".") or p.endswith("~") for p in parts):
+                return False
+            current = os.path.dirname(path) if not folder else path
+            while len(current) >= len(root):
+                if os.path.isfile(os.path.join(current, SKILL_FILE)):
+                    return True
+                current = os.path.dirname(current)
+        return False
+
+    return test
