@@ -7,7 +7,9 @@ from pathlib import Path
 
 DEEP = "a:\n" + "".join("  " * i + f"- - k{i}:\n" for i in range(1, 60)) + "  " * 60 + "- x\n"
 
-# file name -> (content, expected "line:col: field: message" fragment)
+# file name -> (content, expected "line:col: field: message" fragment, severity left out).
+# Most are errors (the file is left out); a few are what real tools accept, which is kept
+# with a warning: a name that is not a slug, a reserved one, a list written as a string.
 BROKEN: dict[str, tuple[str | bytes, str]] = {
     "no-front-matter.md": (
         "# Just a heading\n\nNo front matter here.\n",
@@ -24,7 +26,7 @@ BROKEN: dict[str, tuple[str | bytes, str]] = {
     "wrong-types.md": (
         "---\nname: wrong-types\nexpertise: APIs\nactivation_keywords:\n  api: yes\n"
         "complexity_threshold: extreme\n---\n\nBody\n",
-        "wrong-types.md:3:12: expertise: expected a list of strings, got a string",
+        "wrong-types.md:3:12: expertise: written as one string, read as a list",
     ),
     "wrong-types-keywords.md": (
         "---\nname: wrong-types-keywords\nactivation_keywords:\n  api: yes\n---\n\nBody\n",
@@ -37,8 +39,8 @@ BROKEN: dict[str, tuple[str | bytes, str]] = {
     ),
     "bad-name.md": (
         "---\nname: Backend_Architect\n---\n\nBody\n",
-        "bad-name.md:2:7: name: expected lowercase letters, digits and hyphens (at most 64 "
-        "characters), got 'Backend_Architect'; did you mean 'backend-architect'?",
+        "bad-name.md:2:7: name: 'Backend_Architect' is not a URL slug (lowercase letters, "
+        "digits and hyphens); its URL uses 'backend-architect'",
     ),
     "missing-name.md": (
         "---\nexpertise: [api]\n---\n\nBody\n",
@@ -46,18 +48,16 @@ BROKEN: dict[str, tuple[str | bytes, str]] = {
     ),
     "reserved-name.md": (
         "---\nname: index\n---\n\nBody\n",
-        "reserved-name.md:2:7: name: 'index' is reserved",
+        "reserved-name.md:2:7: name: 'index' would clash with a page or file name of the site",
     ),
     "duplicate-a.md": ("---\nname: twin\n---\n\nBody\n", ""),
     "duplicate-b.md": (
         "---\nname: twin\n---\n\nBody\n",
-        "duplicate-b.md:2:7: name: persona name 'twin' is already used by "
-        "broken/duplicate-a.md:2:7",
+        "duplicate-b.md:2:7: name: an exact copy of broken/duplicate-a.md; published once",
     ),
     "folded-name.md": (
         "---\nname: Twin\n---\n\nBody\n",
-        "folded-name.md:2:7: name: persona name 'Twin' is already used by "
-        "broken/duplicate-a.md:2:7 (the same name once case and Unicode forms are folded)",
+        "folded-name.md:2:7: name: persona name 'Twin' is also used by broken/duplicate-a.md",
     ),
     "duplicate-key.md": (
         "---\nname: duplicate-key\nexpertise: [a]\nexpertise: [b]\n---\n\nBody\n",
@@ -67,6 +67,10 @@ BROKEN: dict[str, tuple[str | bytes, str]] = {
         "---\nname: alias\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a]\n"
         "c: [*b, *b, *b, *b, *b, *b, *b]\n---\n\nBody\n",
         "alias.md:3:4: a: anchors are not allowed (found &a)",
+    ),
+    "merge-key.md": (
+        "---\nname: merge-key\n<<: {permissionMode: bypassPermissions}\n---\n\nBody\n",
+        "merge-key.md:3:1: <<: merge keys (<<) are not allowed",
     ),
     "python-tag.md": (
         "---\nname: python-tag\nexpertise: !!python/object/apply:os.system "

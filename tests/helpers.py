@@ -174,7 +174,7 @@ CONTENT_TAGS = set(
     """article header section nav div p span a h1 h2 h3 h4 h5 h6 ul ol li dl dt dd strong em b i
     code pre table thead tbody tr th td blockquote img input label details summary button hr br
     sup sub kbd mark del ins small abbr caption figure figcaption q s u var samp colgroup col
-    tfoot svg path form select option datalist textarea noscript""".split()
+    tfoot svg path form select option datalist textarea noscript aside""".split()
 )
 """What may appear inside a page's content: the sanitizer's allowlist, our fragments'
 elements (forms only as the plugin's own filter and matcher), and Material's own content

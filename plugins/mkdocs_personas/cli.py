@@ -8,9 +8,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .catalogue import Reader, Settings, check_references, merge
+from .catalogue import Catalogue, Reader, Settings, check_references, merge
 from .config import read_project
-from .model import Problem
+from .model import Problem, visible
 
 _DEFAULT_CONFIG = "mkdocs.yml"
 
@@ -31,15 +31,18 @@ def _path_settings(paths: Sequence[str], base: Path, template: Settings | None) 
             personas.append(pattern)
     fields = template.fields if template else Settings(base).fields
     limits = template.limits if template else Settings(base).limits
-    return Settings(base, tuple(personas), tuple(skills), fields, limits)
+    exclude = template.exclude if template else Settings(base).exclude
+    return Settings(base, tuple(personas), tuple(skills), fields, limits, exclude)
 
 
 def _github(problem: Problem) -> str:
+    """A GitHub Actions annotation: ``error`` for errors and security findings."""
+
     def escape(value: str, property_: bool = False) -> str:
-        value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        value = visible(value).replace("%", "%25")
         return value.replace(":", "%3A").replace(",", "%2C") if property_ else value
 
-    level = "error" if problem.fatal else "warning"
+    level = "error" if problem.fatal or problem.security else "warning"
     props = (
         f"file={escape(problem.path, True)},line={problem.line},col={problem.col},"
         f"title={escape(problem.field, True)}"
@@ -47,8 +50,75 @@ def _github(problem: Problem) -> str:
     return f"::{level} {props}::{escape(problem.message)}"
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
+def _summary(
+    problems: Sequence[Problem], checked: int, excluded: Sequence[str], catalogue: Catalogue
+) -> str:
+    """One line: errors (files left out), security findings, warnings, files checked."""
+    errors = [p for p in problems if p.fatal]
+    security = sum(p.security and not p.fatal for p in problems)
+    left_out = len({p.path for p in errors})
+    parts = [
+        f"{_count(len(errors), 'error')} ({_count(left_out, 'file')} left out)",
+        _count(security, "security finding"),
+        _count(len(problems) - len(errors) - security, "warning"),
+    ]
+    files = f"{_count(checked, 'file')} checked"
+    if excluded:
+        names = sorted({path.rsplit("/", 1)[-1] for path in excluded})
+        shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+        files += f", {len(excluded)} excluded ({shown}: see the 'exclude' option)"
+    published = (
+        f"{_count(len(catalogue.personas), 'persona')} and "
+        f"{_count(len(catalogue.skills), 'skill')} published"
+    )
+    return f"{', '.join(parts)}; {files}; {published}"
+
+
+def _nothing_found(globs: Sequence[str], base: Path, github: bool) -> str:
+    """What to say when the globs match no file: the folders that hold agents and skills,
+    and the globs that would read them."""
+    from .discovery import KNOWN_AGENTS, KNOWN_SKILLS, find_folders
+
+    lines = [
+        f"personas: no persona or skill file matches {', '.join(globs) or 'the globs'} "
+        f"(relative to {base})."
+    ]
+    folders = find_folders(base)
+    if folders:
+        lines.append("Agent and skill folders in this project:")
+        lines += [f"  {folder}/ (agents)" for folder in folders.agents]
+        lines += [f"  {folder}/ (skills)" for folder in folders.skills]
+        lines.append("Read them with these options of the personas plugin in mkdocs.yml:")
+        if folders.agents:
+            lines.append(f"  personas: [{', '.join(map(repr, folders.persona_globs))}]")
+        if folders.skills:
+            lines.append(f"  skills: [{', '.join(map(repr, folders.skill_globs))}]")
+        lines.append(
+            "or check them now: personas validate " + " ".join((*folders.agents, *folders.skills))
+        )
+    else:
+        looked = ", ".join(f"{f}/" for f in (*KNOWN_AGENTS, *KNOWN_SKILLS))
+        lines.append(
+            f"No agent or skill folder found here (looked for {looked} and Markdown files "
+            "with agent front matter); set the 'personas' and 'skills' globs of the personas "
+            "plugin in mkdocs.yml."
+        )
+    text = "\n".join(visible(line) for line in lines)
+    if github:
+        print(f"::error title=personas::{visible(lines[0]).replace('%', '%25')}")
+    return text
+
+
 def validate(args: argparse.Namespace) -> int:
-    """Print every problem of the files (or the configured catalogue); 1 if there are any."""
+    """Print every problem of the files (or the configured catalogue) with its severity.
+
+    Exit 1 on errors (files left out) and security findings, and on warnings too with
+    ``--strict``; also when the globs match no file at all.
+    """
     base = Path.cwd()
     config_file = Path(args.config or _DEFAULT_CONFIG)
     configured: Settings | None = None
@@ -57,37 +127,37 @@ def validate(args: argparse.Namespace) -> int:
             configured = read_project(config_file).settings
         except ValueError as error:
             if args.config or not args.paths:
-                print(f"personas: {error}", file=sys.stderr)
+                print(f"personas: {visible(str(error))}", file=sys.stderr)
                 return 2
     missing = [p for p in args.paths if not os.path.lexists(base / p)]
     if missing:
-        print(f"personas: {missing[0]}: no such file or folder", file=sys.stderr)
+        print(f"personas: {visible(missing[0])}: no such file or folder", file=sys.stderr)
         return 2
     reader = Reader(text=False)
     if not args.paths:
+        settings = configured
         catalogue, problems = reader.load(configured)
-        checked = reader.checked
+        checked, excluded = reader.checked, list(reader.excluded)
     else:
         settings = _path_settings(args.paths, base, configured)
         catalogue, problems = reader.load(settings, references=False)
-        checked = reader.checked
+        checked, excluded = reader.checked, list(reader.excluded)
         known = catalogue
         if configured is not None:
             context, _ = reader.load(configured, references=False)
             known = merge(context, catalogue)
         mine = {e.path for e in catalogue.entries}
         problems += [p for p in check_references(known) if p.path in mine]
+    if checked == 0 and not problems:
+        globs = [g for g, _ in settings.globs]
+        print(_nothing_found(globs, settings.base, args.format == "github"), file=sys.stderr)
+        return 1
     problems = sorted(set(problems))
     for problem in problems:
         print(_github(problem) if args.format == "github" else str(problem))
-    files = len({p.path for p in problems})
-    print(
-        f"{len(problems)} problem{'s' * (len(problems) != 1)} in {files} "
-        f"file{'s' * (files != 1)}; {checked} files checked, "
-        f"{len(catalogue.personas)} personas and {len(catalogue.skills)} skills valid",
-        file=sys.stderr,
-    )
-    return 1 if problems else 0
+    print(_summary(problems, checked, excluded, catalogue), file=sys.stderr)
+    failing = [p for p in problems if args.strict or p.fatal or p.security]
+    return 1 if failing else 0
 
 
 def export(args: argparse.Namespace) -> int:
@@ -112,23 +182,39 @@ def export(args: argparse.Namespace) -> int:
     else:
         Path(args.output).write_text(text, encoding="utf-8")
     for problem in problems:
-        print(f"warning: {problem}", file=sys.stderr)
+        print(problem, file=sys.stderr)
     return 0
 
 
 def compare(args: argparse.Namespace) -> int:
-    """Summarize what changes between two git revisions or two folders of a catalogue."""
+    """Summarize what changes between two git revisions, a revision and the working tree,
+    or (with ``--folders``) two folders of a catalogue."""
     from .diff import diff as diff_catalogues
-    from .diff import markdown
+    from .diff import diff_folders, markdown
 
+    if args.folders and args.revisions:
+        print("personas: give either revisions or --folders OLD NEW, not both", file=sys.stderr)
+        return 2
+    if not args.folders and not 1 <= len(args.revisions) <= 2:
+        print(
+            "personas: diff takes BASE [HEAD] git revisions (HEAD defaults to the working "
+            "tree), or --folders OLD NEW",
+            file=sys.stderr,
+        )
+        return 2
     config_file = Path(args.config or _DEFAULT_CONFIG)
     try:
         settings = (
             read_project(config_file).settings if config_file.exists() else Settings(Path.cwd())
         )
-        result = diff_catalogues(args.base, args.head, settings)
+        if args.folders:
+            old, new = (Path(folder) for folder in args.folders)
+            result = diff_folders(old, new, settings)
+        else:
+            base, head = (*args.revisions, None)[:2]
+            result = diff_catalogues(base, head, settings)
     except ValueError as error:
-        print(f"personas: {error}", file=sys.stderr)
+        print(f"personas: {visible(str(error))}", file=sys.stderr)
         return 2
     sys.stdout.write(result.to_json() + "\n" if args.format == "json" else markdown(result))
     return 0
@@ -143,7 +229,9 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "validate",
         help="report every problem in persona and skill files",
-        description="Report every problem as path:line:col: field: message. Exit 1 if any.",
+        description="Report every problem as path:line:col: severity: field: message. "
+        "Exit 1 on errors (files left out) and security findings (hidden text, look-alike "
+        "names), or when no file matches; warnings only fail with --strict.",
     )
     check.add_argument(
         "paths",
@@ -156,6 +244,9 @@ def parser() -> argparse.ArgumentParser:
         choices=("text", "github"),
         default="text",
         help="'github' prints GitHub Actions annotations",
+    )
+    check.add_argument(
+        "--strict", action="store_true", help="exit 1 on warnings too, not only on errors"
     )
     check.add_argument("-f", "--config", help="mkdocs.yml to read (default: ./mkdocs.yml)")
     check.set_defaults(run=validate)
@@ -174,12 +265,25 @@ def parser() -> argparse.ArgumentParser:
     data.set_defaults(run=export)
     change = commands.add_parser(
         "diff",
-        help="summarize the persona and skill changes between two revisions or folders",
-        description="Personas and skills added, removed, renamed and changed, and the "
-        "validation problems the change introduces or fixes.",
+        help="summarize the persona and skill changes between two revisions",
+        description="Personas and skills added, removed, renamed and changed, the hidden "
+        "content and the validation problems the change introduces or fixes. "
+        "'personas diff BASE HEAD' compares two git revisions, 'personas diff BASE' a "
+        "revision with the working tree; two folders only with --folders OLD NEW.",
     )
-    change.add_argument("base", metavar="BASE", help="git revision or folder before the change")
-    change.add_argument("head", metavar="HEAD", help="git revision or folder after the change")
+    change.add_argument(
+        "revisions",
+        nargs="*",
+        metavar="REVISION",
+        help="BASE [HEAD]: git revisions (a branch, tag or commit); HEAD defaults to the "
+        "working tree",
+    )
+    change.add_argument(
+        "--folders",
+        nargs=2,
+        metavar=("OLD", "NEW"),
+        help="compare two folders instead of revisions",
+    )
     change.add_argument("--format", choices=("markdown", "json"), default="markdown")
     change.add_argument("-f", "--config", help="mkdocs.yml to read (default: ./mkdocs.yml)")
     change.set_defaults(run=compare)

@@ -1,16 +1,22 @@
 """What a change does to a catalogue: entries added, removed, renamed and changed (which
 fields; keywords and expertise gained and lost), and the problems it introduces or fixes.
 
-Either side is a folder or a git revision. A revision is read straight from git's object
-database into a temporary folder: only regular files are written, symlinks become links
-to nowhere (so the reader refuses them as it would in a working tree), nothing is checked
-out and no hook runs.
+Both sides are git revisions, or a revision and the working tree; two folders are compared
+only when asked explicitly (:func:`diff_folders`), so that a folder that happens to be
+called ``main`` never stands in for the branch. A revision is read straight from git's
+object database into a temporary folder: only regular files are written, symlinks become
+links to nowhere (so the reader refuses them as it would in a working tree), nothing is
+checked out and no hook runs.
+
+Hidden content that the change brings in (invisible, bidi and tag characters, look-alike
+names, comments) is listed on its own, with its position and the hidden text written out.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -20,7 +26,8 @@ from pathlib import Path
 
 from . import text
 from .catalogue import Catalogue, Reader, Settings
-from .model import Entry, Problem
+from .hidden import is_finding
+from .model import Entry, Problem, visible
 from .read import split_glob
 
 COMPARED = (
@@ -59,6 +66,26 @@ class Change:
 
 
 @dataclass
+class Finding:
+    """Hidden content the change brings in: where it is and what it hides."""
+
+    path: str
+    line: int
+    col: int
+    severity: str
+    """``security`` (hidden characters, look-alike letters) or ``warning`` (a comment)."""
+    field: str
+    text: str
+    """What the page notice shows: the finding, hidden text written out (``<U+202E>``)."""
+
+    def __str__(self) -> str:
+        """The finding as ``personas validate`` prints it."""
+        return visible(
+            f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.field}: {self.text}"
+        )
+
+
+@dataclass
 class Diff:
     """The whole difference between two catalogues."""
 
@@ -66,6 +93,9 @@ class Diff:
     introduced: list[str] = field(default_factory=list)
     """Problems in the new side that the old side did not have."""
     fixed: list[str] = field(default_factory=list)
+    hidden: list[Finding] = field(default_factory=list)
+    """Hidden content in the new side that the old side did not have (also in
+    ``introduced``, as problems)."""
 
     def names(self, status: str | None = None) -> set[tuple[str, str]]:
         """``(kind, name)`` of the changes, optionally of one status."""
@@ -151,7 +181,13 @@ def compare(
     diff.changes.sort(key=lambda c: (order[c.status], c.kind, c.name))
     old_keys = {_problem_key(p) for p in old_problems}
     new_keys = {_problem_key(p) for p in new_problems}
-    diff.introduced = [str(p) for p in sorted(set(new_problems)) if _problem_key(p) not in old_keys]
+    introduced = [p for p in sorted(set(new_problems)) if _problem_key(p) not in old_keys]
+    diff.introduced = [str(p) for p in introduced]
+    diff.hidden = [
+        Finding(p.path, p.line, p.col, p.severity, p.field, p.message)
+        for p in introduced
+        if is_finding(p)
+    ]
     fixed = {_problem_key(p): p for p in old_problems if _problem_key(p) not in new_keys}
     diff.fixed = [str(p) for p in sorted(set(fixed.values()))]
     return diff
@@ -221,67 +257,128 @@ def export_revision(
         offset = start + size + 1
 
 
+def _commit(repo: Path, revision: str) -> str:
+    """The commit a revision names; an error that says how to compare folders otherwise."""
+    try:
+        if revision.startswith("-"):
+            raise ValueError("")
+        found = _git(repo, "rev-parse", "--verify", "--quiet", revision + "^{commit}")
+        return found.decode().strip()
+    except ValueError as error:
+        reason = f" ({error})" if "not a git repository" in str(error) else ""
+        raise ValueError(
+            f"{revision!r} is not a git revision of the repository at {repo}{reason}; "
+            "positional arguments are revisions (a branch, tag or commit); to compare two "
+            "folders, write: personas diff --folders OLD NEW"
+        ) from None
+
+
 @contextmanager
-def catalogue_folder(side: str, settings: Settings) -> Iterator[Path]:
-    """A folder holding one side: the folder itself, or a git revision written out."""
-    path = Path(side)
-    if path.is_dir():
-        yield path.resolve()
-        return
+def revision_folder(revision: str, settings: Settings) -> Iterator[Path]:
+    """A temporary folder holding the catalogue files of a git revision."""
+    commit = _commit(settings.base, revision)
     roots = sorted({split_glob(g)[0] for g, _ in settings.globs})
     with tempfile.TemporaryDirectory(prefix="personas-diff-") as folder:
-        export_revision(settings.base, side, roots, Path(folder), settings.limits.max_file_bytes)
+        export_revision(settings.base, commit, roots, Path(folder), settings.limits.max_file_bytes)
         yield Path(folder)
 
 
-def load_side(side: str, settings: Settings) -> tuple[Catalogue, list[Problem]]:
-    """Read one side of a diff with the given settings (globs relative to that side)."""
-    with catalogue_folder(side, settings) as folder:
-        return Reader().load(
-            Settings(folder, settings.personas, settings.skills, settings.fields, settings.limits)
-        )
+def load_folder(folder: Path, settings: Settings) -> tuple[Catalogue, list[Problem]]:
+    """Read the catalogue in ``folder`` with the given settings (globs relative to it)."""
+    return Reader().load(
+        Settings(folder, settings.personas, settings.skills, settings.fields, settings.limits)
+    )
 
 
-def diff(base: str, head: str, settings: Settings) -> Diff:
-    """Compare two folders or git revisions of a catalogue."""
+def load_side(revision: str | None, settings: Settings) -> tuple[Catalogue, list[Problem]]:
+    """Read the catalogue at a git revision, or in the working tree when ``None``."""
+    if revision is None:
+        return Reader().load(settings)
+    with revision_folder(revision, settings) as folder:
+        return load_folder(folder, settings)
+
+
+def diff(base: str, head: str | None, settings: Settings) -> Diff:
+    """Compare two git revisions of a catalogue, or a revision with the working tree
+    (``head=None``)."""
     old, old_problems = load_side(base, settings)
     new, new_problems = load_side(head, settings)
     return compare(old, old_problems, new, new_problems)
 
 
+def diff_folders(old: Path, new: Path, settings: Settings) -> Diff:
+    """Compare the catalogues of two folders, each read with the globs of ``settings``."""
+    for folder in (old, new):
+        if not folder.is_dir():
+            raise ValueError(f"{str(folder)!r} is not a folder")
+    before, before_problems = load_folder(old.resolve(), settings)
+    after, after_problems = load_folder(new.resolve(), settings)
+    return compare(before, before_problems, after, after_problems)
+
+
+def _fenced(lines: list[str]) -> list[str]:
+    """Lines in a ``text`` code block whose fence no line can close."""
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + "text", *lines, fence]
+
+
+def _code(text: str) -> str:
+    """``text`` as inline code that no backtick in it can close, hidden characters
+    written out."""
+    text = visible(text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _list(values: list[str]) -> str:
-    return ", ".join(f"`{v}`" for v in values)
+    return ", ".join(_code(v) for v in values)
 
 
 def markdown(result: Diff) -> str:
     """A summary for a pull-request comment."""
-    if not (result.changes or result.introduced or result.fixed):
+    if not (result.changes or result.introduced or result.fixed or result.hidden):
         return "No persona or skill changes.\n"
     lines = []
-    counts = {}
+    counts: dict[str, int] = {}
     for change in result.changes:
         counts[change.status] = counts.get(change.status, 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in counts.items())
     lines.append(f"**Personas and skills:** {summary or 'none changed'}.")
     lines.append("")
+    hiding = {f.path for f in result.hidden}
     for change in result.changes:
-        where = f" (`{change.path}`)" if change.path else ""
+        where = f" ({_code(change.path)})" if change.path else ""
         if change.status == "renamed":
-            head = f"- **renamed** {change.kind} `{change.old_name}` → `{change.name}`{where}"
+            head = (
+                f"- **renamed** {change.kind} {_code(change.old_name or '')} → "
+                f"{_code(change.name)}{where}"
+            )
         else:
-            head = f"- **{change.status}** {change.kind} `{change.name}`{where}"
+            head = f"- **{change.status}** {change.kind} {_code(change.name)}{where}"
         extra = [f for f in change.fields if f != "name"]
         if extra:
             head += ": " + ", ".join(extra)
+        if change.path in hiding:
+            head += " (**hidden content added**, listed below)"
         lines.append(head)
         for name, values in change.gained.items():
             lines.append(f"  - {name} gained: {_list(values)}")
         for name, values in change.lost.items():
             lines.append(f"  - {name} lost: {_list(values)}")
-    for title, problems in (
-        ("Problems introduced", result.introduced),
-        ("Problems fixed", result.fixed),
-    ):
+    hidden = [str(finding) for finding in result.hidden]
+    if hidden:
+        lines += [
+            "",
+            f"**Hidden content introduced** ({len(hidden)}): text that readers of the page "
+            "cannot see, but that agents given the raw file read.",
+            "",
+            *_fenced(hidden),
+        ]
+    others = [p for p in result.introduced if p not in set(hidden)]
+    for title, problems in (("Problems introduced", others), ("Problems fixed", result.fixed)):
         if problems:
-            lines += ["", f"**{title}** ({len(problems)}):", "", "```text", *problems, "```"]
+            lines += ["", f"**{title}** ({len(problems)}):", "", *_fenced(problems)]
     return "\n".join(lines) + "\n"
