@@ -1,15 +1,17 @@
 """The GitHub workflows: actionlint-clean, and no pull-request code ever runs with write access."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import material
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, build_project, copy_sample
 
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
 SCRIPTS = REPO / ".github/scripts"
@@ -105,6 +107,7 @@ def test_the_preview_is_built_from_base_configuration_and_pull_request_content()
     build = next(s for s in steps if s.get("run") == "mkdocs build")
     assert build["env"]["PERSONAS_SANITIZE"] == "all"
     assert build["env"]["PERSONAS_BASE_REVISION"] == "HEAD"
+    assert preview["jobs"]["build"]["permissions"] == {"contents": "read"}
     publish = load(REPO / ".github/workflows/preview-publish.yml")
     assert triggers(publish) == {"workflow_run"}
     checkout = next(
@@ -113,22 +116,50 @@ def test_the_preview_is_built_from_base_configuration_and_pull_request_content()
     assert "ref" not in checkout.get("with", {})
 
 
-def make_artifact(root: Path) -> Path:
+def test_the_summary_compares_the_base_revision_with_the_working_tree():
+    """In base/, HEAD is the base commit; the pull request's content is the working tree,
+    so the summary compares that revision with the working tree (no folder arguments)."""
+    steps = load(REPO / ".github/workflows/preview.yml")["jobs"]["build"]["steps"]
+    summary = next(s for s in steps if "personas diff" in s.get("run", ""))
+    assert summary["working-directory"] == "base"
+    assert summary["run"].split(">")[0].split() == ["personas", "diff", "HEAD"]
+
+
+def test_the_publish_job_checks_with_the_trusted_assets_and_holds_the_token_back():
+    job = load(REPO / ".github/workflows/preview-publish.yml")["jobs"]["publish"]
+    steps = job["steps"]
+    install = next(i for i, s in enumerate(steps) if "pip install" in s.get("run", ""))
+    download = next(i for i, s in enumerate(steps) if "download-artifact" in s.get("uses", ""))
+    check = next(i for i, s in enumerate(steps) if "preview_check.py" in s.get("run", ""))
+    assert install < download < check
+    command = steps[check]["run"]
+    for assets in ('--assets "$MATERIAL"', "--assets templates/theme", '--assets "$PAGEFIND"'):
+        assert assets in command
+    assert "GH_TOKEN" not in job.get("env", {})
+    for step in steps[: check + 1]:
+        assert "GH_TOKEN" not in step.get("env", {}), step
+
+
+def make_artifact(root: Path) -> tuple[Path, preview_check.Known]:
+    """A small artifact and what its (made-up) theme folder allows."""
     (root / "site/assets").mkdir(parents=True)
     (root / "site/index.html").write_text("<html></html>")
-    (root / "site/assets/app.js").write_text("1")
+    (root / "site/assets/app.css").write_text("p{}")
     (root / "summary.md").write_text("summary")
     (root / "pr-number").write_text("12\n")
-    return root
+    (root.parent / "theme").mkdir()
+    (root.parent / "theme/app.css").write_text("p{}")
+    return root, preview_check.Known.from_folders([root.parent / "theme"])
 
 
 def test_the_artifact_check_accepts_a_static_site(tmp_path):
-    assert preview_check.problems(make_artifact(tmp_path)) == []
+    root, known = make_artifact(tmp_path / "artifact")
+    assert preview_check.problems(root, known) == []
 
 
 @pytest.mark.parametrize("attack", ["symlink", "fifo", "binary", "extra", "name", "hardlink"])
 def test_the_artifact_check_refuses_anything_else(tmp_path, attack):
-    root = make_artifact(tmp_path)
+    root, known = make_artifact(tmp_path / "artifact")
     site = root / "site"
     if attack == "symlink":
         os.symlink(Path.home(), site / "home.html")
@@ -142,8 +173,130 @@ def test_the_artifact_check_refuses_anything_else(tmp_path, attack):
         (site / "a\nb.html").write_text("x")
     elif attack == "hardlink":
         os.link(root / "summary.md", site / "copy.md")
-    assert preview_check.problems(root) != []
-    assert preview_check.main(["x", str(root)]) == 1
+    assert preview_check.problems(root, known) != []
+    assert preview_check.main(["x", "--assets", str(tmp_path / "theme"), str(root)]) == 1
+
+
+THEME_FOLDERS = (Path(material.__file__).parent / "templates", REPO / "templates/theme")
+"""The folders the publish job passes with --assets (Pagefind's reference aside)."""
+
+
+@pytest.fixture(scope="module")
+def preview_artifact(tmp_path_factory) -> Path:
+    """This repository built as preview.yml builds it, collected as the job uploads it."""
+    project = copy_sample(tmp_path_factory.mktemp("preview") / "base")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PERSONAS_SANITIZE", "all")
+        built = build_project(project)
+    assert built.aborted is None, built.log
+    artifact = project.parent / "preview"
+    artifact.mkdir()
+    built.site.rename(artifact / "site")
+    (artifact / "summary.md").write_text("### Changes\n")
+    (artifact / "pr-number").write_text("12\n")
+    return artifact
+
+
+@pytest.fixture(scope="module")
+def theme() -> preview_check.Known:
+    return preview_check.Known.from_folders(list(THEME_FOLDERS))
+
+
+def check(artifact: Path) -> int:
+    options = [arg for folder in THEME_FOLDERS for arg in ("--assets", str(folder))]
+    return preview_check.main(["preview_check.py", *options, str(artifact)])
+
+
+def test_a_real_preview_build_passes_the_check(preview_artifact, capsys):
+    assert check(preview_artifact) == 0, capsys.readouterr().out
+    scripts = [p for p in (preview_artifact / "site").rglob("*.js")]
+    assert any(p.name == "personas.js" for p in scripts) and len(scripts) > 2
+
+
+def test_without_the_theme_folders_its_scripts_are_refused(preview_artifact, capsys):
+    assert preview_check.main(["preview_check.py", str(preview_artifact)]) == 1
+    out = capsys.readouterr().out
+    assert "personas.js: .js file that is not one of the theme's" in out
+    assert "inline <script> the theme does not write" in out
+
+
+def _edit(site: Path, path: str, old: str, new: str) -> None:
+    page = site / path
+    text = page.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    page.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _add(site: Path, path: str, text: str) -> None:
+    (site / path).write_text(text, encoding="utf-8")
+
+
+PERSONA = "personas/data-engineer/index.html"
+OWN_SCRIPT = "assets/personas/personas.js"
+INJECTIONS = {
+    "inline script": (PERSONA, "</article>", "<script>alert(1)</script></article>"),
+    "inline script in upper case": (PERSONA, "</article>", "<SCRIPT>alert(1)</SCRIPT></article>"),
+    "theme script with changed text": (
+        "catalogue/index.html",
+        '__md_get("__palette")',
+        '__md_get("__palette"),alert(1)',
+    ),
+    "script from elsewhere": (
+        "match/index.html",
+        "</article>",
+        '<script src="https://evil.example/x.js"></script></article>',
+    ),
+    "script from a data file": (
+        "match/index.html",
+        "</article>",
+        '<script src="../personas.json"></script></article>',
+    ),
+    "onclick": ("catalogue/index.html", "<article ", '<article onClick="alert(1)" '),
+    "javascript URL": (
+        PERSONA,
+        "</article>",
+        '<a href=" jav&#x09;ascript:alert(1)">x</a></article>',
+    ),
+    "svg animation": (
+        PERSONA,
+        "</article>",
+        '<svg><a><set attributeName="href" to="javascript:alert(1)"/></a></svg></article>',
+    ),
+    "clobbered config": (PERSONA, "<article ", '<p id="__config">{}</p><article '),
+    "changed script file": (OWN_SCRIPT, "(function", "alert(1);(function"),
+    "new script file": ("assets/extra.js", None, "alert(1)"),
+    "svg with script": (
+        "assets/logo.svg",
+        None,
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    ),
+    "service worker": ("sw.js", None, "self.addEventListener('fetch', () => {})"),
+    "xml page": (
+        "feed.xml",
+        None,
+        '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>',
+    ),
+    "sitemap with script": (
+        "sitemap.xml",
+        "</urlset>",
+        '<x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script></urlset>',
+    ),
+    "source map": ("assets/extra.js.map", None, "{}"),
+}
+"""Where each attack goes, the text it replaces (None: a new file) and what it writes."""
+
+
+@pytest.mark.parametrize("injection", sorted(INJECTIONS))
+def test_a_preview_carrying_script_is_refused(preview_artifact, theme, tmp_path, injection):
+    artifact = tmp_path / "preview"
+    shutil.copytree(preview_artifact, artifact)
+    path, old, new = INJECTIONS[injection]
+    if old is None:
+        _add(artifact / "site", path, new)
+    else:
+        _edit(artifact / "site", path, old, new)
+    errors = preview_check.problems(artifact, theme)
+    assert errors and all(e.startswith(f"site/{path}: ") for e in errors), errors
 
 
 def test_the_comment_defuses_the_summary(monkeypatch):
@@ -159,3 +312,27 @@ def test_the_comment_defuses_the_summary(monkeypatch):
     assert "@\u200borg/team" in text and "(summary truncated)" in text
     assert "https://acme.github.io/catalogue-previews/pr-7/" in text
     assert text.count("</details>") == 1
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "</DETAILS>",
+        "</details >",
+        "&lt;/details&gt;",
+        "<!--",
+        "@user",
+        "&#64;user",
+        "&#x40;user",
+        "&commat;user",
+        "\uff20user",
+        "\ufe6buser",
+        "#123",
+    ],
+)
+def test_no_spelling_of_a_tag_entity_or_mention_survives_the_comment(attack):
+    summary = f"Changed `{attack}` and {attack}"
+    text = preview_comment.defuse(summary)
+    assert re.search("[<&@\uff20\ufe6b](?!\u200b)", text) is None, text
+    assert re.search("#(?!\u200b)[0-9]", text) is None, text
+    assert text.replace("\u200b", "") == summary

@@ -1,27 +1,43 @@
-"""Check that a downloaded preview artifact holds only regular static files.
+"""Check that a downloaded preview artifact holds only static files that cannot carry script.
 
 Runs in the trusted "Publish preview" workflow on data built from a pull request, so it
 uses the standard library only and trusts nothing in the folder: symlinks, special
-files, odd names, unexpected file types and oversized trees are all refused.
+files, odd names, unexpected file types and oversized trees are all refused, and so is
+anything that could run script in a reader's browser:
 
-    python3 preview_check.py FOLDER
+- a JavaScript, stylesheet, source map or WebAssembly file that is not byte-identical to
+  a file of a trusted theme folder (``--assets``: Material's ``templates`` folder, the
+  plugin's ``templates/theme`` folder, a reference Pagefind output);
+- in HTML, a ``<script>`` that is neither Material's JSON configuration, nor an external
+  script of the site, nor an inline script that one of the trusted folders' templates
+  writes (its ``{{ ... }}`` values limited to path characters); an event-handler
+  attribute (``on*=``); a ``javascript:``/``vbscript:`` URL or a ``data:`` link; frames,
+  objects, ``<base>``, meta refresh and SVG animation elements; a clobbered ``__config``
+  or another duplicated ``__`` id, which Material's scripts would read;
+- SVG files, service workers, XML other than the sitemap.
+
+    python3 preview_check.py [--assets DIR]... FOLDER
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import os
 import re
 import stat
 import sys
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 ALLOWED_SUFFIXES = {
     ".html",
     ".css",
     ".js",
     ".json",
-    ".xml",
-    ".gz",
     ".txt",
     ".md",
     ".map",
@@ -31,28 +47,269 @@ ALLOWED_SUFFIXES = {
     ".gif",
     ".webp",
     ".ico",
-    ".svg",
     ".woff",
     ".woff2",
     ".ttf",
+    ".zip",
 }
+KNOWN_ONLY = {".js", ".mjs", ".css", ".map", ".pagefind"}
+"""Files that must be byte-identical to a file of a trusted theme folder."""
+SITEMAP = ("site/sitemap.xml", "site/sitemap.xml.gz")
+PAGEFIND_DATA = re.compile(
+    r"site/pagefind/(?:pagefind-entry\.json|pagefind\.[a-z0-9_-]+\.pf_meta"
+    r"|fragment/[a-z0-9_-]+\.pf_fragment|index/[a-z0-9_-]+\.pf_index"
+    r"|filter/[a-z0-9_-]+\.pf_filter|wasm\.[a-z0-9_-]+\.pagefind)\Z"
+)
+"""Pagefind's index (data its own scripts fetch); its WebAssembly must also be known."""
+SERVICE_WORKER = re.compile(r"(?:sw|service-?worker[\w.-]*)\.m?js\Z", re.IGNORECASE)
 TOP_LEVEL = {"site", "summary.md", "pr-number"}
 SAFE_NAME = re.compile(r"[A-Za-z0-9._@+-][A-Za-z0-9._@+ -]*\Z")
 MAX_FILES = 200_000
 MAX_BYTES = 1_000_000_000
 
+DATA_TYPES = {"application/json"}
+"""Script types a browser never runs (Material's ``__config``)."""
+FORBIDDEN_TAGS = {
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "portal",
+    "set",
+    "animate",
+    "animatemotion",
+    "animatetransform",
+    "foreignobject",
+    "use",
+    "handler",
+    "listener",
+}
+URL_ATTRIBUTES = {
+    "href",
+    "xlink:href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "srcset",
+    "ping",
+    "cite",
+    "longdesc",
+    "lowsrc",
+    "dynsrc",
+    "codebase",
+    "manifest",
+}
+SCRIPT_SCHEMES = ("javascript:", "vbscript:")
+NAVIGATION_ATTRIBUTES = {"href", "xlink:href", "action", "formaction"}
+PLACEHOLDER = "(?!//)[A-Za-z0-9._~/%+-]{0,200}"
+"""What a template's ``{{ ... }}`` may stand for inside a trusted inline script: a path
+on the site (no scheme, no ``//host``)."""
+_JINJA = re.compile(r"\{\{[^{}]*\}\}")
+_RAW_SCRIPT = re.compile(r"<script", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x20]+")
+_SITEMAP_TAG = re.compile(
+    r"<\?xml version=\"1\.0\" encoding=\"UTF-8\"\?>"
+    r"|<urlset xmlns=\"http://www\.sitemaps\.org/schemas/sitemap/0\.9\">"
+    r"|</?(?:urlset|url|loc|lastmod|changefreq|priority)>"
+)
 
-def problems(root: Path) -> list[str]:
+
+def _template_scripts(template: str) -> list[str]:
+    """The text of every attribute-less ``<script>`` a template writes."""
+    texts, start = [], template.find("<script>")
+    while start >= 0:
+        end = template.find("</script>", start)
+        if end < 0:
+            break
+        texts.append(template[start + len("<script>") : end])
+        start = template.find("<script>", end)
+    return texts
+
+
+@dataclass
+class Known:
+    """What the trusted theme folders allow: file hashes and inline-script patterns."""
+
+    hashes: set[str] = field(default_factory=set)
+    scripts: list[re.Pattern[str]] = field(default_factory=list)
+
+    @classmethod
+    def from_folders(cls, folders: list[Path]) -> Known:
+        """Hash every asset and read every template's inline scripts under ``folders``."""
+        known = cls()
+        patterns: set[str] = set()
+        for folder in folders:
+            for path in sorted(folder.rglob("*")):
+                if path.is_symlink() or not path.is_file():
+                    continue
+                if path.suffix.lower() in KNOWN_ONLY:
+                    known.hashes.add(hashlib.sha256(path.read_bytes()).hexdigest())
+                elif path.suffix == ".html":
+                    for text in _template_scripts(path.read_text(encoding="utf-8")):
+                        if "{%" not in text and "{#" not in text:
+                            pieces = _JINJA.split(text)
+                            patterns.add(PLACEHOLDER.join(re.escape(p) for p in pieces))
+        known.scripts = [re.compile(p) for p in sorted(patterns)]
+        return known
+
+    def allows_script(self, text: str) -> bool:
+        return any(pattern.fullmatch(text) for pattern in self.scripts)
+
+
+class _PageAudit(HTMLParser):
+    """Everything in one HTML page that could run script."""
+
+    def __init__(self, known: Known, site_file: Callable[[str], bool]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.known = known
+        self.site_file = site_file
+        self.found: list[str] = []
+        self.scripts = 0
+        self.ids: dict[str, int] = {}
+        self._script: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag in FORBIDDEN_TAGS:
+            self.found.append(f"<{tag}> element")
+        if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
+            self.found.append("<meta http-equiv=refresh>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"event handler {name}= on <{tag}>")
+            if name in URL_ATTRIBUTES and value:
+                compact = _CONTROL.sub("", value).lower()
+                if compact.startswith(SCRIPT_SCHEMES) or (
+                    name in NAVIGATION_ATTRIBUTES and compact.startswith("data:")
+                ):
+                    self.found.append(f"{compact.split(':')[0]}: URL in {name}= on <{tag}>")
+        ident = values.get("id", "")
+        if ident.startswith("__"):
+            self.ids[ident] = self.ids.get(ident, 0) + 1
+            if self.ids[ident] == 2:
+                self.found.append(f"id={ident!r} used twice (Material reads the first)")
+            if ident == "__config" and not (
+                tag == "script" and values.get("type", "").lower() in DATA_TYPES
+            ):
+                self.found.append(f"<{tag} id='__config'> is not Material's configuration")
+        if tag == "script":
+            self.scripts += 1
+            self._script = (self._script_kind(values), [])
+
+    def _script_kind(self, values: dict[str, str]) -> str:
+        """``src`` (checked here), ``data`` or ``inline`` (checked at its end tag)."""
+        kind = values.get("type", "").strip().lower()
+        if "src" in values:
+            src = values["src"]
+            parts = urlsplit(src)
+            if parts.scheme or parts.netloc or src.startswith(("//", "\\")):
+                self.found.append(f"<script src={src!r}> from outside the site")
+            elif not parts.path.endswith(".js") or not self.site_file(unquote(parts.path)):
+                self.found.append(f"<script src={src!r}> is not a script file of the site")
+            return "src"
+        if kind in DATA_TYPES:
+            return "data"
+        if kind not in ("", "text/javascript", "module"):
+            self.found.append(f"<script type={kind!r}>")
+        return "inline"
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script[1].append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag != "script" or self._script is None:
+            return
+        kind, pieces = self._script
+        text = "".join(pieces)
+        if kind == "src" and text.strip():
+            self.found.append("<script src> with inline text")
+        elif kind == "inline" and not self.known.allows_script(text):
+            self.found.append(f"inline <script> the theme does not write: {text[:80]!r}")
+        self._script = None
+
+
+def audit_html(text: str, known: Known, site_file: Callable[[str], bool]) -> list[str]:
+    """What in one page could run script (``site_file(path)``: does the site hold it)."""
+    audit = _PageAudit(known, site_file)
+    audit.feed(text)
+    audit.close()
+    raw = len(_RAW_SCRIPT.findall(text))
+    if raw != audit.scripts:
+        audit.found.append(f"{raw} '<script' in the text but {audit.scripts} script elements")
+    return audit.found
+
+
+def _site_file(site: Path, page: Path) -> Callable[[str], bool]:
+    """A lookup: does a script URL written in ``page`` name a regular .js file of ``site``."""
+
+    def exists(path: str) -> bool:
+        if path.startswith("/"):
+            # Path-absolute (404 pages): the site's URL prefix is unknown, so try each suffix.
+            parts = PurePosixPath(path).parts[1:]
+            candidates = [Path(site, *parts[i:]) for i in range(len(parts))]
+        else:
+            candidates = [page.parent / path]
+        for candidate in candidates:
+            resolved = Path(os.path.normpath(candidate))
+            inside = resolved == site or site in resolved.parents
+            if inside and resolved.is_file() and not resolved.is_symlink():
+                return True
+        return False
+
+    return exists
+
+
+def check_file(relative: str, path: Path, site: Path, known: Known) -> list[str]:
+    """What is wrong with one regular file of the artifact."""
+    suffix = path.suffix.lower()
+    if relative in ("summary.md", "pr-number"):
+        return []
+    if SERVICE_WORKER.match(path.name):
+        return [f"{relative}: a service worker"]
+    if PAGEFIND_DATA.match(relative) and suffix != ".pagefind":
+        return []
+    if relative in SITEMAP:
+        if suffix == ".xml":
+            text = path.read_text(encoding="utf-8", errors="replace")
+            stray = [t for t in re.findall(r"<[^<>]*>?", text) if not _SITEMAP_TAG.fullmatch(t)]
+            return [f"{relative}: not a plain sitemap: {stray[0][:80]!r}"] if stray else []
+        return []
+    if suffix in KNOWN_ONLY:
+        if suffix == ".pagefind" and not PAGEFIND_DATA.match(relative):
+            return [f"{relative}: file type .pagefind not allowed here"]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest not in known.hashes:
+            return [f"{relative}: {suffix} file that is not one of the theme's or plugin's own"]
+        return []
+    if suffix not in ALLOWED_SUFFIXES:
+        return [f"{relative}: file type {path.suffix or '(none)'} not allowed"]
+    if suffix == ".html":
+        text = path.read_text(encoding="utf-8", errors="replace")
+        return [f"{relative}: {p}" for p in audit_html(text, known, _site_file(site, path))]
+    return []
+
+
+def problems(root: Path, known: Known | None = None) -> list[str]:
     """Everything wrong with the artifact at ``root`` (empty if it can be published)."""
+    known = known or Known()
     found: list[str] = []
     if root.is_symlink() or not root.is_dir():
         return [f"{root}: not a folder"]
     for entry in sorted(os.listdir(root)):
         if entry not in TOP_LEVEL:
             found.append(f"{entry}: unexpected at the top of the artifact")
+    site = Path(os.path.abspath(root / "site"))
     files = total = 0
     for folder, dirs, names in os.walk(root, followlinks=False):
-        for name in [*dirs, *names]:
+        dirs.sort()
+        for name in [*dirs, *sorted(names)]:
             path = Path(folder, name)
             relative = path.relative_to(root).as_posix()
             info = os.lstat(path)
@@ -69,10 +326,8 @@ def problems(root: Path) -> list[str]:
                 total += info.st_size
                 if info.st_nlink > 1:
                     found.append(f"{relative}: hard link")
-                if relative not in ("summary.md", "pr-number") and (
-                    path.suffix.lower() not in ALLOWED_SUFFIXES
-                ):
-                    found.append(f"{relative}: file type {path.suffix or '(none)'} not allowed")
+                elif files <= MAX_FILES and total <= MAX_BYTES:
+                    found += check_file(relative, Path(os.path.abspath(path)), site, known)
     if files > MAX_FILES or total > MAX_BYTES:
         found.append(f"too large: {files} files, {total} bytes")
     if not (root / "site" / "index.html").is_file():
@@ -81,10 +336,24 @@ def problems(root: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print(__doc__.strip().splitlines()[-1].strip(), file=sys.stderr)
+    parser = argparse.ArgumentParser(
+        prog="preview_check.py", description=__doc__.strip().splitlines()[0]
+    )
+    parser.add_argument(
+        "--assets",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="a trusted theme folder whose files may appear byte-identical (repeatable)",
+    )
+    parser.add_argument("folder", type=Path, metavar="FOLDER")
+    args = parser.parse_args(argv[1:])
+    missing = [str(d) for d in args.assets if not d.is_dir()]
+    if missing:
+        print(f"::error::preview check: no such folder: {missing[0]}", file=sys.stderr)
         return 2
-    found = problems(Path(argv[1]))
+    found = problems(args.folder, Known.from_folders(args.assets))
     for problem in found:
         print(f"::error::preview artifact: {problem}")
     return 1 if found else 0

@@ -1,7 +1,7 @@
 """Create or update the single preview comment on a pull request.
 
 Runs in the trusted "Publish preview" workflow. The change summary comes from the
-artifact, so it is treated as text: size-capped, @mentions and HTML comments defused,
+artifact, so it is treated as text: size-capped, tags, entities and mentions defused,
 and shown inside a collapsed block. Uses the GitHub CLI (``gh``) with GH_TOKEN.
 
     python3 preview_comment.py SUMMARY_FILE PR_NUMBER
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,13 +20,23 @@ MARKER = "<!-- mkdocs-personas-preview -->"
 MAX_SUMMARY = 40_000
 
 
+DEFUSE = re.compile(r"[<&@\uff20\ufe6b]|#(?=[0-9])")
+"""Characters that could start a tag, an entity, a mention or an issue reference: ``<``
+(``</DETAILS>``, ``<!--``), ``&`` (``&#64;``, ``&commat;``), ``@`` and its full-width and
+small forms, and ``#`` before a digit."""
+
+
 def defuse(summary: str) -> str:
-    """Summary text that cannot ping people, fake our marker or break out of its block."""
+    """Summary text that cannot ping people, fake our marker or break out of its block.
+
+    A zero-width space after each character that could start markup, whatever the case
+    or encoding that follows: ``<`` then no longer opens a tag or comment, ``&`` no entity,
+    ``@`` no mention; the text reads the same, in code spans too.
+    """
     text = summary[:MAX_SUMMARY]
     if len(summary) > MAX_SUMMARY:
         text += "\n… (summary truncated)\n"
-    text = text.replace("@", "@\u200b").replace("<!--", "&lt;!--")
-    return text.replace("</details>", "&lt;/details&gt;")
+    return DEFUSE.sub(lambda match: match.group() + "\u200b", text)
 
 
 def preview_link(number: str) -> str:
