@@ -3,6 +3,7 @@
 import os
 
 from mkdocs_personas.catalogue import Reader, Settings, load
+from mkdocs_personas.model import Kind
 
 from conftest import persona, skill, write
 
@@ -28,7 +29,7 @@ def test_a_persona_and_a_skill_may_share_a_name(tmp_path):
     assert problems == [] and len(catalogue.entries) == 2
 
 
-def test_names_colliding_after_unicode_normalization_name_both_files(tmp_path):
+def test_look_alike_names_are_both_kept_and_reported_as_a_security_finding(tmp_path):
     write(
         tmp_path,
         {
@@ -37,13 +38,15 @@ def test_names_colliding_after_unicode_normalization_name_both_files(tmp_path):
         },
     )
     catalogue, problems = load(Settings(tmp_path))
-    assert [p.name for p in catalogue.personas] == ["cafe"]
-    assert any(
-        str(p).startswith(
-            "personas/b.md:2:7: name: persona name 'ｃａｆｅ' is already used by personas/a.md:2:7"
-        )
-        for p in problems
+    assert [p.name for p in catalogue.personas] == ["cafe-a", "cafe-b"]
+    assert catalogue.ambiguous == {(Kind.PERSONA, "cafe"): ("cafe-a", "cafe-b")}
+    (finding,) = [p for p in problems if p.path == "personas/b.md" and p.security]
+    assert finding.security and not finding.fatal
+    assert str(finding).startswith(
+        "personas/b.md:2:7: security: name: persona name 'ｃａｆｅ' is also used by "
+        "personas/a.md (page personas/cafe-a/) (names that look alike"
     )
+    assert "this file's page is personas/cafe-b/" in str(finding)
 
 
 def test_dangling_references_are_warnings_with_the_closest_name(tmp_path):
@@ -54,14 +57,14 @@ def test_dangling_references_are_warnings_with_the_closest_name(tmp_path):
                 "a", skills=["test-driven-developmnt"], related_personas=["bb"]
             ),
             "personas/b.md": persona("b"),
-            "skills/tdd/SKILL.md": skill("test-driven-development"),
+            "skills/test-driven-development/SKILL.md": skill("test-driven-development"),
         },
     )
     catalogue, problems = load(Settings(tmp_path))
     assert [str(p) for p in problems] == [
-        "personas/a.md:9:3: skills: no skill is called 'test-driven-developmnt'; "
+        "personas/a.md:9:3: warning: skills: no skill is called 'test-driven-developmnt'; "
         "did you mean 'test-driven-development'?",
-        "personas/a.md:11:3: related_personas: no persona is called 'bb'; did you mean 'b'?",
+        "personas/a.md:11:3: warning: related_personas: no persona is called 'bb'; did you mean 'b'?",
     ]
     assert not any(p.fatal for p in problems)
     assert len(catalogue.personas) == 2

@@ -6,7 +6,8 @@ import pytest
 
 from mkdocs_personas.catalogue import Settings, load
 from mkdocs_personas.config import field_map
-from mkdocs_personas.validate import name_problem, suggest_name
+from mkdocs_personas.examples import Example, Turn
+from mkdocs_personas.validate import name_problem, slug, suggest_name
 
 from conftest import REPO, write
 
@@ -57,12 +58,19 @@ def test_a_claude_code_subagent_normalizes(tmp_path):
     (entry,) = catalogue.personas
     assert entry.title == "Code Reviewer"
     assert entry.description == "Reviews code for defects. Use after every change."
-    assert entry.examples == ("user: review this assistant: I will use the code-reviewer agent",)
+    assert entry.examples == (
+        Example(
+            turns=(
+                Turn("user", "review this"),
+                Turn("assistant", "I will use the code-reviewer agent"),
+            )
+        ),
+    )
     assert entry.tools == ("Read", "Grep", "Bash(git diff:*)")
     assert entry.model == "sonnet"
     assert entry.extra == {"color": "red"}
     assert [str(p) for p in problems] == [
-        "agents/reviewer.md:8:10: skills: no skill is called 'secure-coding'"
+        "agents/reviewer.md:8:10: warning: skills: no skill is called 'secure-coding'"
     ]
 
 
@@ -121,7 +129,7 @@ def test_two_keys_for_one_field_are_an_error(tmp_path):
         tmp_path, {"personas/a.md": "---\nname: a\nkeywords: [x]\nactivation_keywords: [y]\n---\n"}
     )
     assert [str(p) for p in problems] == [
-        "personas/a.md:4:1: activation_keywords: 'keywords' already gives the keywords; use only one"
+        "personas/a.md:4:1: error: activation_keywords: 'keywords' already gives the keywords; use only one"
     ]
 
 
@@ -134,9 +142,9 @@ def test_list_items_must_be_strings_and_duplicates_are_reported(tmp_path):
         },
     )
     assert [str(p) for p in problems] == [
-        "personas/a.md:5:5: expertise: expected a list of strings, got a list in it",
-        "personas/a.md:6:4: expertise: expected a list of strings, got an empty value in it",
-        "personas/a.md:7:28: activation_keywords: duplicate entry 'api' (first at line 7)",
+        "personas/a.md:5:5: error: expertise: expected a list of strings, got a list in it",
+        "personas/a.md:6:4: error: expertise: expected a list of strings, got an empty value in it",
+        "personas/a.md:7:28: warning: activation_keywords: duplicate entry 'api' (first at line 7)",
     ]
     assert catalogue.personas == ()
 
@@ -146,31 +154,43 @@ def test_unknown_fields_are_kept_and_likely_typos_are_hinted(tmp_path):
         tmp_path, {"personas/a.md": "---\nname: a\nexpertice: [x]\nowner: team-a\n---\n"}
     )
     assert [str(p) for p in problems] == [
-        "personas/a.md:3:1: expertice: unknown field, kept as extra metadata; "
+        "personas/a.md:3:1: warning: expertice: unknown field, kept as extra metadata; "
         "did you mean 'expertise'?"
     ]
     assert catalogue.personas[0].extra == {"expertice": ["x"], "owner": "team-a"}
 
 
 @pytest.mark.parametrize(
-    "name, problem",
+    "name, expected",
     [
-        ("backend-architect", None),
-        ("a" * 64, None),
-        ("a" * 65, "got 'aaaa"),
-        ("Backend Architect", "did you mean 'backend-architect'?"),
-        ("-lead", "did you mean 'lead'?"),
-        ("two--hyphens", "did you mean 'two-hyphens'?"),
-        ("café", "did you mean 'cafe'?"),
-        ("search", "'search' is reserved"),
-        ("com1", "'com1' is reserved"),
+        ("backend-architect", "backend-architect"),
+        ("a" * 64, "a" * 64),
+        ("Backend Architect", "backend-architect"),
+        ("-lead", "lead"),
+        ("two--hyphens", "two-hyphens"),
+        ("café", "cafe"),
+        ("search", "search"),
+        ("index", "index-name"),
+        ("com1", "com1-name"),
     ],
 )
-def test_names_are_slugs(name, problem):
-    result = name_problem(name)
-    assert (result is None) if problem is None else (problem in result)
+def test_every_name_has_a_url_slug_and_valid_names_are_their_own(name, expected):
+    assert slug(name) == expected
+    assert name_problem(name) is None
+
+
+def test_long_and_non_latin_names_get_bounded_slugs_from_their_text_alone():
+    long = slug("a" * 65)
+    assert len(long) <= 64 and long != slug("a" * 66) and long == slug("a" * 65)
+    assert slug("日本語") == slug("日本語") != slug("中文")
+    assert set(slug("日本語")) <= set("0123456789abcdef")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "evil\u202egpj", "zero\u200bwidth", "tag\U000e0041"])
+def test_empty_names_and_names_with_hidden_characters_are_refused(name):
+    assert name_problem(name) is not None
 
 
 def test_suggested_names_are_valid():
     assert suggest_name("Ünïcödé Persona!") == "unicode-persona"
-    assert name_problem(suggest_name("  API / Gateway  ")) is None
+    assert slug(suggest_name("  API / Gateway  ")) == "api-gateway"

@@ -8,10 +8,13 @@ rebuilds parse only the files that changed.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import multiprocessing
 import os
+import posixpath
 import threading
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -19,9 +22,9 @@ from functools import cached_property
 from pathlib import Path
 
 from .model import Entry, Kind, Problem
-from .read import Limits, Source, discover, read_document, split_glob
+from .read import DEFAULT_EXCLUDE, Limits, Source, discover, read_document, split_glob
 from .strict_yaml import SCALAR
-from .validate import DEFAULT_FIELDS, normalize
+from .validate import DEFAULT_FIELDS, normalize, slug
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Settings:
     skills: tuple[str, ...] = ("skills/**/SKILL.md",)
     fields: Mapping[str, Sequence[str]] = field(default_factory=lambda: DEFAULT_FIELDS)
     limits: Limits = field(default_factory=Limits)
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    """Globs of files never read even when a persona or skill glob matches them."""
 
     @property
     def roots(self) -> list[str]:
@@ -52,6 +57,9 @@ class Catalogue:
 
     personas: tuple[Entry, ...] = ()
     skills: tuple[Entry, ...] = ()
+    ambiguous: Mapping[tuple[Kind, str], tuple[str, ...]] = field(default_factory=dict, hash=False)
+    """``(kind, slug)`` -> the names of the entries whose names share that slug (two
+    different files, each named ``<slug>-<collection>``): the plain URL lists them."""
 
     @cached_property
     def by_name(self) -> dict[tuple[Kind, str], Entry]:
@@ -61,6 +69,22 @@ class Catalogue:
     def get(self, kind: Kind, name: str) -> Entry | None:
         """The persona or skill called ``name``, if any."""
         return self.by_name.get((kind, name))
+
+    def resolve(self, kind: Kind, written: str, collection: str | None = None) -> Entry | None:
+        """The entry a reference (``skills:``, ``related_personas:``) points to.
+
+        A reference is read as a name is: by the slug of its text, so ``Claude Code
+        Guide`` finds ``claude-code-guide``. When several files share that slug (see
+        :attr:`ambiguous`), the one in the referring entry's ``collection`` wins, and
+        otherwise the first by name.
+        """
+        name = slug(written)
+        found = self.get(kind, name)
+        if found is not None:
+            return found
+        entries = [self.by_name[(kind, n)] for n in self.ambiguous.get((kind, name), ())]
+        same = [e for e in entries if e.collection == collection]
+        return (same or entries or [None])[0]
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -81,7 +105,9 @@ def merge(base: Catalogue, overlay: Catalogue) -> Catalogue:
         return tuple(by_name[name] for name in sorted(by_name))
 
     return Catalogue(
-        combined(base.personas, overlay.personas), combined(base.skills, overlay.skills)
+        combined(base.personas, overlay.personas),
+        combined(base.skills, overlay.skills),
+        {**base.ambiguous, **overlay.ambiguous},
     )
 
 
@@ -96,6 +122,8 @@ class _Result:
     problems: tuple[Problem, ...]
     name: tuple[str, int, int] | None
     """The name as written, with its position, for collision checks."""
+    digest: str = ""
+    """A hash of the file's text, to tell exact copies from different files."""
 
 
 def _read(source: Source, settings: Settings) -> _Result:
@@ -104,6 +132,12 @@ def _read(source: Source, settings: Settings) -> _Result:
         return _Result(None, tuple(problems), None)
     entry, more = normalize(document, settings.fields)
     problems += more
+    from .hidden import scan
+
+    findings = scan(document, settings.fields, entry.title if entry else None)
+    problems += findings
+    if entry is not None and findings:
+        entry = replace(entry, findings=(*entry.findings, *findings))
     name_node = None
     for key in settings.fields.get("name", ("name",)):
         node = document.front.get(key)
@@ -115,35 +149,154 @@ def _read(source: Source, settings: Settings) -> _Result:
     return _Result(entry, tuple(problems), name_node)
 
 
-def _collisions(sources: Sequence[Source], results: Sequence[_Result]) -> dict[int, Problem]:
-    """Problems for files whose name another file of the same kind already has."""
-    first: dict[tuple[Kind, str], tuple[str, int, int]] = {}
-    found: dict[int, Problem] = {}
-    for index, (source, result) in enumerate(zip(sources, results, strict=True)):
-        if result.name is None:
+def _suffixes(source: Source, entry: Entry) -> list[str]:
+    """What tells an entry apart from others of its name, most readable first: its
+    collection, its folders, its path, a hash of its path (text only, never counters)."""
+    stem = "" if source.path.name == "SKILL.md" else source.relative.removesuffix(".md")
+    parts = (entry.collection, posixpath.dirname(source.relative), stem, source.display)
+    found = list(dict.fromkeys(slug(part) for part in parts if part))
+    return [*found, hashlib.sha256(source.display.encode()).hexdigest()[:8]]
+
+
+def _distinct(base: str, options: list[list[str]], taken: set[str]) -> list[str]:
+    """One name ``<base>-<suffix>`` per member (a slug, so at most 64 characters), each on
+    the first suffix that neither another member nor an existing name has (members that
+    clash move on together)."""
+    level = [0] * len(options)
+    while True:
+        chosen = [
+            slug(f"{base}-{o[min(n, len(o) - 1)]}") for o, n in zip(options, level, strict=True)
+        ]
+        counts = Counter(chosen)
+        clash = [
+            i
+            for i, name in enumerate(chosen)
+            if (counts[name] > 1 or name in taken) and level[i] < len(options[i]) - 1
+        ]
+        if not clash:
+            return chosen
+        for i in clash:
+            level[i] += 1
+
+
+def _collision(written: str, others: list[str]) -> tuple[bool, str]:
+    """Whether names that give one slug look alike on purpose (security), and a note."""
+    folded = {fold(w) for w in (written, *others)}
+    spelled = {written, *others}
+    lookalike = len(folded) == 1 and len(spelled) > 1 and not all(w.isascii() for w in spelled)
+    if lookalike:
+        return True, " (names that look alike once case and Unicode forms are folded)"
+    return False, ""
+
+
+def _identities(
+    sources: Sequence[Source], results: Sequence[_Result]
+) -> tuple[list[Entry], dict[tuple[Kind, str], tuple[str, ...]], list[Problem]]:
+    """The entries with unique names, the names that several files share, and problems.
+
+    Exact copies (the same text) are published once, with a warning on the later file.
+    Different files whose names give one slug are all kept: each is renamed
+    ``<slug>-<collection>`` (or more of its path, when that is not enough), and a warning
+    on each names the other files and every URL.
+    """
+    groups: dict[tuple[Kind, str], list[int]] = defaultdict(list)
+    for index, result in enumerate(results):
+        if result.entry is not None:
+            groups[(result.entry.kind, result.entry.name)].append(index)
+    entries: dict[int, Entry] = {}
+    ambiguous: dict[tuple[Kind, str], tuple[str, ...]] = {}
+    problems: list[Problem] = []
+    taken = set(groups)
+    for (kind, name), members in sorted(groups.items()):
+        first_of: dict[str, int] = {}
+        for index in members:
+            original = first_of.setdefault(results[index].digest, index)
+            if original != index:
+                entry = results[original].entry
+                message = f"an exact copy of {entry.path}; published once, at {entry.url}"
+                line, col = (results[index].name or ("", 1, 1))[1:]
+                problems.append(Problem(sources[index].display, line, col, "name", message, False))
+        members = list(first_of.values())
+        if len(members) == 1:
+            entries[members[0]] = results[members[0]].entry
             continue
-        name, line, col = result.name
-        key = (source.kind, fold(name))
-        if key in first:
-            path, first_line, first_col = first[key]
+        options = [_suffixes(sources[i], results[i].entry) for i in members]
+        names = _distinct(name, options, {n for k, n in taken if k == kind})
+        taken.update((kind, n) for n in names)
+        ambiguous[(kind, name)] = tuple(sorted(names))
+        renamed = {}
+        for index, new in zip(members, names, strict=True):
+            entry = results[index].entry
+            written = entry.written_name or entry.name
+            renamed[index] = replace(entry, name=new, written_name=written)
+        for index in members:
+            entry, others = renamed[index], [renamed[i] for i in members if i != index]
+            written, line, col = results[index].name or (entry.written_name, 1, 1)
+            security, note = _collision(written, [o.written_name for o in others])
+            listed = ", ".join(f"{o.path} (page {o.url})" for o in others)
             message = (
-                f"{source.kind.value} name {name!r} is already used by "
-                f"{path}:{first_line}:{first_col}"
+                f"{kind.value} name '{written}' is also used by {listed}{note}; all are kept: "
+                f"this file's page is {entry.url}, and {kind.value}s/{name}/ lists them all"
             )
-            if name != key[1]:
-                message += " (the same name once case and Unicode forms are folded)"
-            found[index] = Problem(source.display, line, col, "name", message)
-        else:
-            first[key] = (source.display, line, col)
-    return found
+            problems.append(
+                Problem(entry.path, line, col, "name", message, fatal=False, security=security)
+            )
+            entries[index] = entry
+    return [entries[i] for i in sorted(entries)], ambiguous, problems
+
+
+class _Suggestions:
+    """ "Did you mean" hints from a character-trigram index of names.
+
+    A reference is compared (with :mod:`difflib`) only with the few names that share the
+    most of its rarest trigrams, so each lookup costs about the same whatever the
+    catalogue's size.
+    """
+
+    CANDIDATES = 8
+    """Names compared with difflib per lookup."""
+    POSTINGS = 400
+    """Index entries read per lookup, rarest trigrams first."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = list(names)
+        self.index: dict[str, list[int]] = {}
+        for number, name in enumerate(self.names):
+            for gram in self._grams(name):
+                self.index.setdefault(gram, []).append(number)
+        self.cache: dict[str, str | None] = {}
+
+    @staticmethod
+    def _grams(name: str) -> set[str]:
+        padded = f"  {name} "
+        return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+    def closest(self, name: str) -> str | None:
+        """The most similar name (difflib ratio at least 0.6), or None."""
+        if name not in self.cache:
+            postings = sorted(
+                (self.index[g] for g in self._grams(name[:200]) if g in self.index), key=len
+            )
+            shared: dict[int, int] = {}
+            budget = self.POSTINGS
+            for numbers in postings:
+                for number in numbers[:budget]:
+                    shared[number] = shared.get(number, 0) + 1
+                budget -= len(numbers)
+                if budget <= 0:
+                    break
+            best = sorted(shared, key=lambda n: (-shared[n], n))[: self.CANDIDATES]
+            close = difflib.get_close_matches(name, [self.names[n] for n in best], 1, 0.6)
+            self.cache[name] = close[0] if close else None
+        return self.cache[name]
 
 
 def check_references(catalogue: Catalogue) -> list[Problem]:
     """Warnings for ``skills:`` and related-persona entries that name nothing."""
     problems = []
-    names = {
-        Kind.SKILL: sorted(s.name for s in catalogue.skills),
-        Kind.PERSONA: sorted(p.name for p in catalogue.personas),
+    suggestions = {
+        Kind.SKILL: _Suggestions(sorted(s.name for s in catalogue.skills)),
+        Kind.PERSONA: _Suggestions(sorted(p.name for p in catalogue.personas)),
     }
     for entry in catalogue.entries:
         pairs = [
@@ -154,9 +307,9 @@ def check_references(catalogue: Catalogue) -> list[Problem]:
             if catalogue.get(kind, ref.name) is not None:
                 continue
             message = f"no {kind.value} is called {ref.name!r}"
-            close = difflib.get_close_matches(ref.name, names[kind], n=1, cutoff=0.6)
+            close = suggestions[kind].closest(ref.name)
             if close:
-                message += f"; did you mean '{close[0]}'?"
+                message += f"; did you mean '{close}'?"
             problems.append(Problem(entry.path, ref.line, ref.col, ref.key, message, fatal=False))
     return problems
 
@@ -166,7 +319,10 @@ PARALLEL_FROM = 2000
 
 
 def _read_chunk(sources: Sequence[Source], settings: Settings, text: bool) -> list[_Result]:
-    results = [_read(source, settings) for source in sources]
+    results = [
+        replace(r, digest=hashlib.sha256(r.entry.raw.encode()).hexdigest()) if r.entry else r
+        for r in (_read(source, settings) for source in sources)
+    ]
     if text:
         return results
     return [
@@ -204,6 +360,8 @@ class Reader:
         self.parsed = 0
         """How many files the last :meth:`load` actually parsed (the rest came from cache)."""
         self.checked = 0
+        self.excluded: list[str] = []
+        """Files the globs match that ``exclude`` left out (README.md and the like)."""
         """How many files the last :meth:`load` looked at, refused ones (symlinks) included."""
 
     def _read(self, sources: Sequence[Source], settings: Settings) -> list[_Result]:
@@ -235,20 +393,21 @@ class Reader:
         ``references=False`` leaves out the dangling-reference check, for callers that
         check references against a larger catalogue.
         """
-        sources, problems = discover(settings.base, settings.globs)
-        self.checked = len(sources) + len({p.path for p in problems})
+        found = discover(settings.base, settings.globs, settings.exclude)
+        sources, problems = found.sources, found.problems
+        self.excluded = found.excluded
+        self.checked = len(sources) + len({p.path for p in problems if p.fatal})
         results = self._read(sources, settings)
-        collisions = _collisions(sources, results)
-        personas, skills = [], []
-        for index, result in enumerate(results):
+        for result in results:
             problems.extend(result.problems)
-            if index in collisions:
-                problems.append(collisions[index])
-            elif result.entry is not None:
-                (skills if result.entry.kind == Kind.SKILL else personas).append(result.entry)
+        entries, ambiguous, more = _identities(sources, results)
+        problems.extend(more)
+        personas = [e for e in entries if e.kind == Kind.PERSONA]
+        skills = [e for e in entries if e.kind == Kind.SKILL]
         catalogue = Catalogue(
             tuple(sorted(personas, key=lambda e: e.name)),
             tuple(sorted(skills, key=lambda e: e.name)),
+            ambiguous,
         )
         if references:
             problems.extend(check_references(catalogue))

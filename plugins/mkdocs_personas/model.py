@@ -7,11 +7,12 @@ becomes one of these records; nothing downstream knows which shape a file had.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
+
+from .examples import Example
 
 
 class Kind(str, Enum):
@@ -25,7 +26,15 @@ COMPLEXITIES = ("low", "medium", "high")
 """Allowed values of ``complexity``, from least to most demanding."""
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]")
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
+)
+
+
+def hidden(text: str) -> list[str]:
+    """The control, bidi, zero-width and tag characters of ``text``, as ``<U+XXXX>``."""
+    return [f"<U+{ord(m.group()):04X}>" for m in _CONTROL.finditer(text)]
 
 
 def visible(text: str) -> str:
@@ -100,14 +109,16 @@ class Entry:
     collection: str | None = None
     description_in_body: bool = False
     """The description is the body's first paragraph (so pages need not show it twice)."""
-    examples: tuple[str, ...] = ()
-    """``<example>`` blocks lifted out of a subagent's description, as plain text."""
+    examples: tuple[Example, ...] = ()
+    """``<example>`` blocks lifted out of a subagent's description, as dialogues."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Front-matter fields the model has no place for, as plain strings, lists and dicts."""
     written_name: str = ""
     """The name as the file writes it, when that differs from ``name``. ``name`` is the
     identity and URL slug (lowercase letters, digits, hyphens); a name a real tool accepts
     but that is not a slug (``WinFormsExpert``, ``Claude Code Guide``) is kept here."""
+    keywords_derived: tuple[str, ...] = ()
+    """Keywords derived from what an entry without declared keywords says (never declared)."""
     findings: tuple[Problem, ...] = ()
     """Security findings (hidden text, look-alike names) that the page shows in a notice."""
 

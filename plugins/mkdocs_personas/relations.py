@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import text
 from .catalogue import Catalogue
-from .model import Entry, Reference
+from .model import Entry, Kind, Reference
 
 if TYPE_CHECKING:
     from .similarity import Profile
@@ -31,6 +31,13 @@ class Term:
     letter: str
     personas: tuple[str, ...]
     """Persona names, sorted."""
+    derived: frozenset[str] = frozenset()
+    """Those of ``personas`` for which the term is a derived keyword, not a declared one."""
+
+    @property
+    def declared(self) -> tuple[str, ...]:
+        """The personas that declare the term themselves."""
+        return tuple(n for n in self.personas if n not in self.derived)
 
 
 @dataclass(frozen=True)
@@ -80,37 +87,77 @@ class Relations:
     @property
     def conflicts(self) -> tuple[Term, ...]:
         """Keywords claimed by several personas, most contested first."""
-        shared = [t for t in self.keywords if len(t.personas) > 1]
+        shared = [
+            Term(t.key, t.label, t.slug, t.letter, t.declared)
+            for t in self.keywords
+            if len(t.declared) > 1
+        ]
         return tuple(sorted(shared, key=lambda t: (-len(t.personas), text.sort_key(t.label))))
 
 
 def index_terms(
     values: Iterable[tuple[str, Iterable[str]]],
+    derived: Iterable[tuple[str, Iterable[str]]] = (),
 ) -> tuple[Term, ...]:
-    """Group ``(persona, labels)`` by label identity into A–Z sorted terms."""
+    """Group ``(persona, labels)`` by label identity into A–Z sorted terms; ``derived``
+    labels join the same terms, marked as derived for their personas."""
     personas: dict[str, set[str]] = defaultdict(set)
     spellings: dict[str, Counter] = defaultdict(Counter)
+    declared: set[tuple[str, str]] = set()
     for name, labels in values:
         for label in labels:
             k = text.key(label)
             personas[k].add(name)
             spellings[k][label] += 1
+            declared.add((k, name))
+    marked: dict[str, set[str]] = defaultdict(set)
+    for name, labels in derived:
+        for label in labels:
+            k = text.key(label)
+            if (k, name) in declared:
+                continue
+            personas[k].add(name)
+            marked[k].add(name)
+            spellings[k].setdefault(label, 0)
     labels = {
         k: min(counts.items(), key=lambda item: (-item[1], text.sort_key(item[0])))[0]
         for k, counts in spellings.items()
     }
     slugs = text.unique_slugs(list(labels), labels)
     terms = [
-        Term(k, labels[k], slugs[k], text.letter(slugs[k]), tuple(sorted(personas[k])))
+        Term(
+            k,
+            labels[k],
+            slugs[k],
+            text.letter(slugs[k]),
+            tuple(sorted(personas[k])),
+            frozenset(marked.get(k, ())),
+        )
         for k in labels
     ]
     return tuple(sorted(terms, key=lambda t: (t.letter, text.sort_key(t.label), t.slug)))
 
 
-def _named(refs: Iterable[Reference], exists: Callable[[str], bool]) -> list[Suggestion]:
-    """The references that resolve, once each, as explicit suggestions."""
-    names = dict.fromkeys(r.name for r in refs)
-    return [Suggestion(name, 1.0, (), explicit=True) for name in names if exists(name)]
+def _named(refs: Iterable[Reference], resolve: Callable[[str], str | None]) -> list[Suggestion]:
+    """The references that resolve to a name, once each, as explicit suggestions."""
+    names = dict.fromkeys(resolve(r.name) for r in refs)
+    return [Suggestion(name, 1.0, (), explicit=True) for name in names if name is not None]
+
+
+def _resolver(
+    catalogue: Catalogue, kind: Kind, entry: Entry, *, other: bool = False
+) -> Callable[[str], str | None]:
+    """How ``entry``'s references to ``kind`` find names: :meth:`Catalogue.resolve`
+    (the slug of the written text; the same collection first when several files share
+    it); with ``other``, a reference to the entry itself resolves to nothing."""
+
+    def resolve(written: str) -> str | None:
+        found = catalogue.resolve(kind, written, entry.collection)
+        if found is None or (other and found.name == entry.name):
+            return None
+        return found.name
+
+    return resolve
 
 
 class Memory:
@@ -169,6 +216,7 @@ def relate(
                 e.name,
                 e.collection,
                 e.keywords,
+                e.keywords_derived,
                 e.expertise,
                 tuple(r.name for r in e.skills),
                 tuple(r.name for r in e.related),
@@ -179,7 +227,10 @@ def relate(
     )
     if key == memory.key and memory.relations is not None:
         return memory.relations
-    keywords = index_terms((p.name, p.keywords) for p in personas)
+    keywords = index_terms(
+        ((p.name, p.keywords) for p in personas),
+        ((p.name, p.keywords_derived) for p in personas),
+    )
     expertise = index_terms((p.name, p.expertise) for p in personas)
     count = len(personas)
     infer = bool(options.suggest_skills or options.related_personas) and count
@@ -209,7 +260,7 @@ def relate(
     related: dict[str, tuple[Suggestion, ...]] = {}
     users: dict[str, list[Suggestion]] = defaultdict(list)
     for index, persona in enumerate(personas):
-        chosen = _named(persona.skills, skill_index.__contains__)
+        chosen = _named(persona.skills, _resolver(catalogue, Kind.SKILL, persona))
         for suggestion in chosen:
             users[suggestion.name].append(Suggestion(persona.name, 1.0, (), explicit=True))
         if skill_ranking is not None:
@@ -226,7 +277,7 @@ def relate(
                 )
         skills_of[persona.name] = tuple(chosen)
 
-        found = _named(persona.related, lambda n, me=persona.name: n != me and n in persona_index)
+        found = _named(persona.related, _resolver(catalogue, Kind.PERSONA, persona, other=True))
         if persona_ranking is not None:
             exclude = {index, *(persona_index[s.name] for s in found)}
             for match in persona_ranking.best(

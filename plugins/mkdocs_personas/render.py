@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .examples import summary
 from .model import visible
 
 
@@ -41,6 +42,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.filters["visible"] = visible
+    env.filters["summary"] = summary
     return env
 
 

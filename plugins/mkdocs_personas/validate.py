@@ -8,11 +8,14 @@ of a file is reported, each at the position of the value it is about.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from .model import COMPLEXITIES, Entry, Kind, Problem, Reference
+from . import bounds
+from .examples import split as split_examples
+from .model import COMPLEXITIES, Entry, Kind, Problem, Reference, hidden
 from .read import Document
 from .strict_yaml import SCALAR, SEQUENCE, Node, describe
 from .text import key as term_key
@@ -33,43 +36,102 @@ DEFAULT_FIELDS: dict[str, list[str]] = {
 """Model field -> front-matter keys that may feed it, in order of preference."""
 
 NAME_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+"""A name that is its own URL slug (and follows the Agent Skills spec)."""
 MAX_NAME_LENGTH = 64
 RESERVED_NAMES = frozenset(
-    ["index", "search", "assets", "404", "sitemap", "con", "prn", "aux", "nul"]
+    ["index", "con", "prn", "aux", "nul"]
     + [f"com{i}" for i in range(1, 10)]
     + [f"lpt{i}" for i in range(1, 10)]
 )
-"""Names that would clash with MkDocs' own files or cannot be file names on Windows."""
+"""Slugs whose URL clashes: ``personas/index.md`` would be the ``personas/`` folder's page
+and ``skills/index.md`` is the skills catalogue; the others cannot be file or folder
+names on Windows. Such a name gets the slug ``<name>-name`` (a warning says so)."""
+COPILOT_SUFFIX = ".agent.md"
+"""GitHub Copilot agent files: their ``name`` is a display name, their file name the identity."""
+SPEC_NAME_RULE = (
+    "the Agent Skills spec says a name 'must be 1-64 characters', 'may only contain "
+    "lowercase alphanumeric characters and hyphens (a-z and -)', 'must not start or end "
+    "with -' and 'must not contain consecutive hyphens (--)'"
+)
+SPEC_FOLDER_RULE = "the Agent Skills spec says the name 'must match the parent directory name'"
 
 _LISTS = ("expertise", "keywords", "skills", "related")
 _STRINGS = ("title", "description", "model", "collection")
-_EXAMPLE = re.compile(r"<example>(.*?)(?:</example>|\Z)", re.DOTALL | re.IGNORECASE)
-_H1 = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*\Z")
+_H1 = re.compile(r"#[ \t]")
 _FENCE = re.compile(r"[ \t]{0,3}(```|~~~)")
 _UNTIDY = re.compile(r"^\s|\s\Z|\s\s|[\t\n\r\f\v]")
-_INLINE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]{1,3}")
+_INLINE = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)|[*_`]{1,3}")
+"""A link or image (its text kept), or emphasis markers. Linear: a label stops at the next
+bracket and a target at the next unbalanced parenthesis, so no scan reaches past another
+failed start."""
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_WORDS = re.compile(r"[-_\s]+")
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def slug(text: str, limit: int = MAX_NAME_LENGTH) -> str:
+    """The URL slug of a name: NFKC, lowercase, accents dropped, every run of other
+    characters (``.``, ``_``, spaces, ...) one hyphen; a reserved name gets ``-name``.
+
+    It depends on the text alone: ``"WinFormsExpert"`` -> ``"winformsexpert"``,
+    ``"powershell-5.1-expert"`` -> ``"powershell-5-1-expert"``, and a valid name is its own
+    slug. A name with no Latin letter or digit becomes a short hash of itself, and one
+    longer than ``limit`` is cut and ends with such a hash.
+    """
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    result = _NOT_SLUG.sub("-", folded.encode("ascii", "ignore").decode()).strip("-")
+    if not result:
+        return _short_hash(text)
+    if len(result) > limit:
+        result = result[: limit - 9].rstrip("-") + "-" + _short_hash(text)
+    return result + "-name" if result in RESERVED_NAMES else result
 
 
 def suggest_name(text: str) -> str:
     """The closest valid name: ``"Backend_Architect"`` -> ``"backend-architect"``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_NAME_LENGTH].strip("-")
+    return slug(text)
 
 
 def name_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a name, or None if it can."""
-    if NAME_PATTERN.match(name) and len(name) <= MAX_NAME_LENGTH:
-        if name in RESERVED_NAMES:
-            return f"'{name}' is reserved (it would clash with the site's own pages or files)"
-        return None
-    message = (
-        f"expected lowercase letters, digits and hyphens (at most {MAX_NAME_LENGTH} "
-        f"characters), got {name!r}"
-    )
-    suggestion = suggest_name(name)
-    if suggestion and suggestion != name and suggestion not in RESERVED_NAMES:
-        message += f"; did you mean '{suggestion}'?"
-    return message
+    """Why ``name`` cannot be a name at all (empty, or holding hidden characters), or None."""
+    if not name.strip():
+        return "expected a name, got an empty value"
+    marks = hidden(name)
+    if marks:
+        return (
+            f"the name holds invisible or direction-changing characters "
+            f"({', '.join(dict.fromkeys(marks))}), which can make it look like another "
+            "name; remove them"
+        )
+    return None
+
+
+def _name_warnings(written: str, name: str, kind: Kind, folder: str | None, fix: str) -> list[str]:
+    """Why a usable name is not portable: not its own URL slug, or not what the Agent
+    Skills spec allows (``folder`` is a skill's folder name; ``fix`` says how to mend)."""
+    url = f"its URL uses '{name}' ({kind.value}s/{name}/)"
+    messages = []
+    if written != name:
+        if name == written + "-name":
+            messages.append(
+                f"'{written}' would clash with a page or file name of the site, so "
+                f"{url}; choose another name to avoid the suffix"
+            )
+        elif kind == Kind.SKILL:
+            messages.append(f"{SPEC_NAME_RULE}; {url}; {fix}")
+        else:
+            messages.append(
+                f"'{written}' is not a URL slug (lowercase letters, digits and hyphens); "
+                f"{url}; {fix} to make them match"
+            )
+    if folder is not None and folder not in (written, name):
+        messages.append(
+            f"{SPEC_FOLDER_RULE} ('{folder}'); rename the folder or write 'name: {folder}'"
+        )
+    return messages
 
 
 def plain_text(markdown: str) -> str:
@@ -92,13 +154,24 @@ def _outside_fences(body: str):
             yield index, line
 
 
+def _h1_text(line: str) -> str | None:
+    """The text of an ATX H1 line (``# Title #``), without its closing hashes; linear."""
+    if not _H1.match(line):
+        return None
+    text = line[2:].strip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and bare and bare[-1] in " \t":
+        text = bare.rstrip(" \t")
+    return text or None
+
+
 def first_heading(body: str) -> tuple[int, str] | None:
     """The body's first H1 as ``(line index, plain text)``."""
     previous = None
     for index, line in _outside_fences(body):
-        match = _H1.match(line)
-        if match:
-            return index, plain_text(match.group(1))
+        text = _h1_text(line)
+        if text is not None:
+            return index, plain_text(text)
         if previous and re.fullmatch(r"=+[ \t]*", line) and previous[1].strip():
             return previous[0], plain_text(previous[1])
         previous = (index, line)
@@ -123,7 +196,56 @@ def first_paragraph(body: str) -> str:
 
 
 def _title_from_name(name: str) -> str:
-    return " ".join(word.capitalize() for word in name.split("-")) or name
+    """``"code-reviewer"`` -> ``"Code Reviewer"``; ``"WinFormsExpert"`` stays as written."""
+    return " ".join(w[:1].upper() + w[1:] for w in _WORDS.split(name) if w) or name
+
+
+def _unescape(text: str) -> str:
+    """A single-line value's literal ``\\n`` as a line break, as Claude Code reads it.
+
+    ``\\t`` and other escapes stay as written (Windows paths such as ``C:\\tools``
+    would change meaning); a value that already spans lines is left alone.
+    """
+    return text.replace("\\n", "\n") if "\n" not in text else text
+
+
+def _identity(check: _Checker) -> tuple[str | None, str | None]:
+    """The entry's name as written (None if there is no usable one) and, for a GitHub
+    Copilot ``*.agent.md`` file, its ``name`` as a display name; problems go to ``check``.
+
+    A Copilot agent's identity is its file name (``foo.agent.md`` -> ``foo``). Any other
+    file needs a ``name``; any non-empty one is accepted unless it holds hidden
+    characters. Names that are not their own URL slug, and skill names that break the
+    Agent Skills spec, are warnings.
+    """
+    source = check.document.source
+    written = check.string("name")
+    node = check.nodes["name"][1] if "name" in check.nodes else None
+    display = None
+    if source.path.name.endswith(COPILOT_SUFFIX):
+        display, written = written, source.path.name[: -len(COPILOT_SUFFIX)]
+        line, col, fix = 1, 1, f"rename the file to '{slug(written)}{COPILOT_SUFFIX}'"
+    elif node is None:
+        stem = source.path.parent.name if source.kind == Kind.SKILL else source.path.stem
+        suggestion = slug(stem)
+        hint = f"; add 'name: {suggestion}'" if suggestion else ""
+        check.problems.append(Problem(check.path, 1, 1, "name", "required field is missing" + hint))
+        return None, None
+    elif written is None:
+        if node.kind == SCALAR:
+            check.add(node, "name", "expected a name, got an empty value")
+        return None, None
+    else:
+        line, col, fix = node.line, node.col, f"write 'name: {slug(written)}'"
+    problem = name_problem(written)
+    if problem:
+        check.problems.append(Problem(check.path, line, col, "name", problem, security=True))
+        return None, display
+    is_skill = source.kind == Kind.SKILL and source.path.name == "SKILL.md"
+    folder = source.path.parent.name if is_skill else None
+    for message in _name_warnings(written, slug(written), source.kind, folder, fix):
+        check.problems.append(Problem(check.path, line, col, "name", message, fatal=False))
+    return written, display
 
 
 class _Checker:
@@ -173,12 +295,26 @@ class _Checker:
         key, node = self.nodes[field]
         if node.is_empty:
             return []
-        if node.kind != SEQUENCE:
+        if node.kind == SCALAR and field in _LISTS:
+            items = [node._replace(value=v) for v in node.value.split(",") if v.strip()]
+            if not items:
+                self.add(node, key, "expected a list of strings, got an empty string")
+                return []
+            listed = ", ".join(item.value.strip() for item in items[:3])
+            more = ", ..." if len(items) > 3 else ""
+            message = (
+                f"written as one string, read as a list of {len(items)} (split at commas); "
+                f"write a YAML list to be explicit: {key}: [{listed}{more}]"
+            )
+            self.add(node, key, message, fatal=False)
+        elif node.kind != SEQUENCE:
             self.add(node, key, f"expected a list of strings, got {describe(node)}")
             return []
+        else:
+            items = list(node.items)
         values: list[tuple[str, Node]] = []
         seen: dict[str, int] = {}
-        for item in node.items:
+        for item in items:
             value = item.value
             if item.kind != SCALAR or not value.strip():
                 self.add(item, key, f"expected a list of strings, got {describe(item)} in it")
@@ -203,11 +339,15 @@ class _Checker:
         return tuple(text for text, _ in self.strings("tools"))
 
 
+_TOOL = re.compile(r"[^\s(]+(?:\([^()]*\)[^\s(]*)*")
+"""A tool: a word with optional ``(arguments)``; the arguments stop at the next parenthesis."""
+
+
 def _split_tools(text: str, separator: str | None) -> list[str]:
     """Split a tools string on commas, or on spaces outside parentheses."""
     if separator:
         return text.split(separator)
-    return re.findall(r"(?:[^\s(]+(?:\([^)]*\))?)+", text)
+    return _TOOL.findall(text)
 
 
 def normalize(
@@ -217,18 +357,7 @@ def normalize(
     check = _Checker(document, fields)
     source = document.source
 
-    name = check.string("name")
-    if "name" not in check.nodes:
-        stem = source.path.parent.name if source.kind == Kind.SKILL else source.path.stem
-        suggestion = suggest_name(stem)
-        hint = f"; add 'name: {suggestion}'" if suggestion else ""
-        check.problems.append(Problem(check.path, 1, 1, "name", "required field is missing" + hint))
-    elif name is None and check.nodes["name"][1].kind == SCALAR:
-        check.add(check.nodes["name"][1], "name", "expected a name, got an empty value")
-    elif name is not None:
-        problem = name_problem(name)
-        if problem:
-            check.add(check.nodes["name"][1], "name", problem)
+    written, display = _identity(check)
 
     complexity = check.string("complexity")
     if complexity is not None and complexity not in COMPLEXITIES:
@@ -241,17 +370,16 @@ def normalize(
     values = {field: check.string(field) for field in _STRINGS}
     lists = {field: check.strings(field) for field in _LISTS}
     tools = check.tools()
+    check.problems.extend(bounds.check(document.body, check.path, document.body_line))
 
-    if any(p.fatal for p in check.problems) or name is None:
+    if any(p.fatal for p in check.problems) or written is None:
         return None, check.problems
 
+    name = slug(written)
     body = document.body
-    description = values["description"] or ""
-    examples = tuple(m.strip() for m in _EXAMPLE.findall(description))
-    if examples:
-        description = description[: description.lower().index("<example>")]
+    description, examples = split_examples(_unescape(values["description"] or ""))
     description = " ".join(description.split())
-    title = values["title"]
+    title = " ".join(_unescape(values["title"] or display or "").split()) or None
     heading = first_heading(body)
     body_line = document.body_line
     if title is None and heading is not None:
@@ -273,7 +401,7 @@ def normalize(
     entry = Entry(
         kind=source.kind,
         name=name,
-        title=title or _title_from_name(name),
+        title=title or _title_from_name(written),
         description=description,
         path=source.display,
         raw=document.text,
@@ -290,5 +418,6 @@ def normalize(
         examples=examples,
         description_in_body=description_in_body,
         extra=check.extra,
+        written_name=written if written != name else "",
     )
     return entry, check.problems
