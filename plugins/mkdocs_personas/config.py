@@ -10,9 +10,10 @@ import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from . import keywords
 from .bundles import Bounds
 from .catalogue import Settings
-from .read import Limits
+from .read import DEFAULT_EXCLUDE, Limits
 from .relations import Options
 from .sanitize import Policy
 from .validate import DEFAULT_FIELDS
@@ -27,6 +28,9 @@ class PersonasConfig(base.Config):
     """Globs of persona files, relative to the folder of ``mkdocs.yml``."""
     skills = c.ListOfItems(c.Type(str), default=["skills/**/SKILL.md"])
     """Globs of skill files; a file matched here is never also a persona."""
+    exclude = c.ListOfItems(c.Type(str), default=list(DEFAULT_EXCLUDE))
+    """Globs of files never read, even when ``personas`` or ``skills`` match them: a
+    pattern without ``/`` is a file name (any case), others a path from ``mkdocs.yml``."""
     fields = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})
     """Front-matter keys that feed each model field, replacing the defaults per field."""
     max_file_size = c.Type(int, default=Limits.max_file_bytes)
@@ -64,6 +68,13 @@ class PersonasConfig(base.Config):
     """Largest file of a skill folder published, in bytes."""
     max_bundle_size = c.Type(int, default=Bounds.max_total_bytes)
     """Largest total of one skill folder's files published, in bytes."""
+    derive_keywords = c.Type(bool, default=True)
+    """Give entries that declare no activation keywords keywords derived from their
+    description, examples, name and headings (shown apart from declared ones)."""
+    derived_keywords = c.Type(int, default=8)
+    """Most derived keywords per entry."""
+    synonyms = c.ListOfItems(c.Type(str), default=[])
+    """Extra synonym groups for matching, one per item: ``"postgres = PostgreSQL = pg"``."""
     watch = c.Choice(("native", "polling"), default="native")
     """How ``mkdocs serve`` notices persona and skill edits: reported by the operating system
     (at once, where it can), or ``polling`` (for folders it cannot report on, such as some
@@ -89,6 +100,17 @@ def sanitize_policy(mode: bool | str, options: PersonasConfig) -> Policy | None:
     if mode is False:
         return None
     return Policy().extended(options.allow_tags, options.allow_attributes)
+
+
+def keyword_options(options: PersonasConfig) -> keywords.Options:
+    """How keywords are derived, from the plugin options."""
+    return keywords.Options(enabled=options.derive_keywords, limit=max(0, options.derived_keywords))
+
+
+def synonym_groups(options: PersonasConfig) -> tuple[tuple[str, ...], ...]:
+    """The catalogue's own synonym groups (``a = b = c`` per item)."""
+    groups = (tuple(p.strip() for p in item.split("=") if p.strip()) for item in options.synonyms)
+    return tuple(g for g in groups if len(g) > 1)
 
 
 def relation_options(options: PersonasConfig) -> Options:
@@ -120,6 +142,7 @@ def settings(options: PersonasConfig, config_file: str | Path) -> Settings:
         skills=tuple(options.skills),
         fields=field_map(dict(options.fields)),
         limits=Limits(options.max_file_size, options.max_front_matter_size, options.max_depth),
+        exclude=tuple(options.exclude),
     )
 
 

@@ -22,8 +22,11 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
 from . import text
+from .bundle_pages import BundleDocument, BundlePlan
+from .bundles import Bundle
 from .catalogue import Catalogue
 from .diff import Diff
+from .examples import summary
 from .export import raw_path
 from .incremental import digest_of, fingerprint
 from .manifests import Manifest
@@ -129,8 +132,10 @@ class Site:
         changes: Diff | None = None,
         pagefind: bool = False,
         manifests: Mapping[str, Manifest] | None = None,
+        bundles: Mapping[str, Bundle] | None = None,
     ) -> None:
         self.catalogue = catalogue
+        self.bundles = dict(bundles or {})
         self.manifests = dict(manifests or {})
         self.relations = relations
         self.config = config
@@ -167,6 +172,9 @@ class Site:
             src = self.entry_src(entry)
             self._add(src, self._entry_page(entry))
             self.pages[src].file.edit_uri = self.edit_uri(entry)
+            if entry.kind == Kind.SKILL and not self.config.use_directory_urls:
+                self.pages[src].file.dest_uri = f"skills/{entry.name}.html"  # the URL contract
+        self._plan_shared_names()
         self.term_pages: dict[tuple[str, str], str] = {}
         self.term_index: dict[tuple[str, str], str] = {}
         self.forwarding: dict[str, dict[str, str]] = {}
@@ -203,6 +211,37 @@ class Site:
                     search=NO_SEARCH,
                 ),
             )
+        self.bundle_plan = BundlePlan(self, self.bundles)
+        for src, document in self.bundle_plan.documents.items():
+            page = Page(document.title, "bundle.html", entry=document)
+            page.description = document.description
+            self._add(src, page)
+            self.pages[src].file.edit_uri = self.edit_uri(document)
+
+    def _plan_shared_names(self) -> None:
+        """A page at the plain URL of a name that several files share, listing them all
+        (each of them lives at ``<name>-<collection>``), so no file takes the name over."""
+        for (kind, slug), names in sorted(self.catalogue.ambiguous.items()):
+            entries = [self.catalogue.get(kind, name) for name in names]
+            entries = [e for e in entries if e is not None]
+            if not entries:
+                continue
+            probe = Entry(kind, slug, slug, "", "", "", 0, 1)
+            src = self.entry_src(probe)
+            if src in self.pages:
+                continue
+            self._add(
+                src,
+                Page(
+                    f"{kind.value.capitalize()}s named {entries[0].written_name or slug}",
+                    "shared_name.html",
+                    {"shared": entries, "shared_kind": kind.value, "shared_name": slug},
+                    description=f"{len(entries)} {kind.value}s share the name {slug}",
+                    search=NO_SEARCH,
+                ),
+            )
+            if kind == Kind.SKILL and not self.config.use_directory_urls:
+                self.pages[src].file.dest_uri = f"skills/{slug}.html"
 
     def _filter_options(self) -> dict:
         """The choices of the catalogue filter's facets."""
@@ -223,7 +262,7 @@ class Site:
             "entry.html",
             entry=entry,
             description=entry.description,
-            keywords=(*entry.keywords, *entry.expertise),
+            keywords=(*entry.keywords, *entry.expertise, *entry.keywords_derived),
             search={"boost": 2} if entry.kind == Kind.PERSONA else None,
         )
 
@@ -250,7 +289,11 @@ class Site:
                     ),
                 )
         groups = [(letter, list(items)) for letter, items in groupby(terms, lambda t: t.letter)]
-        context = {"kind": kind, "letters": [letter for letter, _ in groups]}
+        context = {
+            "kind": kind,
+            "letters": [letter for letter, _ in groups],
+            "derived_any": any(t.derived for t in terms),
+        }
         home = f"{folder}/index.md"
 
         def size(term: Term) -> int:
@@ -426,6 +469,10 @@ class Site:
                     term_pages if page.template == "term_index.html" else None,
                     memo=memo,
                 )
+            elif isinstance(entry, BundleDocument):
+                digest = digest_of(
+                    repr((entry.raw, entry.path, self.bundle_plan.fingerprint(entry)))
+                )
             else:
                 linked = tuple(
                     (
@@ -443,20 +490,28 @@ class Site:
                     )
                     for s in items
                 )
-                urls = tuple(
-                    self.tag_url(kinds["expertise"], self.terms["expertise"][text.key(label)])
-                    for label in entry.expertise
-                ) + tuple(
-                    self.term_url(kinds["keywords"], self.terms["keywords"][text.key(label)])
-                    for label in entry.keywords
+                urls = (
+                    tuple(
+                        self.tag_url(kinds["expertise"], self.terms["expertise"][text.key(label)])
+                        for label in entry.expertise
+                    )
+                    + tuple(
+                        self.term_url(kinds["keywords"], self.terms["keywords"][text.key(label)])
+                        for label in entry.keywords
+                    )
+                    + tuple(
+                        str(self._keyword_link(entry, label, _Links(self, entry.url)))
+                        for label in entry.keywords_derived
+                    )
                 )
                 badge = self.badges.get((entry.kind.value, entry.name))
                 text_key = (entry.kind, entry.path, entry.raw)
                 text_digest = texts.get(text_key)
                 if text_digest is None:
                     text_digest = texts[text_key] = digest_of(entry.raw)
+                bundle = self.bundle_plan.fingerprint(entry)
                 digest = digest_of(
-                    repr((text_digest, entry.path, entry.collection, linked, urls, badge))
+                    repr((text_digest, entry.path, entry.collection, linked, urls, badge, bundle))
                 )
             result[src_uri] = (page.file, digest)
         return result
@@ -470,7 +525,10 @@ class Site:
 
     @staticmethod
     def entry_src(entry: Entry) -> str:
-        """The virtual source path of an entry's page."""
+        """The virtual source path of an entry's page: a skill's is in its own folder, so
+        that the relative links of its ``SKILL.md`` resolve as they do on disk."""
+        if entry.kind == Kind.SKILL:
+            return f"skills/{entry.name}/index.md"
         return f"{entry.kind.value}s/{entry.name}.md"
 
     def entry_url(self, entry: Entry) -> str:
@@ -492,8 +550,8 @@ class Site:
     # Rendering ----------------------------------------------------------------------
 
     def files(self) -> list[File]:
-        """The virtual MkDocs files of every generated page."""
-        return [page.file for page in self.pages.values()]
+        """The virtual MkDocs files of every generated page, download and zip."""
+        return [page.file for page in self.pages.values()] + self.bundle_plan.files
 
     def data_files(self) -> dict[str, object]:
         """Data files the site needs besides pages (site path -> JSON data): where each term
@@ -512,7 +570,7 @@ class Site:
         """Page meta for MkDocs and Material; every value is HTML-escaped text."""
         meta = {"title": str(escape(page.title))}
         if page.description:
-            meta["description"] = str(escape(" ".join(page.description.split())[:300]))
+            meta["description"] = str(escape(summary(page.description, 300)))
         if page.keywords:
             meta["tags"] = [str(escape(k)) for k in page.keywords]
         if page.search:
@@ -585,7 +643,17 @@ class Site:
             self.cards[key] = html
         return html
 
+    def _keyword_link(self, entry: Entry, label: str, links: _Links) -> str | None:
+        """Where a derived keyword's chip points: its index entry, for personas (skills'
+        keywords are not in the keyword index)."""
+        term = self.terms["keywords"].get(text.key(label))
+        if entry.kind != Kind.PERSONA or term is None:
+            return None
+        return links.to(self.term_url(TERM_KINDS["keywords"], term))
+
     def _entry_context(self, entry: Entry, links: _Links) -> dict:
+        if isinstance(entry, BundleDocument):
+            return self.bundle_plan.document_context(entry, links)
         relations = self.relations
         raw = raw_path(entry)
         keywords, expertise = TERM_KINDS["keywords"], TERM_KINDS["expertise"]
@@ -606,6 +674,9 @@ class Site:
                 (label, links.to(self.term_url(keywords, self.terms["keywords"][text.key(label)])))
                 for label in entry.keywords
             ],
+            "derived_keywords": [
+                (label, self._keyword_link(entry, label, links)) for label in entry.keywords_derived
+            ],
             "skills": listed(Kind.SKILL, relations.skills_of.get(entry.name, ())),
             "related": listed(Kind.PERSONA, relations.related.get(entry.name, ())),
             "named": listed(Kind.PERSONA, [s for s in users if s.explicit]),
@@ -613,6 +684,7 @@ class Site:
             "facts": _facts(entry),
             "raw_url": links.to(raw),
             "download_name": posixpath.basename(raw),
+            "bundle": self.bundle_plan.tree(entry, links),
         }
 
 

@@ -13,18 +13,19 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from . import bundle_pages, bundles, find, keywords, read
 from . import config as options
-from . import find, read
 from .catalogue import Catalogue, Reader, Settings
+from .csp import add_policy
 from .diff import Diff, compare, load_side
 from .export import data_key, write_exports
 from .incremental import Rebuilds
 from .manifests import find_manifests
-from .model import Entry, Problem
+from .model import Entry, Kind, Problem
 from .pages import Site, prune_nav
 from .relations import Memory, relate
-from .report import report
 from .render import theme_dir
+from .report import report
 from .sanitize import sanitize
 from .watch import watch
 
@@ -44,6 +45,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         self.reader = Reader()
         self.memory = Memory()
         self.rebuilds = Rebuilds() if dirty else None
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Resolve settings; add our theme overrides and assets after the user's ``custom_dir``."""
@@ -75,13 +77,21 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             self.site = self.files = None
             self.rebuilds.settle()
         catalogue, problems = self.reader.load(self.settings)
-        report(catalogue, problems, self.reader.checked, log)
+        if not hasattr(self, "bundle_scanner"):
+            self.bundle_scanner = bundles.Scanner()
+        bundled, bundle_problems = self.bundle_scanner.scan(
+            self.settings.base, catalogue.skills, self._bundle_bounds()
+        )
+        report(catalogue, problems + bundle_problems, self.reader.checked, log)
         log.debug(f"{self.reader.parsed} files parsed")
         manifests, unread = find_manifests(
             self.settings.base, self.settings.roots, catalogue.collections
         )
         for problem in unread:
             log.info(str(problem))
+        catalogue = keywords.apply(
+            catalogue, options.keyword_options(self.config), options.synonym_groups(self.config)
+        )
         relations = relate(catalogue, options.relation_options(self.config), self.memory)
         self.site = Site(
             catalogue,
@@ -93,7 +103,9 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             changes=self._changes(catalogue, problems),
             pagefind=self.config.search == "pagefind",
             manifests=manifests,
+            bundles=bundled,
         )
+        bundle_pages.install(config, self.site.bundle_plan)
         if self.rebuilds is not None:
             self.rebuilds.start(config)
             changed = self.rebuilds.mark(self.site.fingerprints(self.rebuilds.texts))
@@ -106,6 +118,14 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 files.remove(existing)
             files.append(file)
         return files
+
+    def _bundle_bounds(self) -> bundles.Bounds:
+        """The bounds of skill bundles, from the options (defaults where not set)."""
+        return bundles.Bounds(
+            self.config.max_bundle_files,
+            self.config.max_bundle_file_size,
+            self.config.max_bundle_size,
+        )
 
     def _changes(self, catalogue: Catalogue, problems: list[Problem]) -> Diff | None:
         """What changed since the base revision, when this build is a preview."""
@@ -123,11 +143,16 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         return result
 
     def _edit_uri(self, config: MkDocsConfig):
+        """An entry's path for MkDocs' edit URL, URL-quoted: Material puts it raw into
+        ``href``, so a ``"``, ``<``, space, ``#`` or ``?`` in a file name must not break
+        out of the attribute or change the URL."""
+        from urllib.parse import quote
+
         docs_dir, base = config.docs_dir, self.settings.base
         relative = os.path.relpath(base, docs_dir).replace(os.sep, "/")
 
         def edit_uri(entry: Entry) -> str:
-            return posixpath.normpath(f"{relative}/{entry.path}")
+            return quote(posixpath.normpath(f"{relative}/{entry.path}"), safe="/")
 
         return edit_uri
 
@@ -181,6 +206,25 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             page.content = self.site.content(planned, page.url, page.edit_url)
         return None
 
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Last, after other plugins changed the page: its Content Security Policy (not
+        under ``mkdocs serve``, whose live-reload script is added after this event)."""
+        if not self.config.enabled or getattr(self, "serving", False):
+            return None
+        return add_policy(output, pagefind=self.config.search == "pagefind")
+
+    @event_priority(-100)
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        """The 404 page gets the policy too."""
+        if not self.config.enabled or getattr(self, "serving", False):
+            return None
+        if not template_name.endswith(".html"):
+            return None
+        return add_policy(output_content, pagefind=self.config.search == "pagefind")
+
     @event_priority(50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the catalogue as data, its front-matter schema and the raw source files.
@@ -218,7 +262,12 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             return
         settings = self.settings
         roots = [str(settings.base / r) for r in settings.roots]
-        affects = read.affects(settings.base, [g for g, _ in settings.globs])
+        files = read.affects(settings.base, [g for g, _ in settings.globs])
+        bundled = bundles.affects(settings.base, [g for g, k in settings.globs if k == Kind.SKILL])
+
+        def affects(path: str, folder: bool) -> bool:
+            return files(path, folder) or bundled(path, folder)
+
         self.watcher = watch(server, roots, affects, native=self.config.watch == "native")
 
     def on_shutdown(self) -> None:
