@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .catalogue import Catalogue
+from .examples import summary
 from .model import COMPLEXITIES, Entry, Kind
 from .relations import Relations, Suggestion, Term
 from .validate import MAX_NAME_LENGTH, NAME_PATTERN, RESERVED_NAMES
@@ -54,6 +55,7 @@ def catalogue_data(catalogue: Catalogue, relations: Relations, directory_urls: b
     def common(entry: Entry) -> dict:
         return {
             "name": entry.name,
+            **({"written_name": entry.written_name} if entry.written_name else {}),
             "title": entry.title,
             "description": entry.description,
             "url": entry_url(entry, directory_urls),
@@ -61,6 +63,7 @@ def catalogue_data(catalogue: Catalogue, relations: Relations, directory_urls: b
             "source": entry.path,
             "collection": entry.collection,
             "tools": list(entry.tools),
+            "keywords_derived": list(entry.keywords_derived),
             "extra": dict(entry.extra),
         }
 
@@ -73,7 +76,7 @@ def catalogue_data(catalogue: Catalogue, relations: Relations, directory_urls: b
             "model": p.model,
             "skills": _links(relations.skills_of.get(p.name, ()), Kind.SKILL, directory_urls),
             "related": _links(relations.related.get(p.name, ()), Kind.PERSONA, directory_urls),
-            **({"examples": list(p.examples)} if p.examples else {}),
+            **({"examples": [e.to_data() for e in p.examples]} if p.examples else {}),
         }
         for p in catalogue.personas
     ]
@@ -102,12 +105,13 @@ def browser_data(catalogue: Catalogue, directory_urls: bool = True) -> dict:
                 "name": p.name,
                 "title": p.title,
                 "url": entry_url(p, directory_urls),
-                "description": p.description[:200],
+                "description": summary(p.description, 200),
                 "complexity": p.complexity or "",
                 "collection": p.collection or "",
                 "model": p.model or "",
                 "expertise": list(p.expertise),
                 "keywords": list(p.keywords),
+                "keywords_derived": list(p.keywords_derived),
             }
             for p in catalogue.personas
         ],
@@ -186,6 +190,8 @@ def data_key(catalogue: Catalogue, relations: Relations, directory_urls: bool) -
                 e.tools,
                 e.expertise,
                 e.keywords,
+                e.keywords_derived,
+                e.written_name,
                 e.complexity,
                 e.model,
                 e.examples,

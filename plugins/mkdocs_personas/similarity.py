@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,6 +67,22 @@ def profile(entry: Entry) -> Profile:
     return terms
 
 
+HEADING_SHARE = 0.02
+"""A term found only in the section headings of more than this share of the entries (and
+of at least :data:`HEADING_MIN` entries), and nowhere else in most of them, is a
+boilerplate heading ("Communication Protocol", "Core Expertise", "Output Format")."""
+HEADING_MIN = 3
+
+
+def boilerplate(profiles: Sequence[Profile], df: Mapping[str, int]) -> frozenset[str]:
+    """Terms of the catalogue's boilerplate section headings: they weigh nothing in
+    similarity and are never a reason."""
+    heading = FIELD_WEIGHTS["headings"]
+    only = Counter(t for terms in profiles for t, (w, _) in terms.items() if w == heading)
+    floor = max(HEADING_MIN, HEADING_SHARE * len(profiles))
+    return frozenset(t for t, n in only.items() if n > floor and n >= 0.8 * df[t])
+
+
 class Space:
     """Unit TF-IDF vectors of entries, as dicts (for reasons) and as a sparse matrix."""
 
@@ -74,12 +90,15 @@ class Space:
         df = Counter(term for terms in profiles for term in terms)
         count = len(profiles) or 1
         idf = {t: math.log(1 + count / n) for t, n in df.items()}
+        self.boilerplate = boilerplate(profiles, df)
         columns = {t: j for j, t in enumerate(sorted(t for t, n in df.items() if n <= max_df))}
         self.units: list[dict[str, float]] = []
         self.surfaces: list[dict[str, str]] = []
         indptr, indices, values = [0], [], []
         for terms in profiles:
-            vector = {t: w * idf[t] for t, (w, _) in sorted(terms.items())}
+            vector = {
+                t: w * idf[t] for t, (w, _) in sorted(terms.items()) if t not in self.boilerplate
+            }
             norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
             unit = {t: v / norm for t, v in vector.items()}
             self.units.append(unit)

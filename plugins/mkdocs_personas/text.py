@@ -80,6 +80,13 @@ def unique_slugs(keys: list[str], labels: dict[str, str]) -> dict[str, str]:
     return result
 
 
+def _word_list(name: str) -> tuple[str, ...]:
+    """A shipped word list (``data/<name>.txt``); the matcher reads the same files."""
+    from .ranking import word_list
+
+    return word_list(name)
+
+
 STOPWORDS = frozenset(
     """a about above across after again against all also an and any are as at be because been
     before being below between both but by can could do does doing done during each either
@@ -93,8 +100,14 @@ STOPWORDS = frozenset(
     including include includes ensure ensures ensuring work working works based across well
     best practice practices modern advanced skill skills persona personas agent agents
     activated""".split()
+) | frozenset(
+    word.lower()
+    for name in ("stopwords", "template", "roles")
+    for word in _word_list(name)
+    if " " not in word
 )
-"""Words that say nothing about what a persona or skill is about."""
+"""Words that say nothing about what a persona or skill is about: these, and the shipped
+stop words, template words and role suffixes (``data/*.txt``, see docs/matching.md)."""
 
 _TOKEN = re.compile(r"[^\W_](?:[\w+#.]*[\w+#])?")
 

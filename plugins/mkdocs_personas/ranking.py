@@ -1,0 +1,432 @@
+"""The task matcher: words normalised the same way on both sides, and BM25 in integer points.
+
+:func:`index` turns entries into a compact, JSON-ready index (it goes into
+``catalogue.json``); :func:`rank` ranks the entries of such an index for a task. The
+browser runs its own ``rank`` over the same index, so both follow one written
+specification, ``docs/matching.md``: :class:`Analyzer` is its normalisation, and scores
+are sums of integer points fixed in the index, so both sides get identical numbers.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .model import Entry, Kind
+
+DATA = Path(__file__).parent / "data"
+"""The shipped word lists (each documented in its own header)."""
+
+FORMAT = 1
+"""Version of the index format (``docs/matching.md``)."""
+
+FIELD_WEIGHTS = {"keywords": 3.0, "name": 2.0, "title": 1.0, "description": 1.0}
+"""How much a term counts by the field it is found in: keywords first."""
+
+K1, B = 1.2, 0.75
+"""BM25 parameters: term-frequency saturation and length normalisation."""
+
+SCALE = 1000
+"""Points per unit of BM25 weight: a score is ``points / SCALE`` (three decimals)."""
+
+MAX_PHRASE = 3
+"""Longest phrase, in words, that a keyword or synonym can match."""
+
+MEMORY = 200_000
+"""Short texts whose terms an analyzer remembers (keywords repeat across a catalogue)."""
+
+_TOKEN = re.compile(r"[^\W_]+(?:[./_-][^\W_]+)*[+#]*")
+_PART = re.compile(r"[./_-]")
+_BREAK = re.compile(r"[,;:!?()\[\]{}|\"\n\u2013\u2014]|\.(?=\s|$)")
+_SUFFIXES = (
+    ("ization", "ize"),
+    ("isation", "ize"),
+    ("izing", "ize"),
+    ("ising", "ize"),
+    ("ized", "ize"),
+    ("ised", "ize"),
+    ("ise", "ize"),
+    ("ysing", "yze"),
+    ("yzing", "yze"),
+    ("ysed", "yze"),
+    ("yzed", "yze"),
+    ("yse", "yze"),
+    ("ability", "able"),
+    ("ibility", "ible"),
+    ("ency", "ent"),
+    ("ancy", "ant"),
+    ("ation", "ate"),
+    ("ing", ""),
+    ("ed", ""),
+)
+"""Step 2 of :func:`stem`: the first suffix that fits is replaced, once."""
+
+
+@cache
+def word_list(name: str) -> tuple[str, ...]:
+    """The lines of a shipped list (``data/<name>.txt``), without comments and blanks."""
+    lines = (DATA / f"{name}.txt").read_text(encoding="utf-8").split("\n")
+    return tuple(s for s in (line.split("#", 1)[0].strip() for line in lines) if s)
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """A word's form for matching: plurals and common word forms share one stem.
+
+    Only words of letters are stemmed (``k8s``, ``c++`` and ``s3`` stay as they are):
+    1. plural: ``-ies`` becomes ``-y`` (longer than 4); a final ``s`` goes (longer than 3,
+       not ``-ss``, and not ``-us``/``-is`` when longer than 4: ``redis``, ``status``);
+    2. the first fitting suffix of :data:`_SUFFIXES` is replaced, if at least 3 letters
+       remain; after ``-ing``/``-ed``, a doubled final consonant other than l, s, z is
+       halved (``logging`` -> ``log``);
+    3. a final ``e`` goes (longer than 3): ``cache``, ``caches`` and ``caching`` -> ``cach``.
+    """
+    if not word.isalpha():
+        return word
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith("ss")
+        and not (len(word) > 4 and word.endswith(("us", "is")))
+    ):
+        word = word[:-1]
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: len(word) - len(suffix)] + replacement
+            if not replacement and word[-1] == word[-2] and word[-1] not in "aeioulsz":
+                word = word[:-1]
+            break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+class Word(NamedTuple):
+    """One word of a text: lowercase, its stem, and where it stands in the text."""
+
+    lower: str
+    stem: str
+    start: int
+    end: int
+
+
+def words(text: str) -> list[list[Word]]:
+    """The words of ``text`` (NFKC) by phrase: tokens split at ``. / _ -`` inside them."""
+    text = unicodedata.normalize("NFKC", text)
+    breaks = [m.start() for m in _BREAK.finditer(text)]
+    breaks.append(len(text))
+    phrases: list[list[Word]] = []
+    phrase: list[Word] = []
+    following = 0
+    for token in _TOKEN.finditer(text):
+        position = token.start()
+        if position > breaks[following]:
+            while breaks[following] < position:
+                following += 1
+            if phrase:
+                phrases.append(phrase)
+                phrase = []
+        found = token.group()
+        for part in _PART.split(found) if _PART.search(found) else (found,):
+            lower = part.lower()
+            phrase.append(Word(lower, stem(lower), position, position + len(part)))
+            position += len(part) + 1
+    if phrase:
+        phrases.append(phrase)
+    return phrases
+
+
+Groups = Iterable[str | Sequence[str]]
+"""Synonym groups: ``"PostgreSQL = Postgres = pg"`` lines, or lists of members."""
+
+
+class Analyzer:
+    """Turns text into matching terms: stems joined by spaces, synonyms made canonical."""
+
+    def __init__(self, stopwords: Iterable[str], synonyms: Mapping[str, str]) -> None:
+        self.stopwords = frozenset(stopwords)
+        self.synonyms = dict(synonyms)
+        self.prefixes = prefixes(self.synonyms)
+        """Beginnings of the synonyms that are phrases (to stop looking early)."""
+        self._terms: dict[str, str] = {}
+        self._labels: dict[str, list[str]] = {}
+
+    @classmethod
+    def default(cls, extra_synonyms: Groups = ()) -> Analyzer:
+        """The shipped stop words and synonyms, with a catalogue's own groups added."""
+        stopwords = {unicodedata.normalize("NFKC", w).lower() for w in word_list("stopwords")}
+        analyzer = cls(stopwords, {})
+        groups = [*word_list("synonyms"), *extra_synonyms]
+        for group in groups:
+            members = group.split(" = ") if isinstance(group, str) else list(group)
+            keys = [analyzer.phrase_key(m) for m in members]
+            keys = [k for k in keys if k]
+            if not keys:
+                continue
+            canonical = analyzer.synonyms.get(keys[0], keys[0])
+            for k in keys:
+                analyzer.synonyms.setdefault(k, canonical)
+        analyzer.prefixes = prefixes(analyzer.synonyms)
+        return analyzer
+
+    def phrase_key(self, text: str) -> str:
+        """A whole phrase as one term (stems joined by spaces), ignoring punctuation;
+        empty for a stop word alone."""
+        stems = [w for phrase in words(text) for w in phrase]
+        if len(stems) == 1 and stems[0].lower in self.stopwords:
+            return ""
+        return " ".join(w.stem for w in stems)
+
+    def term(self, text: str) -> str:
+        """The canonical term of a phrase (a keyword, a vocabulary entry)."""
+        found = self._terms.get(text)
+        if found is None:
+            k = self.phrase_key(text)
+            found = self.synonyms.get(k, k)
+            if len(self._terms) > MEMORY:
+                self._terms.clear()
+            self._terms[text] = found
+        return found
+
+    def label_terms(self, label: str) -> list[str]:
+        """The terms of a short text (a keyword), remembered: catalogues repeat them."""
+        found = self._labels.get(label)
+        if found is None:
+            found = [t for t, _ in self.terms(label)]
+            if len(self._labels) > MEMORY:
+                self._labels.clear()
+            self._labels[label] = found
+        return found
+
+    def terms(self, text: str, phrases: bool = True) -> list[tuple[str, str]]:
+        """``(term, spelling in text)`` pairs of :meth:`spans`."""
+        return [(term, spelling) for term, spelling, _, _ in self.spans(text, phrases)]
+
+    def spans(
+        self,
+        text: str,
+        phrases: bool = True,
+        wanted: Set[str] = frozenset(),
+        wanted_prefixes: Set[str] = frozenset(),
+    ) -> list[tuple[str, str, int, int]]:
+        """``(term, spelling, start, end)`` in order of appearance: every word that is not a
+        stop word, and every run of 2 to 3 words within a phrase that neither starts nor
+        ends with a stop word, each replaced by its synonym group's canonical term.
+
+        With ``phrases=False`` (long fields: name, title, description), runs of words
+        are kept only when they are a synonym (``continuous delivery``) or ``wanted``
+        (whose beginnings are ``wanted_prefixes``); the result is the same as keeping
+        all and filtering, only faster.
+        """
+        result: list[tuple[str, str, int, int]] = []
+        normal = unicodedata.normalize("NFKC", text)
+        stopwords, synonyms, known = self.stopwords, self.synonyms, self.prefixes
+        for phrase in words(normal):
+            size = len(phrase)
+            for i, first in enumerate(phrase):
+                if first.lower in stopwords:
+                    continue
+                k = first.stem
+                for n in range(1, min(MAX_PHRASE, size - i) + 1):
+                    last = phrase[i + n - 1]
+                    if n > 1:
+                        if not phrases and k not in known and k not in wanted_prefixes:
+                            break
+                        k = k + " " + last.stem
+                    if last.lower in stopwords:
+                        continue
+                    canonical = synonyms.get(k)
+                    if n == 1 or phrases or canonical is not None or k in wanted:
+                        spelling = normal[first.start : last.end]
+                        result.append((canonical or k, spelling, first.start, last.end))
+        return result
+
+
+def prefixes(terms: Iterable[str]) -> frozenset[str]:
+    """Every proper beginning (in whole words) of the terms that are phrases."""
+    found = set()
+    for term in terms:
+        parts = term.split(" ")
+        found.update(" ".join(parts[:n]) for n in range(1, len(parts)))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=8)
+def default_analyzer(extra: tuple[tuple[str, ...], ...] = ()) -> Analyzer:
+    """:meth:`Analyzer.default`, built once per set of extra synonym groups."""
+    return Analyzer.default(extra)
+
+
+def groups_key(groups: Groups) -> tuple[tuple[str, ...], ...]:
+    """Synonym groups as a hashable value (lines split at `` = ``)."""
+    return tuple(tuple(g.split(" = ")) if isinstance(g, str) else tuple(g) for g in groups)
+
+
+def index(
+    entries: Sequence[Entry],
+    derived: Mapping[tuple[Kind, str], Sequence[str]] | None = None,
+    synonyms: Groups = (),
+) -> dict[str, Any]:
+    """The matcher's index of ``entries`` (JSON-ready; format in ``docs/matching.md``).
+
+    ``derived`` adds keywords derived for entries (:func:`keywords.derive`), after the
+    declared ones; ``synonyms`` adds a catalogue's own synonym groups.
+    """
+    analyzer = default_analyzer(groups_key(synonyms))
+    derived = derived or {}
+    labels: list[list[str]] = []
+    fields: list[dict[str, list[tuple[str, int]]]] = []
+    wholes: list[dict[str, int]] = []
+    for entry in entries:
+        declared = list(entry.keywords)
+        extra = [k for k in derived.get((entry.kind, entry.name), ()) if k not in declared]
+        labels.append(declared + extra)
+        found: dict[str, list[tuple[str, int]]] = {}
+        found["keywords"] = [
+            (t, i) for i, label in enumerate(declared + extra) for t in analyzer.label_terms(label)
+        ]
+        whole = {analyzer.term(label): i for i, label in reversed(list(enumerate(labels[-1])))}
+        sources = {
+            "name": entry.name.replace("-", " "),
+            "title": entry.title,
+            "description": entry.description,
+        }
+        for field_name, source in sources.items():
+            found[field_name] = [(t, -1) for t, _, _, _ in analyzer.spans(source, phrases=False)]
+        fields.append(found)
+        wholes.append(whole)
+    count = len(entries)
+    average = {
+        f: sum(len(found[f]) for found in fields) / count if count else 0.0 for f in FIELD_WEIGHTS
+    }
+    df = Counter(t for found in fields for t in {t for terms in found.values() for t, _ in terms})
+    postings: dict[str, list[int]] = defaultdict(list)
+    for position, found in enumerate(fields):
+        weights: dict[str, float] = {}
+        keyword_of = dict(wholes[position])
+        for field_name, weight in FIELD_WEIGHTS.items():
+            terms = found[field_name]
+            length = len(terms)
+            frequency = Counter(t for t, _ in terms)
+            for t, i in terms:
+                if i >= 0:
+                    keyword_of.setdefault(t, i)
+            norm = K1 * (1 - B + B * length / average[field_name]) if length else K1
+            for t, tf in frequency.items():
+                weights[t] = weights.get(t, 0.0) + weight * tf * (K1 + 1) / (tf + norm)
+        for t, w in sorted(weights.items()):
+            idf = math.log(1 + (count - df[t] + 0.5) / (df[t] + 0.5))
+            points = round(idf * w * SCALE)
+            if points > 0:
+                postings[t] += [position, points, keyword_of.get(t, -1)]
+    return {
+        "format": FORMAT,
+        "names": [e.name for e in entries],
+        "kinds": [e.kind.value for e in entries],
+        "keywords": labels,
+        "stopwords": sorted(analyzer.stopwords),
+        "synonyms": dict(sorted(analyzer.synonyms.items())),
+        "terms": dict(sorted(postings.items())),
+    }
+
+
+@dataclass(frozen=True)
+class Match:
+    """One term a task and an entry share."""
+
+    term: str
+    """The normalised term."""
+    task: str
+    """How the task spells it."""
+    keyword: str | None
+    """The entry's keyword it matched (its own spelling), when it matched a keyword."""
+    points: int
+
+
+@dataclass(frozen=True)
+class Result:
+    """An entry found for a task, with why."""
+
+    name: str
+    kind: str
+    points: int
+    """The score in integer points: the sum of the matched terms' points."""
+    matches: tuple[Match, ...]
+    """Matched terms, most points first (then by term)."""
+
+    @property
+    def score(self) -> float:
+        """The score: ``points / 1000`` (three decimals, identical in JavaScript)."""
+        return self.points / SCALE
+
+    def to_data(self) -> dict[str, Any]:
+        """JSON-ready form (as in the test vectors)."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "score": self.score,
+            "matches": [
+                {"term": m.term, "task": m.task, "keyword": m.keyword, "points": m.points}
+                for m in self.matches
+            ],
+        }
+
+
+_analyzers: list[tuple[Mapping, Analyzer]] = []
+
+
+def analyzer_of(data: Mapping[str, Any]) -> Analyzer:
+    """The analyzer an index was built with (its stop words and synonyms)."""
+    for known, analyzer in _analyzers:
+        if known is data:
+            return analyzer
+    analyzer = Analyzer(data["stopwords"], data["synonyms"])
+    _analyzers[:] = [*_analyzers[-3:], (data, analyzer)]
+    return analyzer
+
+
+def rank(data: Mapping[str, Any], task: str, top: int = 10) -> list[Result]:
+    """The ``top`` entries of an :func:`index` for ``task``: most points first, then by
+    name, then by kind; entries that share no term with the task are left out."""
+    spelled: dict[str, tuple[str, int, int]] = {}
+    for term, spelling, start, end in analyzer_of(data).spans(task):
+        spelled.setdefault(term, (spelling, start, end))
+    postings = {t: data["terms"][t] for t in spelled if t in data["terms"]}
+    points: dict[int, int] = defaultdict(int)
+    for flat in postings.values():
+        for i in range(0, len(flat), 3):
+            points[flat[i]] += flat[i + 1]
+    names, kinds = data["names"], data["kinds"]
+    order = heapq.nsmallest(top, points, key=lambda p: (-points[p], names[p], kinds[p]))
+    matched: dict[int, list[tuple[Match, int, int]]] = {p: [] for p in order}
+    for term, flat in postings.items():
+        spelling, start, end = spelled[term]
+        for i in range(0, len(flat), 3):
+            position = flat[i]
+            if position in matched:
+                keyword = flat[i + 2]
+                label = data["keywords"][position][keyword] if keyword >= 0 else None
+                match = Match(term, spelling, label, flat[i + 1])
+                matched[position].append((match, start, end))
+    return [Result(names[p], kinds[p], points[p], _reasons(matched[p])) for p in order]
+
+
+def _reasons(found: list[tuple[Match, int, int]]) -> tuple[Match, ...]:
+    """Matches most points first (then by term), leaving out those whose words lie
+    within another match's words (``CI`` within ``CI/CD``): their points still count."""
+    kept = [
+        m
+        for m, start, end in found
+        if not any(s <= start and end <= e and (s, e) != (start, end) for _, s, e in found)
+    ]
+    return tuple(sorted(kept, key=lambda m: (-m.points, m.term)))

@@ -1,0 +1,185 @@
+"""Write ``match.json``: the matcher's shared test vectors (Python and JavaScript run them).
+
+    .venv/bin/python tests/vectors/generate.py
+
+The catalogue and tasks below are the input; the index, the terms of each task and the
+ranked results are what :mod:`mkdocs_personas.ranking` computes. Review the diff of
+``match.json`` before committing it: it is the contract of ``docs/matching.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent / "plugins"))
+
+from mkdocs_personas import ranking  # noqa: E402
+from mkdocs_personas.model import Entry, Kind  # noqa: E402
+
+CATALOGUE = [
+    (
+        "persona",
+        "database-tuner",
+        "Database Tuner",
+        "Tunes slow queries and indexes.",
+        ["PostgreSQL", "query optimization", "schema"],
+    ),
+    (
+        "persona",
+        "mysql-keeper",
+        "MySQL Keeper",
+        "Keeps MySQL replicas healthy.",
+        ["MySQL", "replication", "schema"],
+    ),
+    (
+        "persona",
+        "cluster-pilot",
+        "Cluster Pilot",
+        "Runs Kubernetes clusters and Helm releases.",
+        ["Kubernetes", "Helm", "autoscaling"],
+    ),
+    (
+        "persona",
+        "pipeline-smith",
+        "Pipeline Smith",
+        "Builds release pipelines.",
+        ["CI/CD", "GitHub Actions", "infrastructure as code"],
+    ),
+    (
+        "persona",
+        "event-keeper",
+        "Event Keeper",
+        "Designs event-driven services.",
+        ["idempotency", "outbox pattern", "Kafka"],
+    ),
+    (
+        "persona",
+        "node-crafter",
+        "Node Crafter",
+        "Writes server code.",
+        ["Node.js", "Express.js", "JavaScript"],
+    ),
+    (
+        "persona",
+        "cpp-smith",
+        "C++ Smith",
+        "Writes systems code.",
+        ["C++", "CMake", "memory safety"],
+    ),
+    (
+        "persona",
+        "csharp-smith",
+        "C# Smith",
+        "Writes .NET services.",
+        ["C#", ".NET", "ASP.NET Core"],
+    ),
+    (
+        "persona",
+        "a11y-checker",
+        "Accessibility Checker",
+        "Audits pages for screen readers and contrast.",
+        ["WCAG", "screen reader", "a11y"],
+    ),
+    ("persona", "twin-alpha", "Twin Alpha", "One of two twins.", ["observability", "tracing"]),
+    ("persona", "twin-beta", "Twin Beta", "One of two twins.", ["observability", "tracing"]),
+    (
+        "persona",
+        "story-writer",
+        "Story Writer",
+        "Writes user stories and acceptance criteria for a product roadmap.",
+        [],
+    ),
+    (
+        "skill",
+        "cache-tuning",
+        "Cache Tuning",
+        "Speeds up reads with caches and invalidation.",
+        ["caching"],
+    ),
+    (
+        "skill",
+        "database-tuner",
+        "Database Tuner Skill",
+        "A checklist for tuning queries.",
+        ["query optimization"],
+    ),
+]
+
+SYNONYMS = ["Rollout = release pipeline"]
+"""A catalogue's own synonym group (``mkdocs.yml``), added to the shipped ones."""
+
+TASKS = [
+    ("synonym", "Tune our Postgres database"),
+    ("abbreviation", "Autoscale our k8s cluster"),
+    ("plural", "Our schemas drift between replicas"),
+    ("word form", "Make the consumer idempotent"),
+    ("punctuation: CI/CD written together", "A CICD pipeline"),
+    ("punctuation: Node.js", "A nodejs server"),
+    ("punctuation: C++ is not C#", "Port this C++ code"),
+    ("punctuation: C# is not C++", "A C# service on dotnet"),
+    ("abbreviation: JS", "Fix the JS bundle"),
+    ("phrase of a keyword", "Check the screen readers"),
+    ("abbreviation to a phrase", "Write IaC for the pipeline"),
+    ("tie: same score, by name", "Add tracing and observability"),
+    ("no keyword hit: description only", "Write user stories for the roadmap"),
+    ("Unicode: fullwidth letters (NFKC) and case", "ＫＡＦＫＡ topics"),
+    ("word forms: caches, caching", "Caching layer for reads"),
+    ("catalogue synonym", "Plan the rollout"),
+    ("stop words only", "what is the best way to do this"),
+    ("empty task", ""),
+    ("persona and skill of one name, and top", "query optimization for the database"),
+]
+
+
+def entry(kind: str, name: str, title: str, description: str, keywords: list[str]) -> Entry:
+    raw = f"---\nname: {name}\n---\n"
+    return Entry(
+        Kind(kind),
+        name,
+        title,
+        description,
+        f"{kind}s/{name}.md",
+        raw,
+        len(raw),
+        4,
+        keywords=tuple(keywords),
+    )
+
+
+def main() -> None:
+    entries = [entry(*row) for row in CATALOGUE]
+    index = ranking.index(entries, synonyms=SYNONYMS)
+    analyzer = ranking.analyzer_of(index)
+    cases = []
+    for what, task in TASKS:
+        top = 3 if what.endswith("and top") else 5
+        cases.append(
+            {
+                "what": what,
+                "task": task,
+                "top": top,
+                "terms": [[t, s] for t, s in analyzer.terms(task)],
+                "results": [r.to_data() for r in ranking.rank(index, task, top)],
+            }
+        )
+    data = {
+        "about": "Shared test vectors of docs/matching.md: run rank(index, task, top) and "
+        "compare with results; terms are the task's (term, spelling) pairs. "
+        "Written by tests/vectors/generate.py.",
+        "catalogue": [
+            {"kind": k, "name": n, "title": t, "description": d, "keywords": kw}
+            for k, n, t, d, kw in CATALOGUE
+        ],
+        "synonyms": SYNONYMS,
+        "index": index,
+        "cases": cases,
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    (HERE / "match.json").write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
