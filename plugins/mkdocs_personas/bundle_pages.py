@@ -29,6 +29,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
+from . import bounds
 from .bundles import SKILL_FILE, Bundle, BundledFile
 from .export import raw_path
 from .incremental import digest_of
@@ -177,6 +178,15 @@ class BundlePlan:
             parts = split_front_matter(text, display)
             if not isinstance(parts, Problem):
                 _, body, body_line = parts
+        too_much = bounds.check(body, display, body_line)
+        if too_much:
+            first = too_much[0]
+            self._warn(
+                display,
+                first.line,
+                f"{first.message}: published as a download and in the zip, without a page",
+            )
+            return None
         title = posixpath.basename(item.path)
         heading = first_heading(body)
         if heading is not None:

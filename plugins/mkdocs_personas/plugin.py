@@ -19,6 +19,7 @@ from .catalogue import Catalogue, Reader, Settings
 from .csp import add_policy
 from .diff import Diff, compare, load_side
 from .export import data_key, write_exports
+from .guard import protect
 from .incremental import Rebuilds
 from .manifests import find_manifests
 from .model import Entry, Kind, Problem
@@ -31,7 +32,12 @@ from .watch import watch
 
 log = get_plugin_logger("personas")
 
-ASSETS = ("assets/personas/personas.css", "assets/personas/personas.js")
+STYLES = ("assets/personas/personas.css",)
+SCRIPTS = tuple(
+    f"assets/personas/{name}.js" for name in ("core", "filter", "match", "links", "personas")
+)
+"""Our scripts in load order: core.js first (the helpers the others use)."""
+ASSETS = STYLES + SCRIPTS
 
 
 class PersonasPlugin(BasePlugin[options.PersonasConfig]):
@@ -62,9 +68,9 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             )
         position = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(position, str(theme_dir()))
-        config.extra_css.extend(a for a in ASSETS[:1] if a not in config.extra_css)
+        config.extra_css.extend(a for a in STYLES if a not in config.extra_css)
         scripts = [str(s) for s in config.extra_javascript]
-        config.extra_javascript.extend(a for a in ASSETS[1:] if a not in scripts)
+        config.extra_javascript.extend(a for a in SCRIPTS if a not in scripts)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -179,6 +185,9 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if planned is None:
             return None
         page.meta = self.site.meta(planned)
+        if planned.entry is not None:
+            path = planned.entry.path
+            protect(page, lambda message: log.warning(f"{path}: error: body: {message}"))
         return self.site.markdown(planned)
 
     @event_priority(100)
@@ -247,6 +256,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             unchanged=rebuilds.raw if again else None,
             data=not (again and rebuilds.data_key == key),
             more=site.data_files(),
+            synonyms=options.synonym_groups(self.config),
         )
         if rebuilds is not None:
             rebuilds.raw, rebuilds.data_key = written, key

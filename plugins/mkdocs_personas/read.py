@@ -25,7 +25,7 @@ from .strict_yaml import Node
 class Limits:
     """Bounds applied to every file before it is parsed."""
 
-    max_file_bytes: int = 1024 * 1024
+    max_file_bytes: int = 256 * 1024
     max_front_matter_bytes: int = 64 * 1024
     max_depth: int = 16
 
@@ -74,9 +74,9 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     "AGENTS.md",
     "CLAUDE.md",
     "LICENSE",
-    "LICENSE.*",
-    "LICENCE",
-    "LICENCE.*",
+    "LICENSE.md",
+    "LICENSE.txt",
+    "LICENSE*",
 )
 """Files a wildcard glob never reads: a collection's documentation, not personas."""
 
@@ -129,16 +129,27 @@ def excluder(patterns: Iterable[str]) -> Callable[[str], bool]:
     """A test of whether a path relative to the project folder is excluded.
 
     Patterns holding a ``/`` match the whole path (``**`` for any folders); the others
-    match the file name alone, ignoring case (``readme.md`` is excluded by ``README.md``).
+    match the file name alone: a literal name ignoring case (``readme.md`` is excluded by
+    ``README.md``), a name with wildcards exactly as written (``LICENSE*`` leaves out
+    ``LICENSE-MIT`` but not the persona ``license-engineer.md``).
     """
-    names = [_translate(p.casefold()).pattern for p in patterns if "/" not in p]
+    literal = [p for p in patterns if "/" not in p and not _MAGIC.search(p)]
+    names = [_translate(p.casefold()).pattern for p in literal]
+    wild = [_translate(p).pattern for p in patterns if "/" not in p and _MAGIC.search(p)]
     paths = [_translate(p).pattern for p in patterns if "/" in p]
-    name_test = re.compile("|".join(f"(?:{p})" for p in names)).match if names else None
-    path_test = re.compile("|".join(f"(?:{p})" for p in paths)).match if paths else None
+
+    def compiled(parts: list[str]):
+        return re.compile("|".join(f"(?:{p})" for p in parts)).match if parts else None
+
+    name_test, wild_test, path_test = compiled(names), compiled(wild), compiled(paths)
 
     def test(path: str) -> bool:
-        name = path.rsplit("/", 1)[-1].casefold()
-        return bool(name_test and name_test(name)) or bool(path_test and path_test(path))
+        name = path.rsplit("/", 1)[-1]
+        return (
+            bool(name_test and name_test(name.casefold()))
+            or bool(wild_test and wild_test(name))
+            or bool(path_test and path_test(path))
+        )
 
     return test
 
