@@ -100,7 +100,7 @@ def test_an_invalid_file_is_skipped_with_a_warning_and_strict_fails(tmp_path):
         tmp_path,
         {
             "personas/good.md": persona("good"),
-            "personas/bad.md": "---\nname: bad\nexpertise: just text\n---\n\nBody\n",
+            "personas/bad.md": "---\nname: bad\nexpertise: {just: text}\n---\n\nBody\n",
         },
     )
     built = build_project(project)
@@ -108,12 +108,15 @@ def test_an_invalid_file_is_skipped_with_a_warning_and_strict_fails(tmp_path):
     record = next(r for r in built.records if "bad.md" in r.getMessage())
     assert (record.name, record.levelname) == ("mkdocs.plugins.personas", "WARNING")
     assert record.getMessage() == (
-        "personas: personas/bad.md:3:12: expertise: expected a list of strings, got a string"
+        "personas: personas/bad.md:3:12: error: expertise: expected a list of strings, "
+        "got a mapping (file left out)"
     )
     assert (built.site / "personas/good/index.html").exists()
     assert not (built.site / "personas/bad").exists()
     strict = build_project(project, strict=True, site=tmp_path / "strict")
-    assert strict.aborted is not None and "1 warnings" in str(strict.aborted)
+    # The file left out, and (one of two files) the share of the catalogue left out.
+    assert strict.aborted is not None and "2 warnings" in str(strict.aborted)
+    assert any("1 of the 2 files" in w for w in strict.warnings)
 
 
 def test_a_bad_plugin_option_is_a_clear_error_without_traceback(tmp_path):

@@ -72,6 +72,7 @@ def test_catalogue_json_is_the_compact_data_the_browser_loads(sample_site):
         "model",
         "expertise",
         "keywords",
+        "keywords_derived",
     }
     assert all(len(p["description"]) <= 200 for p in data["personas"])
 

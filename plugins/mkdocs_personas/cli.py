@@ -1,16 +1,19 @@
-"""The ``personas`` command: validate, export and diff catalogues without building a site."""
+"""The ``personas`` command: validate, export, diff and match catalogues without building a site."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 from .catalogue import Catalogue, Reader, Settings, check_references, merge
 from .config import read_project
 from .model import Problem, visible
+from .ranking import Match, rank
 
 _DEFAULT_CONFIG = "mkdocs.yml"
 
@@ -168,9 +171,11 @@ def export(args: argparse.Namespace) -> int:
         print(f"personas: {error}", file=sys.stderr)
         return 2
     from .export import catalogue_data, dumps, front_matter_schema
+    from .keywords import apply
     from .relations import relate
 
     catalogue, problems = Reader().load(project.settings)
+    catalogue = apply(catalogue, project.keywords, project.synonyms)
     if args.schema:
         data = front_matter_schema(project.settings.fields)
     else:
@@ -183,6 +188,86 @@ def export(args: argparse.Namespace) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
     for problem in problems:
         print(problem, file=sys.stderr)
+    return 0
+
+
+MAX_TASK = 4000
+"""A task is read up to this many characters (code points), before and after NFKC, as
+the page's matcher reads it (``match.js``)."""
+
+
+def read_task(task: str) -> str:
+    """What of a task is ranked: its first :data:`MAX_TASK` characters, NFKC-normalised and
+    cut again, exactly as the page does."""
+    return unicodedata.normalize("NFKC", task[:MAX_TASK])[:MAX_TASK]
+
+
+def _origin(match: Match, declared: Sequence[str]) -> str:
+    """Where a matched term was found: a declared or a derived keyword, or the text."""
+    if match.keyword is None:
+        return "text"
+    return "declared" if match.keyword in declared else "derived"
+
+
+def match(args: argparse.Namespace) -> int:
+    """Rank the personas of the catalogue for a task, as the site's task matcher does."""
+    from . import keywords
+    from .config import _read_file, keyword_options, synonym_groups
+    from .export import entry_url, match_data
+
+    task = sys.stdin.read() if args.task == "-" else args.task
+    config_file = args.config or _DEFAULT_CONFIG
+    try:
+        project = read_project(config_file)
+        _data, plugin_options = _read_file(config_file)
+    except ValueError as error:
+        print(f"personas: {visible(str(error))}", file=sys.stderr)
+        return 2
+    catalogue, problems = Reader().load(project.settings)
+    synonyms = synonym_groups(plugin_options)
+    catalogue = keywords.apply(catalogue, keyword_options(plugin_options), synonyms)
+    read = read_task(task)
+    results = rank(match_data(catalogue, synonyms), read, max(0, args.top))
+    personas = {p.name: p for p in catalogue.personas}
+    if args.format == "json":
+        rows = []
+        for result in results:
+            persona = personas[result.name]
+            data = result.to_data()
+            for row, found in zip(data["matches"], result.matches, strict=True):
+                row["origin"] = _origin(found, persona.keywords)
+            data.update(
+                title=persona.title,
+                url=entry_url(persona, project.directory_urls),
+                path=persona.path,
+            )
+            rows.append(data)
+        output = {"task": read, "truncated": read != unicodedata.normalize("NFKC", task)}
+        sys.stdout.write(json.dumps({**output, "results": rows}, ensure_ascii=False) + "\n")
+    else:
+        if not results:
+            print("No persona matches a word of this task.", file=sys.stderr)
+        for number, result in enumerate(results, 1):
+            persona = personas[result.name]
+            print(f"{number}. {visible(result.name)}  score {result.score:.3f}  ({persona.path})")
+            for found in result.matches:
+                origin = _origin(found, persona.keywords)
+                where = (
+                    "in its name, title or description"
+                    if origin == "text"
+                    else f"matches {origin} keyword {found.keyword!r}"
+                )
+                print(
+                    f"   {visible(repr(found.task))} {visible(where)}  +{found.points / 1000:.3f}"
+                )
+    if read != unicodedata.normalize("NFKC", task):
+        print(
+            f"personas: only the first {MAX_TASK:,} characters of the task were read",
+            file=sys.stderr,
+        )
+    if any(p.fatal for p in problems):
+        count = len({p.path for p in problems if p.fatal})
+        print(f"personas: {count} files left out (see personas validate)", file=sys.stderr)
     return 0
 
 
@@ -287,6 +372,28 @@ def parser() -> argparse.ArgumentParser:
     change.add_argument("--format", choices=("markdown", "json"), default="markdown")
     change.add_argument("-f", "--config", help="mkdocs.yml to read (default: ./mkdocs.yml)")
     change.set_defaults(run=compare)
+    matcher = commands.add_parser(
+        "match",
+        help="rank the personas for a task, as the site's task matcher does",
+        description="Rank the personas of the catalogue of mkdocs.yml for a task, with the "
+        "same ranking as the site's /match/ page: each result with its score and the words "
+        "of the task it matched (a declared or derived keyword, or its name, title or "
+        "description).",
+    )
+    matcher.add_argument(
+        "task", metavar="TASK", help="the task, or - to read it from standard input"
+    )
+    matcher.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="'json' prints the results as data, for routers and scripts",
+    )
+    matcher.add_argument(
+        "--top", type=int, default=10, metavar="N", help="at most N results (default 10)"
+    )
+    matcher.add_argument("-f", "--config", help="mkdocs.yml to read (default: ./mkdocs.yml)")
+    matcher.set_defaults(run=match)
     return main_parser
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -196,6 +196,10 @@ class Project:
     settings: Settings
     relations: Options
     directory_urls: bool
+    keywords: keywords.Options = field(default_factory=keywords.Options)
+    """How keywords are derived (``derive_keywords``, ``derived_keywords``)."""
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    """The catalogue's own synonym groups (``synonyms``)."""
 
 
 def read_project(config_file: str | Path) -> Project:
@@ -205,4 +209,6 @@ def read_project(config_file: str | Path) -> Project:
         settings(plugin_options, config_file),
         relation_options(plugin_options),
         data.get("use_directory_urls", True) is not False,
+        keyword_options(plugin_options),
+        synonym_groups(plugin_options),
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from .catalogue import Catalogue
 from .examples import summary
 from .model import COMPLEXITIES, Entry, Kind
+from .ranking import Groups, index
 from .relations import Relations, Suggestion, Term
 from .validate import MAX_NAME_LENGTH, NAME_PATTERN, RESERVED_NAMES
 
@@ -118,6 +119,17 @@ def browser_data(catalogue: Catalogue, directory_urls: bool = True) -> dict:
     }
 
 
+def match_data(catalogue: Catalogue, synonyms: Groups = ()) -> dict:
+    """The task matcher's index of the personas (``match.json``; ``docs/matching.md``),
+    with their declared and derived keywords and the catalogue's own synonym groups.
+
+    Entry ``i`` of the index is persona ``i`` of ``catalogue.json``. A file of its own,
+    loaded by the matcher only: the catalogue filter does not pay for it.
+    """
+    derived = {(p.kind, p.name): p.keywords_derived for p in catalogue.personas}
+    return index(catalogue.personas, derived, synonyms)
+
+
 _STRING = {"type": "string"}
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _FIELD_SCHEMAS: Mapping[str, dict] = {
@@ -211,19 +223,22 @@ def write_exports(
     unchanged: Mapping[str, str] | None = None,
     data: bool = True,
     more: Mapping[str, object] | None = None,
+    synonyms: Groups = (),
 ) -> dict[str, str]:
     """Write the data files, ``more`` data files (site path -> data) and the raw sources
     into a built site.
 
     Returns every file written (site path -> text). Raw files equal in ``unchanged`` (the
     files an earlier build of the same site wrote) are not written again, nor the
-    catalogue's data files when ``data`` is false.
+    catalogue's data files when ``data`` is false. ``synonyms`` are the catalogue's own
+    synonym groups, for the matcher's index.
     """
     root = Path(site_dir)
     if data:
         outputs = {
             "personas.json": catalogue_data(catalogue, relations, directory_urls),
             "catalogue.json": browser_data(catalogue, directory_urls),
+            "match.json": match_data(catalogue, synonyms),
             "persona.schema.json": front_matter_schema(fields),
         }
         for name, value in outputs.items():
