@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from urllib.parse import quote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -152,8 +153,6 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         """An entry's path for MkDocs' edit URL, URL-quoted: Material puts it raw into
         ``href``, so a ``"``, ``<``, space, ``#`` or ``?`` in a file name must not break
         out of the attribute or change the URL."""
-        from urllib.parse import quote
-
         docs_dir, base = config.docs_dir, self.settings.base
         relative = os.path.relpath(base, docs_dir).replace(os.sep, "/")
 
@@ -210,6 +209,10 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if self.rebuilds is not None:
             self.rebuilds.rendered.add(page.url)
             self.rebuilds.titles[page.file.src_uri] = page.title
+        if self.config.enabled and page.edit_url:
+            # Material puts the edit and view URLs raw into href: quote what a file name
+            # could carry (docs pages too), leaving existing escapes and URL syntax alone.
+            page.edit_url = quote(page.edit_url, safe=":/?#[]@!$&'()*+,;=%~")
         planned = self._planned(page.file)
         if planned is not None and planned.entry is not None:
             page.content = self.site.content(planned, page.url, page.edit_url)
