@@ -91,6 +91,9 @@ class BundlePlan:
         """(skill, path below its folder) -> source path of the page."""
         self.problems: list[Problem] = []
         self.contexts: dict[str, _Context] = {}
+        self.entries: dict[str, Entry] = {}
+        """Source path of a persona's page -> the persona, whose relative links resolve
+        against its file's folder (:meth:`resolve_entry`)."""
         self.targets: dict[str, str] = {}
         """Absolute path on disk -> source path of what publishes it (for links)."""
         config_file = self.config.config_file_path
@@ -105,6 +108,8 @@ class BundlePlan:
         for entry in site.catalogue.entries:
             source = os.path.normpath(os.path.join(self.base, entry.path))
             self.targets[source] = site.entry_src(entry)
+            if entry.kind == Kind.PERSONA:
+                self.entries[site.entry_src(entry)] = entry
         taken = {page.file.dest_uri for page in site.pages.values()}
         taken |= {raw_path(entry) for entry in site.catalogue.entries}
         for name, bundle in self.bundles.items():
@@ -215,6 +220,8 @@ class BundlePlan:
 
     def fingerprint(self, entry: Entry) -> str:
         """A digest of what a skill's bundle adds to a page (``""`` for other pages)."""
+        if entry.kind == Kind.PERSONA:
+            return self.fingerprint_base  # where its relative links lead
         name = entry.skill if isinstance(entry, BundleDocument) else entry.name
         bundle = self.bundles.get(name) if entry.kind == Kind.SKILL else None
         if bundle is None:
@@ -317,14 +324,59 @@ class BundlePlan:
         )
         return None
 
+    def resolve_entry(self, entry: Entry, src_uri: str, url: str) -> str | None:
+        """Where a relative link of a persona's body leads: the page of the persona,
+        skill or bundled file it names on disk, else the file in the repository (with
+        ``repo_url``), else nothing (shown as text); both with an INFO line."""
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith(("/", "\\")) or not parts.path:
+            return url
+        if AMP_SUBSTITUTE in url:
+            return url
+        folder = os.path.dirname(os.path.normpath(os.path.join(self.base, entry.path)))
+        absolute = os.path.normpath(os.path.join(folder, unquote(parts.path)))
+        suffix = (f"?{parts.query}" if parts.query else "") + (
+            f"#{parts.fragment}" if parts.fragment else ""
+        )
+        src = self.targets.get(absolute)
+        if src is not None:
+            return posixpath.relpath(src, posixpath.dirname(src_uri)) + suffix
+        blob = self._blob_path(absolute)
+        index = entry.raw.find(url, entry.body_offset)
+        line, col = (1, 1) if index < 0 else _position(entry.raw, index)
+        if blob is not None:
+            message = (
+                f"the link {url!r} leads to a file this site does not publish: it leads to "
+                "the repository instead"
+            )
+            self._warn(entry.path, line, message, col, "link")
+            return blob + suffix
+        message = (
+            f"the link {url!r} leads to a file this site does not publish: it is shown as "
+            "text; set repo_url (and edit_uri) in mkdocs.yml to link to the repository"
+        )
+        self._warn(entry.path, line, message, col, "link")
+        return None
+
+    def _blob_path(self, absolute: str) -> str | None:
+        """The repository URL of a file inside the project, if ``repo_url`` is set."""
+        base = self._blob_base()
+        if base is None or os.path.relpath(absolute, self.base).startswith(os.pardir):
+            return None
+        docs = os.path.realpath(self.config.docs_dir)
+        relative = os.path.relpath(absolute, docs).replace(os.sep, "/")
+        return urljoin(base, quote(relative))
+
     def _link_problem(self, context: _Context, url: str, message: str) -> None:
         raw = context.entry.raw
         index = raw.find(url, context.entry.body_offset)
         line, col = (1, 1) if index < 0 else _position(raw, index)
         self._warn(context.entry.path, line, message, col)
 
-    def _warn(self, path: str, line: int, message: str, col: int = 1) -> None:
-        problem = Problem(path, line, col, "bundle", message, fatal=False)
+    def _warn(
+        self, path: str, line: int, message: str, col: int = 1, field: str = "bundle"
+    ) -> None:
+        problem = Problem(path, line, col, field, message, fatal=False)
         self.problems.append(problem)
         log.info(str(problem))
 
@@ -387,15 +439,21 @@ class _LinkProcessor(Treeprocessor):
             file = self.md.treeprocessors["relpath"].file  # the page MkDocs renders
         except (KeyError, AttributeError):
             return
-        context = plan.contexts.get(file.src_uri) if plan is not None else None
-        if context is None:
+        if plan is None:
+            return
+        context = plan.contexts.get(file.src_uri)
+        entry = plan.entries.get(file.src_uri) if context is None else None
+        if context is None and entry is None:
             return
         for element in root.iter():
             key = {"a": "href", "img": "src"}.get(element.tag)
             url = element.get(key) if key else None
             if url is None:
                 continue
-            resolved = plan.resolve(context, url)
+            if context is not None:
+                resolved = plan.resolve(context, url)
+            else:
+                resolved = plan.resolve_entry(entry, file.src_uri, url)
             if resolved is None:
                 _unlink(element)
             elif resolved != url:
