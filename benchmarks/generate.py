@@ -127,8 +127,39 @@ def _yaml_list(key: str, values: list[str]) -> list[str]:
     return [f"{key}:"] + [f'  - "{value}"' for value in values]
 
 
-def generate(out: Path, personas: int, seed: int = 7, plain: bool = False) -> Path:
-    """Write the catalogue project to ``out`` and return it."""
+def _bundle(rng: random.Random, folder: Path, name: str) -> list[str]:
+    """Give a skill folder what real skills carry: two or three reference documents of a
+    few kilobytes, a script, a template and an SVG logo; return the links to add."""
+    links = []
+    for index in range(rng.randint(2, 3)):
+        topic = rng.choice(AREAS).replace("/", " ")
+        text = [f"# {topic.title()} reference {index + 1}", ""]
+        for section in range(4):
+            text += [f"## Part {section + 1}", "", _paragraph(rng, 60), ""]
+            text += [f"- {rng.choice(WORDS)} {rng.choice(AREAS)}" for _ in range(5)] + [""]
+        path = folder / "references" / f"{topic.replace(' ', '-')}-{index}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(text), encoding="utf-8")
+        links.append(f"- [{topic} reference](references/{path.name})")
+    script = folder / "scripts" / "check.py"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    body = "".join(f"    print({rng.choice(WORDS)!r})\n" for _ in range(40))
+    script.write_text(f'"""Checks for {name}."""\n\n\ndef main():\n{body}', encoding="utf-8")
+    links.append("- [check script](scripts/check.py)")
+    template = folder / "templates" / "report.md"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.write_text(f"# Report for {name}\n\n{_paragraph(rng, 40)}\n", encoding="utf-8")
+    logo = folder / "assets" / "logo.svg"
+    logo.parent.mkdir(parents=True, exist_ok=True)
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>\n')
+    return links
+
+
+def generate(
+    out: Path, personas: int, seed: int = 7, plain: bool = False, bundles: bool = False
+) -> Path:
+    """Write the catalogue project to ``out`` and return it (``bundles``: every skill
+    folder also holds references, a script, a template and an SVG)."""
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -158,6 +189,8 @@ def generate(out: Path, personas: int, seed: int = 7, plain: bool = False) -> Pa
         lines += ["", "```bash", f"run-{name} --check", "```", ""]
         path = out / "skills" / name / "SKILL.md"
         path.parent.mkdir(parents=True, exist_ok=True)
+        if bundles:
+            lines += ["## Files", "", *_bundle(rng, path.parent, name), ""]
         path.write_text("\n".join(lines), encoding="utf-8")
     teams = [f"team-{i}" for i in range(max(1, personas // 400))]
     for index in range(personas):
@@ -194,6 +227,7 @@ def generate(out: Path, personas: int, seed: int = 7, plain: bool = False) -> Pa
     if plain:
         docs = out / "plain" / "docs"
         shutil.copytree(out / "personas", docs / "personas")
+        # Plain Material builds the same Markdown files; it copies other files as they are.
         shutil.copytree(out / "skills", docs / "skills")
         (docs / "index.md").write_text("# Synthetic catalogue\n", encoding="utf-8")
         (out / "plain" / "mkdocs.yml").write_text(
@@ -210,8 +244,9 @@ def main() -> None:
     parser.add_argument("--personas", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--plain", action="store_true")
+    parser.add_argument("--bundles", action="store_true")
     args = parser.parse_args()
-    generate(args.out, args.personas, args.seed, args.plain)
+    generate(args.out, args.personas, args.seed, args.plain, args.bundles)
 
 
 if __name__ == "__main__":

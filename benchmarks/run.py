@@ -103,6 +103,32 @@ def bench_builds(n: int, runs: int, out: Path) -> dict:
     return result
 
 
+BUNDLES_N = 1000
+"""Catalogue size of the skill-bundle benchmark: N personas and N/5 skills, each skill
+folder with references, a script, a template and an SVG."""
+
+
+def bench_bundles(runs: int, out: Path) -> dict:
+    """Plain Material and the catalogue on the same agent and skill files with bundles."""
+    project = out / f"bundles-{BUNDLES_N}"
+    if not (project / "mkdocs.yml").exists():
+        generate(project, BUNDLES_N, plain=True, bundles=True)
+    times: dict[str, list[float]] = {"plain": [], "catalogue": []}
+    for run in range(runs):
+        for variant, folder in (("plain", project / "plain"), ("catalogue", project)):
+            wall, _ = run_build(folder, out / f"site-bundles-{variant}")
+            times[variant].append(wall)
+            print(f"bundles run {run + 1}/{runs} {variant}: {wall:.1f} s", flush=True)
+    files = sum(1 for p in (project / "skills").rglob("*") if p.is_file())
+    result = {
+        variant: {"median_s": round(statistics.median(t), 2), "runs_s": [round(x, 2) for x in t]}
+        for variant, t in times.items()
+    }
+    result["ratio"] = round(result["catalogue"]["median_s"] / result["plain"]["median_s"], 2)
+    result["skill_files"] = files
+    return result
+
+
 RELATIONS_N = 5000
 """Catalogue size at which relations are timed on and off (Hugo: 37 s for 5,000 pages
 with related content)."""
@@ -652,6 +678,17 @@ def targets(results: dict) -> list[dict]:
                 "met": "yes" if same else "no",
             }
         )
+    if "bundles" in results:
+        b = results["bundles"]
+        rows.append(
+            {
+                "target": "skill bundles (1,000 agents, 200 skills with references, scripts, "
+                "templates, SVG): catalogue ≤ 1.5 × plain Material on the same files",
+                "measured": f"{b['ratio']} × ({b['catalogue']['median_s']} s vs "
+                f"{b['plain']['median_s']} s, {b['skill_files']:,} skill files)",
+                "met": "yes" if b["ratio"] <= 1.5 else "no",
+            }
+        )
     if "validate" in results:
         v = results["validate"]
         rows.append(
@@ -683,7 +720,16 @@ def targets(results: dict) -> list[dict]:
     return rows
 
 
-PARTS = ("builds", "relations", "validate", "profile", "serve", "keystrokes", "search")
+PARTS = (
+    "builds",
+    "bundles",
+    "relations",
+    "validate",
+    "profile",
+    "serve",
+    "keystrokes",
+    "search",
+)
 
 
 def main() -> None:
@@ -730,6 +776,8 @@ def main() -> None:
     if "builds" in parts:
         for n in args.sizes:
             results["builds"][str(n)] = bench_builds(n, args.runs, args.out)
+    if "bundles" in parts:
+        results["bundles"] = bench_bundles(args.runs, args.out)
     if "validate" in parts:
         results["validate"] = bench_validate(args.out, args.runs)
     if "relations" in parts:
