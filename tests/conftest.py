@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import textwrap
 from collections.abc import Callable
@@ -11,11 +12,19 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+if os.environ.get("PERSONAS_ENGINE") == "properdocs":
+    # Run the in-process builds with ProperDocs: it redirects every ``mkdocs.*`` import.
+    import properdocs.replacement  # noqa: F401
+
+import mkdocs
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 REPO = Path(__file__).resolve().parent.parent
+ENGINE = mkdocs.__name__
+"""The engine's logger name: ``mkdocs``, or ``properdocs`` when ProperDocs runs the build."""
 CORPUS = REPO / "tests" / "corpora" / "wshobson-agents"
 
 
@@ -60,7 +69,7 @@ def build_project(project: Path, *, strict: bool = False, site: Path | None = No
     """Run ``mkdocs build`` (the Python API, as the CLI does) on ``project/mkdocs.yml``."""
     site = site or project / "site"
     handler = _Collect()
-    logger = logging.getLogger("mkdocs")
+    logger = logging.getLogger(ENGINE)
     logger.addHandler(handler)
     previous = logger.level
     logger.setLevel(logging.INFO)

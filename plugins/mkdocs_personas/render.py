@@ -10,8 +10,9 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from . import strings
 from .examples import summary
 from .model import visible
 
@@ -43,7 +44,27 @@ def environment() -> jinja2.Environment:
     )
     env.filters["visible"] = visible
     env.filters["summary"] = summary
+    env.globals["tr"] = tr
+    env.globals["browser_strings"] = lambda: strings.browser_json()
     return env
+
+
+def set_language(code: str | None) -> None:
+    """Render fragments in the shipped language closest to ``code`` (``theme.language``)."""
+    strings.set_language(code)
+
+
+def tr(key: str, **values: object) -> Markup:
+    """The interface string ``key`` of the current language for templates: its text and
+    each ``{name}`` value escaped, except values that are already safe HTML (Markup)."""
+    text = strings.tr(key)
+    parts = strings.PLACEHOLDER.split(text)
+    # split() alternates literal text and placeholder names.
+    out = [
+        escape(part) if i % 2 == 0 else escape(values.get(part, "{" + part + "}"))
+        for i, part in enumerate(parts)
+    ]
+    return Markup("").join(out)
 
 
 def render(template: str, **context: object) -> Markup:

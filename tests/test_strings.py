@@ -1,0 +1,68 @@
+"""The interface strings: one table per language, complete, and following theme.language."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from mkdocs_personas import strings
+
+from conftest import REPO, build_project, make_project, persona
+
+USED = re.compile(r"""\btr\(\s*["']([\w.]+)["']""")
+KEYS = re.compile(r"""["']([a-z_]+(?:\.[a-z_-]+)+)["']""")
+"""Any quoted dotted name: also the keys of ``tr("a.one" if n == 1 else "a.many")``."""
+
+
+def test_every_language_has_every_english_key():
+    english = strings.table("en")
+    assert len(strings.languages()) >= 2
+    for code in strings.languages():
+        own = strings._folder(code)
+        assert sorted(set(english) - set(own)) == [], code
+        for key, text in own.items():
+            # The same placeholders, so that no value is lost in translation.
+            assert set(strings.PLACEHOLDER.findall(text)) == set(
+                strings.PLACEHOLDER.findall(english[key])
+            ), (code, key)
+
+
+def test_every_key_the_templates_use_exists():
+    used = set()
+    for path in (REPO / "templates" / "fragments").glob("*.html"):
+        source = path.read_text(encoding="utf-8")
+        used |= set(USED.findall(source))
+        used |= {k for k in KEYS.findall(source) if not k.endswith((".json", ".md", ".html"))}
+    assert len(used) > 50
+    assert sorted(used - set(strings.table("en"))) == []
+
+
+def test_language_codes_fall_back():
+    assert strings.tr("catalogue.filter_label", "fr_FR") == "Filtrer les personas"
+    assert strings.tr("catalogue.filter_label", "de") == "Filter personas"
+    assert strings.tr("js.filter.all", "fr", total=3) == "Les 3 personas"
+
+
+def test_a_french_site_shows_french_strings(tmp_path):
+    files = {
+        "personas/api-designer.md": persona("api-designer"),
+        "personas/db-tuner.md": persona("db-tuner", keywords=("postgres",)),
+    }
+    project = make_project(
+        tmp_path,
+        files,
+        plugin={"personas": ["personas/*.md"]},
+        theme={"name": "material", "font": False, "language": "fr"},
+    )
+    built = build_project(project, strict=True)
+    assert built.aborted is None, built.log
+    catalogue = built.html("catalogue/")
+    assert "Filtrer les personas" in catalogue
+    assert "Filter personas" not in catalogue
+    found = re.search(r'data-pc-filter data-pc-strings="([^"]*)"', catalogue)
+    browser = json.loads(html.unescape(found.group(1)))
+    assert browser["filter.count"] == "{count} personas sur {total} correspondent"
+    page = built.html("personas/api-designer/")
+    assert "Mots-clés d&#39;activation" in page and "Personas proches" in page
+    assert "<title>Index des mots-clés" in built.html("keywords/")
