@@ -73,6 +73,7 @@ def test_catalogue_json_is_the_compact_data_the_browser_loads(sample_site):
         "expertise",
         "keywords",
         "keywords_derived",
+        "risk",
     }
     assert all(len(p["description"]) <= 200 for p in data["personas"])
 

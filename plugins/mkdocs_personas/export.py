@@ -8,7 +8,9 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from .capabilities import capabilities
 from .catalogue import Catalogue
+from .convert import TARGETS, convert_all, site_path
 from .examples import summary
 from .model import COMPLEXITIES, Entry, Kind
 from .ranking import Groups, index
@@ -77,6 +79,7 @@ def catalogue_data(catalogue: Catalogue, relations: Relations, directory_urls: b
             "model": p.model,
             "skills": _links(relations.skills_of.get(p.name, ()), Kind.SKILL, directory_urls),
             "related": _links(relations.related.get(p.name, ()), Kind.PERSONA, directory_urls),
+            "capabilities": capabilities(p).to_data(),
             **({"examples": [e.to_data() for e in p.examples]} if p.examples else {}),
         }
         for p in catalogue.personas
@@ -113,6 +116,7 @@ def browser_data(catalogue: Catalogue, directory_urls: bool = True) -> dict:
                 "expertise": list(p.expertise),
                 "keywords": list(p.keywords),
                 "keywords_derived": list(p.keywords_derived),
+                "risk": capabilities(p).flag_ids,
             }
             for p in catalogue.personas
         ],
@@ -207,6 +211,7 @@ def data_key(catalogue: Catalogue, relations: Relations, directory_urls: bool) -
                 e.complexity,
                 e.model,
                 e.examples,
+                e.raw,
                 repr(e.extra),
             )
             for e in catalogue.entries
@@ -253,10 +258,33 @@ def write_exports(
     for entry in catalogue.entries:
         relative = raw_path(entry)
         written[relative] = entry.raw
-        if unchanged is not None and unchanged.get(relative) == entry.raw:
+        same = unchanged is not None and unchanged.get(relative) == entry.raw
+        if entry.kind == Kind.PERSONA:
+            written.update(_write_conversions(root, entry, unchanged if same else None))
+        if same:
             continue
         path = os.path.join(root, relative)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(entry.raw)
+    return written
+
+
+def _write_conversions(
+    root: Path, entry: Entry, unchanged: Mapping[str, str] | None
+) -> dict[str, str]:
+    """A persona as the agent file of each tool (``convert.py``), at
+    ``personas/<name>/convert/<tool>/<file>``: inert ``.md`` and ``.toml`` downloads for
+    the "Use this" panel. Not made again when ``unchanged`` (the last build's files, for
+    an unchanged source) holds them all."""
+    paths = {target: site_path(entry, target) for target in TARGETS}
+    if unchanged is not None and all(path in unchanged for path in paths.values()):
+        return {path: unchanged[path] for path in paths.values()}
+    written = {}
+    for target, conversion in convert_all(entry).items():
+        path = root.joinpath(*paths[target].split("/"))
+        os.makedirs(path.parent, exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(conversion.text)
+        written[paths[target]] = conversion.text
     return written

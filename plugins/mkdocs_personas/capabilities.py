@@ -1,0 +1,306 @@
+"""What an agent may do: its tools, permission mode, hooks, MCP servers and other powers,
+with a flag in plain words for each powerful setting.
+
+Read from an entry's fields and extra metadata, as Claude Code reads a subagent's front
+matter (https://code.claude.com/docs/en/sub-agents, "Supported frontmatter fields"):
+``tools`` (absent, or ``*``, means every tool), ``disallowedTools``, ``model``,
+``permissionMode`` (``default``, ``acceptEdits``, ``dontAsk``, ``bypassPermissions``,
+``plan``), ``hooks`` (event -> matchers -> commands), ``mcpServers`` (names, or inline
+server configurations), ``memory``, ``isolation`` and ``background``. GitHub Copilot's
+``mcp-servers`` (https://docs.github.com/en/copilot/reference/custom-agents-configuration)
+counts as MCP servers too. Plain Python, no MkDocs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from .model import Entry
+from .read import split_front_matter
+from .validate import DEFAULT_FIELDS
+
+SHELL_TOOLS = frozenset({"bash", "execute", "shell", "powershell"})
+"""Tools that run shell commands (Claude Code's ``Bash``; Copilot's ``execute`` aliases)."""
+NETWORK_TOOLS = frozenset({"webfetch", "websearch", "web"})
+"""Tools that reach the web (Claude Code's ``WebFetch`` and ``WebSearch``; Copilot's ``web``)."""
+PERMISSION_FLAGS = {
+    "bypassPermissions": (
+        "bypass-permissions",
+        "Its permission mode is bypassPermissions: it uses every tool it has, edits files "
+        "and runs commands without ever asking you.",
+    ),
+    "acceptEdits": (
+        "accept-edits",
+        "Its permission mode is acceptEdits: it changes files without asking you first.",
+    ),
+}
+FLAG_IDS = ("bypass-permissions", "accept-edits", "hooks", "all-tools", "shell", "network", "mcp")
+"""Every flag, in the order pages and data list them."""
+
+_TRUE = re.compile(r"(?:true|True|TRUE)\Z")
+_FALSE = re.compile(r"(?:false|False|FALSE)\Z")
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_NULL = re.compile(r"(?:null|Null|NULL|~)?\Z")
+
+
+def typed(value: object) -> object:
+    """Plain data with YAML 1.2 core-schema scalars (booleans, integers, null) read as the
+    agent runtimes read them; the strict reader keeps every scalar as the string written."""
+    if isinstance(value, str):
+        if _TRUE.match(value):
+            return True
+        if _FALSE.match(value):
+            return False
+        if _INT.match(value):
+            return int(value)
+        if _NULL.match(value):
+            return None
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): typed(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [typed(v) for v in value]
+    return value
+
+
+def tool_key(tool: str) -> str:
+    """A tool's name without arguments, lowercased: ``Bash(git *)`` -> ``bash``."""
+    return tool.split("(", 1)[0].strip().lower()
+
+
+def string_list(value: object) -> tuple[str, ...]:
+    """A comma-separated string or a list, as strings (``disallowedTools`` takes both)."""
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v).strip() for v in value if isinstance(v, str) and v.strip())
+    return ()
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A powerful setting, with why it matters in plain words."""
+
+    id: str
+    reason: str
+    detail: str = ""
+    """The tools concerned, for pages that word the reason in their own language."""
+
+
+@dataclass(frozen=True)
+class Hook:
+    """One hook command: when it runs (event, matcher) and what it runs."""
+
+    event: str
+    matcher: str
+    kind: str
+    """``command`` (a shell command), ``prompt``, ``http``...: the hook's ``type``."""
+    command: str
+    """The command line (or prompt, or URL) exactly as written."""
+
+
+@dataclass(frozen=True)
+class Server:
+    """An MCP server the agent uses: by name, or defined inline with its command or URL."""
+
+    name: str
+    command: str = ""
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an agent may do."""
+
+    tools: tuple[str, ...]
+    """The tools listed (empty with ``all_tools``, or when the agent may use none)."""
+    all_tools: bool
+    """No ``tools`` field, or ``tools: *``: every tool the runtime has."""
+    disallowed_tools: tuple[str, ...] = ()
+    model: str | None = None
+    permission_mode: str | None = None
+    hooks: tuple[Hook, ...] = ()
+    mcp_servers: tuple[Server, ...] = ()
+    memory: str | None = None
+    isolation: str | None = None
+    background: bool = False
+    flags: tuple[Flag, ...] = ()
+
+    @property
+    def flag_ids(self) -> list[str]:
+        return [flag.id for flag in self.flags]
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the agent can only read: a listed set of tools that neither edit files,
+        run commands nor call other agents or servers, or the ``plan`` permission mode."""
+        if self.permission_mode == "plan":
+            return True
+        allowed = {"read", "grep", "glob", "ls", "notebookread", "search", "todowrite"}
+        return not self.all_tools and all(
+            tool_key(t) in allowed | NETWORK_TOOLS for t in self.tools
+        )
+
+    def to_data(self) -> dict:
+        """JSON-ready form, as ``personas.json`` carries it."""
+        return {
+            "tools": list(self.tools),
+            "all_tools": self.all_tools,
+            "disallowed_tools": list(self.disallowed_tools),
+            "model": self.model,
+            "permission_mode": self.permission_mode,
+            "hooks": [
+                {"event": h.event, "matcher": h.matcher, "type": h.kind, "command": h.command}
+                for h in self.hooks
+            ],
+            "mcp_servers": [{"name": s.name, "command": s.command} for s in self.mcp_servers],
+            "memory": self.memory,
+            "isolation": self.isolation,
+            "background": self.background,
+            "flags": [{"id": f.id, "reason": f.reason} for f in self.flags],
+        }
+
+
+@cache
+def _key_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(key) for key in keys)
+    return re.compile(rf"^(?:{alternatives})[ \t]*:", re.M)
+
+
+def front_matter(entry: Entry) -> str:
+    """The front-matter text of an entry's source file ("" when it has none)."""
+    parts = split_front_matter(entry.raw, entry.path)
+    return parts[0] if isinstance(parts, tuple) else ""
+
+
+def declares_tools(entry: Entry, keys: Sequence[str] = DEFAULT_FIELDS["tools"]) -> bool:
+    """Whether the file has a top-level tools field at all (``tools: []`` allows none; no
+    field allows every tool)."""
+    return bool(_key_pattern(tuple(keys)).search(front_matter(entry)))
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    return None
+
+
+def _hooks(value: object) -> tuple[Hook, ...]:
+    """Every hook command of a ``hooks`` field: ``{event: [{matcher, hooks: [{type,
+    command}]}]}``, as Claude Code writes it; other shapes give what they hold."""
+    if not isinstance(value, Mapping):
+        return ()
+    found = []
+    for event, groups in value.items():
+        for group in groups if isinstance(groups, list) else [groups]:
+            if not isinstance(group, Mapping):
+                continue
+            matcher = group.get("matcher", "")
+            inner = group.get("hooks", [group])
+            for hook in inner if isinstance(inner, list) else [inner]:
+                if not isinstance(hook, Mapping):
+                    continue
+                kind = hook.get("type") if isinstance(hook.get("type"), str) else "command"
+                command = next(
+                    (hook[k] for k in ("command", "prompt", "url") if isinstance(hook.get(k), str)),
+                    "",
+                )
+                found.append(
+                    Hook(str(event), matcher if isinstance(matcher, str) else "", kind, command)
+                )
+    return tuple(found)
+
+
+def _servers(value: object) -> tuple[Server, ...]:
+    """MCP servers: a list of names or ``{name: config}`` mappings, or one mapping."""
+    items = value if isinstance(value, list) else [value] if isinstance(value, Mapping) else []
+    found = []
+    for item in items:
+        if isinstance(item, str) and item.strip():
+            found.append(Server(item.strip()))
+        elif isinstance(item, Mapping):
+            for name, config in item.items():
+                command = ""
+                if isinstance(config, Mapping):
+                    parts = [config.get("command"), *string_list(config.get("args"))]
+                    command = " ".join(p for p in parts if isinstance(p, str) and p)
+                    command = command or str(config.get("url") or "")
+                found.append(Server(str(name), command))
+    return tuple(found)
+
+
+def capabilities(entry: Entry, tool_keys: Sequence[str] = DEFAULT_FIELDS["tools"]) -> Capabilities:
+    """What the agent of ``entry`` may do, and the flags of its powerful settings."""
+    extra = entry.extra
+    listed = tuple(t for t in entry.tools if t.strip() != "*")
+    all_tools = not declares_tools(entry, tool_keys) or len(listed) < len(entry.tools)
+    disallowed = string_list(extra.get("disallowedTools"))
+    mode = _text(extra.get("permissionMode"))
+    hooks = _hooks(extra.get("hooks"))
+    servers = _servers(extra.get("mcpServers", extra.get("mcp-servers")))
+    denied = {tool_key(t) for t in disallowed}
+    usable = [] if all_tools else [t for t in listed if tool_key(t) not in denied]
+    flags = []
+    if mode in PERMISSION_FLAGS:
+        flags.append(Flag(*PERMISSION_FLAGS[mode]))
+    if hooks:
+        flags.append(
+            Flag(
+                "hooks",
+                "It has hooks: commands that run by themselves at points of its work, "
+                "without asking you.",
+            )
+        )
+    if all_tools:
+        but = " (except the disallowed ones)" if disallowed else ""
+        flags.append(
+            Flag(
+                "all-tools",
+                f"It has no list of tools, so it may use every tool{but}, shell commands "
+                "and web access included.",
+                ", ".join(disallowed),
+            )
+        )
+    shell = ", ".join(t for t in usable if tool_key(t) in SHELL_TOOLS)
+    if shell:
+        flags.append(
+            Flag(
+                "shell",
+                f"It may run shell commands ({shell}): anything your user account can do.",
+                shell,
+            )
+        )
+    web = ", ".join(t for t in usable if tool_key(t) in NETWORK_TOOLS)
+    if web:
+        flags.append(
+            Flag(
+                "network",
+                f"It may fetch web pages or search the web ({web}): it reads text from "
+                "anywhere and can send data out.",
+                web,
+            )
+        )
+    mcp_tools = [t for t in usable if t.startswith("mcp__")]
+    if servers or mcp_tools:
+        flags.append(
+            Flag(
+                "mcp",
+                "It uses MCP servers: outside programs or services with powers of their own.",
+            )
+        )
+    background = typed(extra.get("background")) is True
+    return Capabilities(
+        tools=listed,
+        all_tools=all_tools,
+        disallowed_tools=disallowed,
+        model=entry.model,
+        permission_mode=mode,
+        hooks=hooks,
+        mcp_servers=servers,
+        memory=_text(extra.get("memory")),
+        isolation=_text(extra.get("isolation")),
+        background=background,
+        flags=tuple(flags),
+    )

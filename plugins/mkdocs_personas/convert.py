@@ -1,0 +1,543 @@
+"""A persona as the agent file of each tool: Claude Code, GitHub Copilot, Cursor, Codex.
+
+Each format's fields and place come from its documentation:
+
+- Claude Code subagents, ``.claude/agents/<name>.md``: Markdown with YAML front matter;
+  ``name`` and ``description`` required; ``tools``, ``disallowedTools``, ``model``,
+  ``permissionMode``, ``maxTurns``, ``skills``, ``mcpServers``, ``hooks``, ``memory``,
+  ``background``, ``effort``, ``isolation``, ``color`` optional; the body is the system
+  prompt. https://code.claude.com/docs/en/sub-agents ("Supported frontmatter fields")
+- GitHub Copilot custom agents, ``.github/agents/<name>.agent.md``: ``description``
+  required; ``name`` (display name), ``target``, ``tools`` (tool aliases ``execute``,
+  ``read``, ``edit``, ``search``, ``agent``, ``web``, ``todo``, MCP tools as
+  ``server/tool``), ``model``, ``disable-model-invocation``, ``user-invocable``,
+  ``mcp-servers``, ``metadata``; the file name is the identity; the prompt is at most
+  30,000 characters. https://docs.github.com/en/copilot/reference/custom-agents-configuration
+- Cursor subagents, ``.cursor/agents/<name>.md``: ``name``, ``description``, ``model``
+  (``inherit``, ``fast`` or a model id), ``readonly``, ``is_background``; no tool list.
+  https://cursor.com/docs/subagents
+- Codex custom agents, ``.codex/agents/<name>.toml``: ``name``, ``description`` and
+  ``developer_instructions`` required; ``nickname_candidates``, ``model``,
+  ``model_reasoning_effort``, ``sandbox_mode``, ``mcp_servers``, ``skills`` optional.
+  https://developers.openai.com/codex/subagents ("Custom agent file schema")
+
+Whatever a format has no place for is left out and listed (:class:`Dropped`), never
+guessed: a conversion never gives an agent more than its source allowed, except where the
+target has no way to say less (Cursor and Codex have no tool list), which is listed too.
+Plain Python, no MkDocs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import yaml
+
+from .capabilities import Capabilities, capabilities, tool_key, typed
+from .model import Entry, Kind
+from .read import split_front_matter
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+@dataclass(frozen=True)
+class Target:
+    """An agent tool: where its agent files live and what they are called."""
+
+    key: str
+    label: str
+    folder: str
+    suffix: str
+    docs: str
+
+
+TARGETS = {
+    "claude": Target(
+        "claude",
+        "Claude Code",
+        ".claude/agents",
+        ".md",
+        "https://code.claude.com/docs/en/sub-agents",
+    ),
+    "copilot": Target(
+        "copilot",
+        "GitHub Copilot",
+        ".github/agents",
+        ".agent.md",
+        "https://docs.github.com/en/copilot/reference/custom-agents-configuration",
+    ),
+    "cursor": Target(
+        "cursor", "Cursor", ".cursor/agents", ".md", "https://cursor.com/docs/subagents"
+    ),
+    "codex": Target(
+        "codex", "Codex", ".codex/agents", ".toml", "https://developers.openai.com/codex/subagents"
+    ),
+}
+
+CLAUDE_FIELDS = (
+    "disallowedTools",
+    "permissionMode",
+    "maxTurns",
+    "mcpServers",
+    "hooks",
+    "memory",
+    "background",
+    "effort",
+    "isolation",
+    "color",
+)
+"""Claude Code subagent fields kept from extra metadata, in the documented order."""
+CLAUDE_MODELS = frozenset({"sonnet", "opus", "haiku", "inherit"})
+COPILOT_MAX_PROMPT = 30_000
+COPILOT_ALIASES = {
+    "execute": ("execute", "shell", "bash", "powershell"),
+    "read": ("read", "notebookread"),
+    "edit": ("edit", "multiedit", "write", "notebookedit"),
+    "search": ("search", "grep", "glob"),
+    "agent": ("agent", "custom-agent", "task"),
+    "web": ("web", "websearch", "webfetch"),
+    "todo": ("todo", "todowrite"),
+}
+"""Copilot's primary tool aliases and the names each covers (case-insensitive)."""
+_TO_COPILOT = {name: alias for alias, names in COPILOT_ALIASES.items() for name in names}
+_TO_CLAUDE = {
+    "execute": ("Bash",),
+    "shell": ("Bash",),
+    "powershell": ("Bash",),
+    "read": ("Read",),
+    "edit": ("Edit", "Write"),
+    "search": ("Grep", "Glob"),
+    "agent": ("Agent",),
+    "custom-agent": ("Agent",),
+    "web": ("WebFetch", "WebSearch"),
+    "todo": ("TodoWrite",),
+}
+"""Copilot aliases written in a source file, as Claude Code tool names."""
+_MCP_TOOL = re.compile(r"mcp__([A-Za-z0-9_-]+?)(?:__([A-Za-z0-9_.-]+))?\Z")
+_SERVER_TOOL = re.compile(r"([A-Za-z0-9_.-]+)/([A-Za-z0-9_.*-]+)\Z")
+_CATALOGUE_FIELDS = (
+    ("expertise", "expertise"),
+    ("keywords", "activation keywords"),
+    ("complexity", "complexity"),
+    ("related", "related personas"),
+    ("collection", "collection"),
+)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Something of the source that the converted file leaves out, and why."""
+
+    what: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """One converted agent file."""
+
+    target: str
+    file_name: str
+    """``<name>.md``, ``<name>.agent.md`` or ``<name>.toml``."""
+    path: str
+    """Where it goes in a project: ``.claude/agents/<name>.md``..."""
+    text: str
+    dropped: tuple[Dropped, ...] = ()
+
+
+def file_name(entry: Entry, target: str) -> str:
+    return entry.name + TARGETS[target].suffix
+
+
+def site_path(entry: Entry, target: str) -> str:
+    """Where the build publishes a persona's converted file (site-relative)."""
+    return f"personas/{entry.name}/convert/{target}/{file_name(entry, target)}"
+
+
+def body_of(entry: Entry) -> str:
+    """The whole Markdown body after the front matter (with its title heading)."""
+    parts = split_front_matter(entry.raw, entry.path)
+    body = parts[1] if isinstance(parts, tuple) else entry.body
+    return body.strip("\n") + "\n" if body.strip() else ""
+
+
+def description_of(entry: Entry) -> str:
+    """The description with its ``<example>`` blocks written back, as a router reads it;
+    the title when the file has no description."""
+    text = entry.description.strip() or entry.title
+    blocks = []
+    for example in entry.examples:
+        lines = ["<example>"]
+        if example.context:
+            lines.append(f"Context: {example.context}")
+        lines += [f"{turn.role}: {turn.text}" for turn in example.turns]
+        if example.commentary:
+            lines.append(f"<commentary>{example.commentary}</commentary>")
+        blocks.append("\n".join([*lines, "</example>"]))
+    return "\n\n".join([text, *blocks])
+
+
+def front_matter_document(data: Mapping[str, object], body: str) -> str:
+    """Markdown with YAML front matter written by PyYAML's safe serializer."""
+    front = yaml.dump(
+        dict(data),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=1_000_000,
+    )
+    return f"---\n{front}---\n\n{body}" if body else f"---\n{front}---\n"
+
+
+# TOML ------------------------------------------------------------------------------
+
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\f": "\\f", "\r": "\\r"}
+_TOML_SPECIAL = re.compile('["\\\\\x00-\x08\x0a-\x1f\x7f]')
+_TOML_SPECIAL_MULTILINE = re.compile('["\\\\\x00-\x08\x0b-\x1f\x7f]')
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+
+
+def _toml_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _TOML_ESCAPES.get(char) or ("\\n" if char == "\n" else f"\\u{ord(char):04X}")
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string (one line) or, for text with line breaks, a multi-line basic
+    string; quotes, backslashes and control characters are escaped (TOML 1.0, "String")."""
+    if "\n" in text:
+        # A newline right after the opening quotes is trimmed by TOML: the text is kept.
+        return '"""\n' + _TOML_SPECIAL_MULTILINE.sub(_toml_escape, text) + '"""'
+    return '"' + _TOML_SPECIAL.sub(_toml_escape, text) + '"'
+
+
+def toml_document(data: Mapping[str, object]) -> str:
+    """Top-level ``key = value`` lines for string, boolean and string-list values."""
+    lines = []
+    for key, value in data.items():
+        if not _BARE_KEY.match(key):
+            raise ValueError(f"not a bare TOML key: {key!r}")
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, str):
+            text = toml_string(value)
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            text = "[" + ", ".join(toml_string(v) for v in value) + "]"
+        else:
+            raise ValueError(f"no TOML writer for the value of {key!r}")
+        lines.append(f"{key} = {text}")
+    return "\n".join(lines) + "\n"
+
+
+# The conversions -------------------------------------------------------------------
+
+
+def _catalogue_fields(entry: Entry, target: str) -> list[Dropped]:
+    label = TARGETS[target].label
+    return [
+        Dropped(what, f"a catalogue field, not a {label} field")
+        for field, what in _CATALOGUE_FIELDS
+        if getattr(entry, field) and (field != "collection" or "collection" in entry.extra)
+    ]
+
+
+_REASONS = {
+    "disallowedTools": "has no list of denied tools",
+    "permissionMode": "has no permission mode",
+    "hooks": "has no hooks",
+    "mcpServers": "has no MCP servers field for agents",
+    "skills": "agents do not name skills",
+}
+
+
+def _extra_drops(entry: Entry, target: str, kept: tuple[str, ...]) -> list[Dropped]:
+    """The extra fields ``target`` has no place for, and the skills if it names none."""
+    label = TARGETS[target].label
+    dropped = [
+        Dropped(key, f"{label} {_REASONS.get(key, 'has no such field')}")
+        for key in entry.extra
+        if key not in kept
+    ]
+    if entry.skills and "skills" not in kept:
+        dropped.append(Dropped("skills", f"{label} {_REASONS['skills']}"))
+    return dropped + _catalogue_fields(entry, target)
+
+
+def _to_claude_tools(tools: tuple[str, ...]) -> list[str]:
+    result: list[str] = []
+    for tool in tools:
+        server = _SERVER_TOOL.match(tool)
+        if server:
+            name = server.group(2)
+            mapped = (f"mcp__{server.group(1)}" + ("" if name == "*" else f"__{name}"),)
+        else:
+            mapped = _TO_CLAUDE.get(tool, (tool,))
+        result += [t for t in mapped if t not in result]
+    return result
+
+
+def _to_copilot_tools(tools: tuple[str, ...]) -> tuple[list[str], list[Dropped]]:
+    result: list[str] = []
+    dropped = []
+    for tool in tools:
+        key = tool_key(tool)
+        mcp = _MCP_TOOL.match(tool.strip())
+        if mcp:
+            mapped = f"{mcp.group(1)}/{mcp.group(2) or '*'}"
+        elif _SERVER_TOOL.match(tool.strip()):
+            mapped = tool.strip()
+        elif key in _TO_COPILOT:
+            mapped = _TO_COPILOT[key]
+            if "(" in tool:
+                dropped.append(
+                    Dropped(f"tool {tool}", f"Copilot cannot limit {mapped} to these arguments")
+                )
+        else:
+            dropped.append(Dropped(f"tool {tool}", "Copilot has no such tool or alias"))
+            continue
+        if mapped not in result:
+            result.append(mapped)
+    return result, dropped
+
+
+def _model(model: str | None, target: str) -> str | None:
+    """The model a target can run, or None: Claude Code takes its aliases and ``claude-``
+    ids; Cursor ``inherit`` or ``fast``; Codex OpenAI ``gpt-`` and ``o`` models; Copilot
+    any model but Claude Code's aliases."""
+    if not model:
+        return None
+    lowered = model.lower()
+    keep = {
+        "claude": lowered in CLAUDE_MODELS or lowered.startswith("claude-"),
+        "copilot": lowered not in CLAUDE_MODELS,
+        "cursor": lowered in ("inherit", "fast"),
+        "codex": lowered.startswith("gpt-") or bool(re.match(r"o[0-9]", lowered)),
+    }[target]
+    return model if keep else None
+
+
+def _claude(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
+    data: dict[str, object] = {"name": entry.name, "description": description_of(entry)}
+    dropped: list[Dropped] = []
+    if not caps.all_tools:
+        data["tools"] = ", ".join(_to_claude_tools(caps.tools))
+    if _model(entry.model, "claude"):
+        data["model"] = entry.model
+    elif entry.model:
+        dropped.append(Dropped(f"model {entry.model}", "not a Claude Code model"))
+    for key in CLAUDE_FIELDS:
+        if key in entry.extra:
+            data[key] = typed(entry.extra[key])
+    if entry.skills:
+        data["skills"] = [ref.name for ref in entry.skills]
+    return data, dropped + _extra_drops(entry, "claude", (*CLAUDE_FIELDS, "skills"))
+
+
+def _copilot(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
+    data: dict[str, object] = {"name": entry.title, "description": description_of(entry)}
+    dropped: list[Dropped] = []
+    if not caps.all_tools:
+        tools, dropped = _to_copilot_tools(caps.tools)
+        data["tools"] = tools
+    model = _model(entry.model, "copilot")
+    if model:
+        data["model"] = model
+    elif entry.model:
+        dropped.append(Dropped(f"model {entry.model}", "a Claude Code model name"))
+    return data, dropped + _extra_drops(entry, "copilot", ())
+
+
+def _no_tool_list(caps: Capabilities, target: str, flag: str) -> list[Dropped]:
+    label = TARGETS[target].label
+    if caps.all_tools:
+        return []
+    listed = ", ".join(caps.tools) or "none"
+    if caps.read_only:
+        return [Dropped(f"tools ({listed})", f"{label} has no tool list; {flag} instead")]
+    return [
+        Dropped(
+            f"tools ({listed})",
+            f"{label} has no tool list: the agent gets every tool {label} gives it",
+        )
+    ]
+
+
+def _cursor(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
+    data: dict[str, object] = {"name": entry.name, "description": description_of(entry)}
+    dropped = []
+    model = _model(entry.model, "cursor")
+    if model:
+        data["model"] = model
+    elif entry.model:
+        dropped.append(Dropped(f"model {entry.model}", "Cursor takes inherit, fast or its own ids"))
+    if caps.read_only:
+        data["readonly"] = True
+    if caps.background:
+        data["is_background"] = True
+    dropped += _no_tool_list(caps, "cursor", "readonly: true is set")
+    return data, dropped + _extra_drops(entry, "cursor", ("background",))
+
+
+def _codex(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
+    body = body_of(entry)
+    data: dict[str, object] = {
+        "name": entry.name,
+        "description": description_of(entry),
+        "developer_instructions": body or description_of(entry),
+    }
+    dropped = []
+    model = _model(entry.model, "codex")
+    if model:
+        data["model"] = model
+    elif entry.model:
+        dropped.append(Dropped(f"model {entry.model}", "not a Codex model"))
+    if caps.read_only:
+        data["sandbox_mode"] = "read-only"
+    dropped += _no_tool_list(caps, "codex", 'sandbox_mode = "read-only" is set')
+    return data, dropped + _extra_drops(entry, "codex", ())
+
+
+_CONVERTERS = {"claude": _claude, "copilot": _copilot, "cursor": _cursor, "codex": _codex}
+
+
+def plan(entry: Entry, target: str, caps: Capabilities | None = None) -> tuple[dict, list]:
+    """The fields of ``entry``'s file for ``target`` and what it leaves out (no text)."""
+    if entry.kind != Kind.PERSONA:
+        raise ValueError("only personas convert to agent files; a skill's folder is used as is")
+    data, dropped = _CONVERTERS[target](entry, caps or capabilities(entry))
+    if entry.model and entry.model.lower() == "inherit" and "model" not in data:
+        dropped = [d for d in dropped if d.what != f"model {entry.model}"]  # the default
+    body = entry.raw[entry.body_offset :]
+    if target == "copilot" and len(body) > COPILOT_MAX_PROMPT:
+        dropped.append(
+            Dropped(
+                f"instructions past character {COPILOT_MAX_PROMPT:,}",
+                f"Copilot reads at most {COPILOT_MAX_PROMPT:,} characters (this one has "
+                f"about {len(body):,})",
+            )
+        )
+    return data, dropped
+
+
+def convert(entry: Entry, target: str, caps: Capabilities | None = None) -> Conversion:
+    """The agent file of ``entry`` for ``target`` (a key of :data:`TARGETS`)."""
+    data, dropped = plan(entry, target, caps)
+    body = body_of(entry)
+    text = toml_document(data) if target == "codex" else front_matter_document(data, body)
+    name = file_name(entry, target)
+    return Conversion(target, name, f"{TARGETS[target].folder}/{name}", text, tuple(dropped))
+
+
+def convert_all(entry: Entry) -> dict[str, Conversion]:
+    """Every conversion of a persona, by target."""
+    caps = capabilities(entry)
+    return {target: convert(entry, target, caps) for target in TARGETS}
+
+
+# "Use this": where a file goes and a one-line command that puts it there ---------------
+
+SKILL_FOLDERS = (
+    ("claude", "Claude Code", ".claude/skills"),
+    ("copilot", "GitHub Copilot", ".github/skills"),
+    ("agents", "Other agents (.agents)", ".agents/skills"),
+)
+"""Where project skills live: Claude Code (https://code.claude.com/docs/en/skills), and
+GitHub Copilot, which also reads ``.claude/skills`` and ``.agents/skills``
+(https://docs.github.com/en/copilot/how-tos/use-copilot-agents/cloud-agent/create-skills)."""
+
+
+@dataclass(frozen=True)
+class Tab:
+    """One tool in the "Use this" panel."""
+
+    key: str
+    label: str
+    path: str
+    """Where the file or folder goes in a project."""
+    download: str
+    """Site-relative path of the file to download."""
+    command: str | None
+    """A one-line shell command that downloads it there (None without a site URL)."""
+    dropped: tuple[Dropped, ...] = ()
+
+
+def is_preview(changes: bool = False, environ: Mapping[str, str] = os.environ) -> bool:
+    """A preview build: given a base revision, or sanitizing every page."""
+    return (
+        changes
+        or bool(environ.get("PERSONAS_BASE_REVISION"))
+        or (environ.get("PERSONAS_SANITIZE") == "all")
+    )
+
+
+def download_base(
+    site_url: str | None, preview: bool, environ: Mapping[str, str] = os.environ
+) -> str | None:
+    """The address download commands start with: the preview's own
+    (``PERSONAS_PREVIEW_URL``) in a preview build, never the published site's; else
+    ``site_url``; None when unknown (the page then shows no command)."""
+    if preview:
+        return environ.get("PERSONAS_PREVIEW_URL") or None
+    return site_url or None
+
+
+def absolute(base: str | None, path: str) -> str | None:
+    """``path`` (site-relative) below the site's address, or None without one."""
+    if not base:
+        return None
+    return base.rstrip("/") + "/" + quote(path, safe="/")
+
+
+def download_command(folder: str, name: str, url: str) -> str:
+    """``mkdir -p FOLDER && curl -fsSLo FOLDER/NAME URL``: every part shell-quoted, the
+    file written by curl itself (never piped to a shell)."""
+    target = f"{folder}/{name}"
+    return f"mkdir -p {shlex.quote(folder)} && curl -fsSLo {shlex.quote(target)} {shlex.quote(url)}"
+
+
+def unzip_command(folder: str, name: str, url: str) -> str:
+    """Download a skill's zip (which holds ``NAME/...``) into FOLDER, unpack it, remove it."""
+    archive = shlex.quote(f"{folder}/{name}.zip")
+    where = shlex.quote(folder)
+    return (
+        f"mkdir -p {where} && curl -fsSLo {archive} {shlex.quote(url)} && "
+        f"unzip -o {archive} -d {where} && rm {archive}"
+    )
+
+
+def persona_tabs(entry: Entry, base: str | None) -> list[Tab]:
+    """A tab per tool for a persona: its converted file, where it goes, a command."""
+    tabs = []
+    for key, conversion in convert_all(entry).items():
+        target = TARGETS[key]
+        download = site_path(entry, key)
+        url = absolute(base, download)
+        command = download_command(target.folder, conversion.file_name, url) if url else None
+        tabs.append(Tab(key, target.label, conversion.path, download, command, conversion.dropped))
+    return tabs
+
+
+def skill_tabs(entry: Entry, base: str | None, zip_path: str | None) -> list[Tab]:
+    """A tab per skills folder: the skill's zip (or its lone ``SKILL.md``) and a command."""
+    tabs = []
+    for key, label, folder in SKILL_FOLDERS:
+        if zip_path:
+            url = absolute(base, zip_path)
+            command = unzip_command(folder, entry.name, url) if url else None
+            tabs.append(Tab(key, label, f"{folder}/{entry.name}/", zip_path, command))
+        else:
+            download = f"skills/{entry.name}/SKILL.md"
+            url = absolute(base, download)
+            where = f"{folder}/{entry.name}"
+            command = download_command(where, "SKILL.md", url) if url else None
+            tabs.append(Tab(key, label, f"{where}/SKILL.md", download, command))
+    return tabs

@@ -1,0 +1,159 @@
+"""What an agent may do: its powers on its page (flagged in words), in personas.json and
+as a compact risk list in catalogue.json."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+import jsonschema
+import pytest
+
+from mkdocs_personas.capabilities import capabilities
+from mkdocs_personas.catalogue import Reader, Settings
+
+from conftest import REPO, build_project, make_project
+
+SCHEMA = json.loads((REPO / "tests/schemas/personas-json.schema.json").read_text())
+
+RISKY = """---
+name: risky
+description: Ships releases on its own.
+tools: Read, Bash, WebFetch
+disallowedTools: Write
+permissionMode: bypassPermissions
+background: true
+isolation: worktree
+memory: project
+hooks:
+  PreToolUse:
+    - matcher: Bash
+      hooks:
+        - type: command
+          command: ./guard.sh <script>alert(1)</script> && rm -rf "$TMP"
+mcpServers:
+  - github
+  - local:
+      command: npx
+      args: [-y, some-server]
+---
+
+You ship.
+"""
+CALM = "---\nname: calm\ndescription: Reads code.\ntools: Read, Grep\n---\n\nYou read.\n"
+NONE = "---\nname: idle\ndescription: Talks only.\ntools: []\n---\n\nYou talk.\n"
+EVERY = "---\nname: every\ndescription: Anything.\n---\n\nYou do anything.\n"
+STAR = (
+    "---\nname: star\ndescription: Anything.\ntools: '*'\npermissionMode: acceptEdits\n---\n\nX.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    project = make_project(
+        tmp_path_factory.mktemp("caps"),
+        {
+            "agents/risky.md": RISKY,
+            "agents/calm.md": CALM,
+            "agents/idle.md": NONE,
+            "agents/every.md": EVERY,
+            "agents/star.md": STAR,
+        },
+        plugin={"personas": ["agents/*.md"]},
+    )
+    built = build_project(project, strict=True)
+    assert built.aborted is None, built.log
+    return built
+
+
+def panel(html: str) -> str:
+    """The capabilities panel of a page, as text (tags dropped, entities decoded)."""
+    found = re.search(r'<section class="pc-caps[^"]*".*?</section>', html, re.S)
+    assert found, "no capabilities panel"
+    return found.group()
+
+
+def text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_bypassing_permissions_and_hooks_are_flagged_on_the_page_in_words(site):
+    html = panel(site.html("personas/risky/"))
+    words = text(html)
+    assert 'class="pc-caps pc-caps--flagged"' in html
+    flags = re.findall(r'class="pc-flag pc-flag--([a-z-]+)"', html)
+    assert flags == ["bypass-permissions", "hooks", "shell", "network", "mcp"]
+    assert words.count("Warning:") == 5
+    assert "without ever asking you" in words and "run by themselves" in words
+    command = re.search(r'<pre class="pc-hooks__command"><code>(.*?)</code></pre>', html, re.S)
+    assert unescape(command.group(1)) == './guard.sh <script>alert(1)</script> && rm -rf "$TMP"'
+    assert "<script>" not in html, "the hook command is escaped"
+    for shown in ("bypassPermissions", "PreToolUse", "worktree", "project", "npx -y some-server"):
+        assert shown in words
+    assert "Runs in the background yes" in words and "Not allowed Write" in words
+
+
+def test_flags_and_powers_are_in_personas_json_and_risk_in_catalogue_json(site):
+    data = json.loads((site.site / "personas.json").read_text())
+    jsonschema.validate(data, SCHEMA)
+    caps = {p["name"]: p["capabilities"] for p in data["personas"]}
+    risky = caps["risky"]
+    assert [f["id"] for f in risky["flags"]] == [
+        "bypass-permissions",
+        "hooks",
+        "shell",
+        "network",
+        "mcp",
+    ]
+    assert all(f["reason"] for f in risky["flags"])
+    assert risky["permission_mode"] == "bypassPermissions" and risky["background"] is True
+    assert risky["hooks"] == [
+        {
+            "event": "PreToolUse",
+            "matcher": "Bash",
+            "type": "command",
+            "command": './guard.sh <script>alert(1)</script> && rm -rf "$TMP"',
+        }
+    ]
+    assert risky["mcp_servers"] == [
+        {"name": "github", "command": ""},
+        {"name": "local", "command": "npx -y some-server"},
+    ]
+    assert risky["disallowed_tools"] == ["Write"] and risky["all_tools"] is False
+    assert caps["calm"]["flags"] == [] and caps["calm"]["tools"] == ["Read", "Grep"]
+    assert caps["idle"] == {**caps["idle"], "tools": [], "all_tools": False, "flags": []}
+    assert caps["every"]["all_tools"] is True
+    assert [f["id"] for f in caps["every"]["flags"]] == ["all-tools"]
+    assert [f["id"] for f in caps["star"]["flags"]] == ["accept-edits", "all-tools"]
+    risk = {
+        p["name"]: p["risk"]
+        for p in json.loads((site.site / "catalogue.json").read_text())["personas"]
+    }
+    assert risk == {name: [f["id"] for f in c["flags"]] for name, c in caps.items()}
+    assert risk["calm"] == [] and "bypass-permissions" in risk["risky"]
+
+
+def test_agents_without_powerful_settings_say_so_and_every_tool_is_said_plainly(site):
+    calm = text(panel(site.html("personas/calm/")))
+    assert "No powerful settings" in calm and "Warning:" not in calm
+    assert "Tools Read Grep" in calm
+    assert "Tools None" in text(panel(site.html("personas/idle/")))
+    every = text(panel(site.html("personas/every/")))
+    assert "Every tool (no tools list)" in every and "Warning: It has no list of tools" in every
+    star = text(panel(site.html("personas/star/")))
+    assert "Every tool (no tools list)" in star and "acceptEdits" in star
+
+
+def test_skills_have_no_capabilities_panel(sample_site):
+    html = sample_site.html("skills/threat-modeling/")
+    assert "pc-caps" not in html and 'id="use_this"' in html
+
+
+def test_every_sample_persona_has_its_capabilities(sample_site):
+    catalogue, _ = Reader().load(Settings(REPO, ("personas/*.md",), ()))
+    data = json.loads((sample_site.site / "personas.json").read_text())
+    for record in data["personas"]:
+        entry = next(p for p in catalogue.personas if p.name == record["name"])
+        assert record["capabilities"] == capabilities(entry).to_data()
+        assert 'id="capabilities"' in sample_site.html(record["url"])
