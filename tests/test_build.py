@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import zipfile
 
 from conftest import REPO, build_project, make_project, persona
 
@@ -127,39 +126,3 @@ def test_a_bad_plugin_option_is_a_clear_error_without_traceback(tmp_path):
     assert result.returncode == 1
     assert "unknown model field(s) colour" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def test_the_wheel_ships_templates_and_works_installed(tmp_path):
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", tmp_path, REPO],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("mkdocs_personas-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "mkdocs_personas/templates/fragments/entry.html" in names
-    assert "mkdocs_personas/templates/theme/assets/personas/personas.css" in names
-    entry_points = (
-        zipfile.ZipFile(wheel)
-        .read(next(n for n in names if n.endswith("entry_points.txt")))
-        .decode()
-    )
-    assert "personas = mkdocs_personas.plugin:PersonasPlugin" in entry_points
-    installed = tmp_path / "installed"
-    zipfile.ZipFile(wheel).extractall(installed)
-    project = make_project(tmp_path / "other-repo", {"personas/a.md": persona("a")})
-    code = (
-        "import mkdocs_personas, sys; from mkdocs.__main__ import cli; "
-        "print(mkdocs_personas.__file__, file=sys.stderr); cli(['build', '-q'])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(installed), "PATH": ""},
-    )
-    assert result.returncode == 0, result.stderr
-    assert str(installed) in result.stderr
-    assert "pc-entry" in (project / "site/personas/a/index.html").read_text()
-    assert (project / "site/assets/personas/personas.css").exists()

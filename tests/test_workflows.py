@@ -11,14 +11,14 @@ import material
 import pytest
 import yaml
 
+from mkdocs_personas import preview_check, preview_comment
+from mkdocs_personas.init import SOURCE, Install, render_workflow
+from mkdocs_personas.init import WORKFLOWS as TEMPLATES
+from mkdocs_personas.preview import take
+
 from conftest import REPO, build_project, copy_sample
 
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
-SCRIPTS = REPO / ".github/scripts"
-sys.path.insert(0, str(SCRIPTS))
-
-import preview_check  # noqa: E402
-import preview_comment  # noqa: E402
 
 
 def load(path: Path) -> dict:
@@ -103,10 +103,12 @@ def test_the_preview_is_built_from_base_configuration_and_pull_request_content()
     assert base["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
     script = "\n".join(s.get("run", "") for s in steps)
     assert "pip install ./base" in script
-    assert "for folder in personas skills" in script and "rm -rf base/docs" in script
-    build = next(s for s in steps if s.get("run") == "mkdocs build")
-    assert build["env"]["PERSONAS_SANITIZE"] == "all"
-    assert build["env"]["PERSONAS_BASE_REVISION"] == "HEAD"
+    taking = next(s for s in steps if "mkdocs_personas.preview take" in s.get("run", ""))
+    assert taking["working-directory"] == "base"
+    assert taking["run"] == "python -m mkdocs_personas.preview take ../pull-request"
+    build = next(s for s in steps if "mkdocs_personas.preview build" in s.get("run", ""))
+    assert build["working-directory"] == "base"
+    assert "mkdocs build" not in script  # the preview script builds, sanitizing every page
     assert preview["jobs"]["build"]["permissions"] == {"contents": "read"}
     publish = load(REPO / ".github/workflows/preview-publish.yml")
     assert triggers(publish) == {"workflow_run"}
@@ -120,9 +122,10 @@ def test_the_summary_compares_the_base_revision_with_the_working_tree():
     """In base/, HEAD is the base commit; the pull request's content is the working tree,
     so the summary compares that revision with the working tree (no folder arguments)."""
     steps = load(REPO / ".github/workflows/preview.yml")["jobs"]["build"]["steps"]
-    summary = next(s for s in steps if "personas diff" in s.get("run", ""))
+    summary = next(s for s in steps if "preview summary" in s.get("run", ""))
     assert summary["working-directory"] == "base"
-    assert summary["run"].split(">")[0].split() == ["personas", "diff", "HEAD"]
+    command = ["python", "-m", "mkdocs_personas.preview", "summary"]
+    assert summary["run"].split(">")[0].split() == command
 
 
 def test_the_publish_job_checks_with_the_trusted_assets_and_holds_the_token_back():
@@ -130,11 +133,14 @@ def test_the_publish_job_checks_with_the_trusted_assets_and_holds_the_token_back
     steps = job["steps"]
     install = next(i for i, s in enumerate(steps) if "pip install" in s.get("run", ""))
     download = next(i for i, s in enumerate(steps) if "download-artifact" in s.get("uses", ""))
-    check = next(i for i, s in enumerate(steps) if "preview_check.py" in s.get("run", ""))
+    check = next(i for i, s in enumerate(steps) if "preview_check" in s.get("run", ""))
     assert install < download < check
     command = steps[check]["run"]
-    for assets in ('--assets "$MATERIAL"', "--assets templates/theme", '--assets "$PAGEFIND"'):
+    assert "python -m mkdocs_personas.preview_check " in command
+    for assets in ('--assets "$MATERIAL"', '--assets "$THEME"', '--assets "$PAGEFIND"'):
         assert assets in command
+    assets = next(s for s in steps if s.get("id") == "assets")["run"]
+    assert "from mkdocs_personas.render import theme_dir" in assets
     assert "GH_TOKEN" not in job.get("env", {})
     for step in steps[: check + 1]:
         assert "GH_TOKEN" not in step.get("env", {}), step
@@ -336,3 +342,111 @@ def test_no_spelling_of_a_tag_entity_or_mention_survives_the_comment(attack):
     assert re.search("[<&@\uff20\ufe6b](?!\u200b)", text) is None, text
     assert re.search("#(?!\u200b)[0-9]", text) is None, text
     assert text.replace("\u200b", "") == summary
+
+
+def test_this_repositorys_workflows_are_the_templates_with_its_own_source():
+    """The workflows `personas init` writes are these files; the one documented difference
+    is the install line (this repository installs its source, a catalogue pins a release)."""
+    for name in TEMPLATES:
+        path = REPO / ".github/workflows" / f"{name}.yml"
+        assert path.read_text(encoding="utf-8") == render_workflow(name, SOURCE), (
+            f"{path.name} differs from its template: run python -m mkdocs_personas.init "
+            "--this-repository"
+        )
+
+
+def test_a_catalogue_repository_differs_only_in_the_install_lines():
+    pinned = Install("==9.9.9", "# pinned by personas init")
+    for name in TEMPLATES:
+        ours = render_workflow(name, SOURCE).splitlines()[2:]
+        theirs = render_workflow(name, pinned).splitlines()[1:]
+        assert len(ours) == len(theirs), name
+        different = [(a, b) for a, b in zip(ours, theirs, strict=True) if a != b]
+        assert different, name
+        for a, b in different:
+            if "pip install" in a:
+                assert "mkdocs-personas" in b and "==9.9.9" in b and "mkdocs-personas" not in a
+                assert "./base" in a or a.endswith("install .") or '".[pagefind]"' in a
+            else:
+                assert a.strip().startswith("# This repository installs its own source"), a
+                assert b.strip() == "# pinned by personas init"
+
+
+def test_deploy_fetches_the_whole_history_for_git_dates():
+    steps = load(REPO / ".github/workflows/deploy.yml")["jobs"]["build"]["steps"]
+    checkout = next(s for s in steps if "actions/checkout" in s.get("uses", ""))
+    assert checkout["with"]["fetch-depth"] == "0"
+
+
+def test_only_the_publish_job_of_the_release_can_ask_for_an_identity_token():
+    release = load(REPO / ".github/workflows/release.yml")
+    assert release["on"] == {"push": {"tags": ["v*"]}}
+    assert release["permissions"] == {"contents": "read"}
+    for path in WORKFLOWS:
+        workflow = load(path)
+        for name, job in workflow["jobs"].items():
+            token = (job.get("permissions") or {}).get("id-token") == "write"
+            publishes = any("gh-action-pypi-publish" in s.get("uses", "") for s in job["steps"])
+            pages = any("deploy-pages" in s.get("uses", "") for s in job["steps"])
+            assert token == (publishes or pages), (path.name, name)
+    publish = release["jobs"]["publish"]
+    assert publish["needs"] == "check" and publish["permissions"] == {"id-token": "write"}
+    assert not any("actions/checkout" in s.get("uses", "") for s in publish["steps"])
+    check = "\n".join(s.get("run", "") for s in release["jobs"]["check"]["steps"])
+    assert '.github/scripts/release_check.py --dist dist --tag "$TAG"' in check
+
+
+def _repository(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_the_preview_takes_only_catalogue_content_even_from_the_repository_root(tmp_path):
+    """A glob rooted at the repository root matches the configuration and hooks too:
+    the preview still takes only catalogue content from the pull request."""
+    config = (
+        "site_name: x\nhooks: [hooks.py]\ntheme: {name: material, custom_dir: overrides}\n"
+        "plugins:\n  - personas:\n      personas: ['**/*']\n      skills: ['**/SKILL.md']\n"
+    )
+    agent = "---\nname: a\ndescription: Agent a.\n---\nBody.\n"
+    base = _repository(
+        tmp_path / "base",
+        {
+            "mkdocs.yml": config,
+            "hooks.py": "x = 1\n",
+            "overrides/main.html": "{% extends 'base.html' %}\n",
+            "a.md": agent,
+            "gone.md": agent.replace("a", "g"),
+            "docs/index.md": "# Home\n",
+            "docs/extra.css": "p {}\n",
+        },
+    )
+    pull = _repository(
+        tmp_path / "pull-request",
+        {
+            "mkdocs.yml": config.replace("hooks.py", "evil.py"),
+            "hooks.py": "import os\n",
+            "helper.py": "import os\n",
+            "overrides/main.html": "<script>alert(1)</script>\n",
+            "a.md": agent.replace("Body.", "Changed body."),
+            "skills/s/SKILL.md": "---\nname: s\ndescription: S.\n---\nUse it.\n",
+            "skills/s/scripts/run.py": "print(1)\n",
+            "docs/index.md": "# New home\n",
+            "docs/extra.css": "body { display: none }\n",
+            "docs/img/logo.png": "png",
+            ".git/config": "[core]\n",
+        },
+    )
+    os.symlink("/etc/passwd", pull / "docs/leak.md")
+    taken, refused = take(pull, base / "mkdocs.yml")
+    assert "skills/s/scripts/run.py" in taken and "docs/img/logo.png" in taken
+    assert set(refused) >= {"mkdocs.yml", "hooks.py", "helper.py", "overrides/main.html"}
+    assert (base / "mkdocs.yml").read_text() == config
+    assert (base / "hooks.py").read_text() == "x = 1\n" and not (base / "helper.py").exists()
+    assert (base / "overrides/main.html").read_text().startswith("{% extends")
+    assert "Changed body." in (base / "a.md").read_text() and not (base / "gone.md").exists()
+    assert (base / "docs/index.md").read_text() == "# New home\n"
+    assert (base / "docs/extra.css").read_text() == "p {}\n"
+    assert not (base / "docs/leak.md").exists() and not (base / ".git").exists()

@@ -4,6 +4,9 @@ from .catalogue import Catalogue, Reader, Settings, load
 from .model import Entry, Kind, Problem, Reference
 from .relations import Options, Relations, relate
 
+__version__ = "0.2.0"
+"""The version of the package, defined here only (pyproject.toml reads it)."""
+
 __all__ = [
     "Catalogue",
     "Entry",
@@ -14,6 +17,7 @@ __all__ = [
     "Reference",
     "Relations",
     "Settings",
+    "__version__",
     "load",
     "relate",
 ]

@@ -4,7 +4,7 @@ Runs in the trusted "Publish preview" workflow. The change summary comes from th
 artifact, so it is treated as text: size-capped, tags, entities and mentions defused,
 and shown inside a collapsed block. Uses the GitHub CLI (``gh``) with GH_TOKEN.
 
-    python3 preview_comment.py SUMMARY_FILE PR_NUMBER
+    python -m mkdocs_personas.preview_comment SUMMARY_FILE PR_NUMBER
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Check that a downloaded preview artifact holds only static files that cannot carry script.
 
-Runs in the trusted "Publish preview" workflow on data built from a pull request, so it
-uses the standard library only and trusts nothing in the folder: symlinks, special
-files, odd names, unexpected file types and oversized trees are all refused, and so is
-anything that could run script in a reader's browser:
+Runs in the trusted "Publish preview" workflow (with the mkdocs-personas its default
+branch pins) on data built from a pull request, so it uses the standard library only and
+trusts nothing in the folder: symlinks, special files, odd names, unexpected file types
+and oversized trees are all refused, and so is anything that could run script in a
+reader's browser:
 
 - a JavaScript, stylesheet, source map or WebAssembly file that is not byte-identical to
   a file of a trusted theme folder (``--assets``: Material's ``templates`` folder, the
@@ -16,7 +17,7 @@ anything that could run script in a reader's browser:
   or another duplicated ``__`` id, which Material's scripts would read;
 - SVG files, service workers, XML other than the sitemap.
 
-    python3 preview_check.py [--assets DIR]... FOLDER
+    python -m mkdocs_personas.preview_check [--assets DIR]... FOLDER
 """
 
 from __future__ import annotations
@@ -51,6 +52,15 @@ ALLOWED_SUFFIXES = {
     ".woff2",
     ".ttf",
     ".zip",
+    # Inert text the build publishes: skills' bundled files and converted agent files.
+    ".markdown",
+    ".toml",
+    ".py",
+    ".sh",
+    ".bash",
+    ".yaml",
+    ".yml",
+    ".csv",
 }
 KNOWN_ONLY = {".js", ".mjs", ".css", ".map", ".pagefind"}
 """Files that must be byte-identical to a file of a trusted theme folder."""
@@ -337,7 +347,7 @@ def problems(root: Path, known: Known | None = None) -> list[str]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
-        prog="preview_check.py", description=__doc__.strip().splitlines()[0]
+        prog="python -m mkdocs_personas.preview_check", description=__doc__.strip().splitlines()[0]
     )
     parser.add_argument(
         "--assets",

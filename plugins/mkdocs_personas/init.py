@@ -1,0 +1,423 @@
+"""``personas init``: turn a repository that keeps agents and skills into a catalogue site.
+
+Finds the agent and skill folders (:func:`discovery.find_folders`, the same discovery
+that ``personas validate`` names when its globs find nothing), then writes what a
+catalogue needs: ``mkdocs.yml`` (or ``properdocs.yml``) with matching globs, or the
+plugin added to an existing one; ``docs/index.md`` (a home page, never replaced);
+``site/`` and ``.venv/`` in ``.gitignore``; and the checks, deploy, preview and
+preview-publish workflows. The workflows are templates shipped in the package
+(``data/workflows``); this repository's own workflows are the same templates, rendered
+with an install of its own source (``python -m mkdocs_personas.init --this-repository``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from . import __version__
+from .config import _ConfigLoader
+from .discovery import Folders, find_folders
+
+REPOSITORY = "https://github.com/mkdocs-personas/mkdocs-personas"
+"""Where the plugin's source lives: a development install is pinned to a commit of it."""
+WORKFLOWS = ("checks", "deploy", "preview", "preview-publish")
+"""The workflows ``init`` writes, by template name."""
+TOKEN = re.compile(r"__[A-Z_]+__")
+
+
+@dataclass(frozen=True)
+class Install:
+    """How a workflow installs mkdocs-personas: a pinned requirement, or this source tree."""
+
+    spec: str = ""
+    """What follows the name in a requirement: ``==0.2.0`` or `` @ git+URL@commit``."""
+    note: str = ""
+    """A comment written above every install line, saying what is pinned and why."""
+    source: bool = False
+    """This repository: install the checked-out source (``pip install .``)."""
+    extra: tuple[str, ...] = ()
+    """Further packages to install (``properdocs``)."""
+
+    def requirement(self, extras: str = "", where: str = ".") -> str:
+        """The arguments of ``pip install`` for the package with ``extras``."""
+        if self.source:
+            return f'"{where}[{extras}]"' if extras else where
+        name = f"mkdocs-personas[{extras}]" if extras else "mkdocs-personas"
+        return " ".join([shlex.quote(f"{name}{self.spec}"), *self.extra])
+
+
+SOURCE = Install(
+    note="# This repository installs its own source; `personas init` pins a release instead.",
+    source=True,
+)
+
+
+def _git(folder: Path, *args: str) -> str:
+    """Output of a git command in ``folder``, or "" when it fails."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=20
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def installed(extra: tuple[str, ...] = ()) -> Install:
+    """The pin for the mkdocs-personas that runs this: its release, or the commit of a
+    development or git install (a release of that number may not exist)."""
+    try:
+        direct = metadata.distribution("mkdocs-personas").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        direct = None
+    data = json.loads(direct) if direct else {}
+    url, vcs = data.get("url", ""), data.get("vcs_info") or {}
+    if vcs.get("vcs") == "git" and vcs.get("commit_id"):
+        commit = vcs["commit_id"]
+        return Install(
+            f" @ git+{url}@{commit}",
+            f"# mkdocs-personas {__version__}, installed from {url}: pinned to commit "
+            f"{commit[:12]}; pin a release (mkdocs-personas==VERSION) once there is one.",
+            extra=extra,
+        )
+    if url.startswith("file:"):
+        commit = _git(Path(unquote(urlsplit(url).path)), "rev-parse", "HEAD")
+        if re.fullmatch(r"[0-9a-f]{40}", commit):
+            return Install(
+                f" @ git+{REPOSITORY}@{commit}",
+                f"# Development install of mkdocs-personas {__version__}: pinned to its "
+                f"commit {commit[:12]} (push it); pin a release once there is one.",
+                extra=extra,
+            )
+    return Install(
+        f"=={__version__}",
+        f"# mkdocs-personas {__version__}, the version that ran `personas init`; raise the "
+        "pin to upgrade.",
+        extra=extra,
+    )
+
+
+def template(*parts: str) -> str:
+    """The text of a data file of the package (``data/<parts>``)."""
+    return resources.files(__package__).joinpath("data", *parts).read_text(encoding="utf-8")
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    """Replace every ``__TOKEN__``; an unknown token is a bug in a template."""
+    return TOKEN.sub(lambda match: values[match.group()], text)
+
+
+def render_workflow(
+    name: str,
+    install: Install,
+    *,
+    config: str = "mkdocs.yml",
+    branch: str = "main",
+) -> str:
+    """One workflow: its template with the install, engine, configuration and branch."""
+    engine = "properdocs" if Path(config).name.startswith("properdocs") else "mkdocs"
+    option = f" -f {shlex.quote(config)}"
+    values = {
+        "__INSTALL__": install.requirement(),
+        "__INSTALL_BASE__": install.requirement(where="./base"),
+        "__INSTALL_PAGEFIND__": install.requirement("pagefind"),
+        "__ENGINE__": engine,
+        "__ENGINE_CONFIG__": "" if config == f"{engine}.yml" else option,
+        "__PERSONAS_CONFIG__": "" if config == "mkdocs.yml" else option,
+        "__BRANCH__": branch,
+    }
+    lines = []
+    for line in template("workflows", f"{name}.yml").splitlines(keepends=True):
+        if "__INSTALL" in line and install.note:
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.append(f"{indent}{install.note}\n")
+        lines.append(_fill(line, values))
+    if install.source:
+        header = (
+            f"# Generated from plugins/mkdocs_personas/data/workflows/{name}.yml: edit the "
+            "template,\n# then run `python -m mkdocs_personas.init --this-repository`.\n"
+        )
+    else:
+        header = f"# Written by `personas init` (mkdocs-personas {__version__}).\n"
+    return header + "".join(lines)
+
+
+def write_own_workflows(repository: Path) -> list[Path]:
+    """This repository's workflows, rendered from the templates with its own source."""
+    written = []
+    for name in WORKFLOWS:
+        path = repository / ".github" / "workflows" / f"{name}.yml"
+        path.write_text(render_workflow(name, SOURCE), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _yaml_list(items: tuple[str, ...], indent: str) -> str:
+    """A block list of quoted strings, or ``[]``."""
+    if not items:
+        return " []\n"
+    return "\n" + "".join(f"{indent}- {json.dumps(item)}\n" for item in items)
+
+
+def plugin_entry(folders: Folders, indent: str, *, listed: bool = True) -> str:
+    """The ``personas`` plugin with the globs of ``folders``, as a list item at ``indent``
+    (or a mapping key when ``listed`` is false)."""
+    if not folders:
+        return f"{indent}- personas\n" if listed else f"{indent}personas: {{}}\n"
+    key = f"{indent}- personas:\n" if listed else f"{indent}personas:\n"
+    inner = indent + "    " if listed else indent + "  "
+    return (
+        key
+        + f"{inner}personas:{_yaml_list(folders.persona_globs, inner + '  ')}"
+        + f"{inner}skills:{_yaml_list(folders.skill_globs, inner + '  ')}"
+    )
+
+
+def _load(text: str) -> object:
+    try:
+        return yaml.load(text, Loader=_ConfigLoader)
+    except yaml.YAMLError:
+        return None
+
+
+def _plugin_names(plugins: object) -> list[str]:
+    if isinstance(plugins, dict):
+        return [str(name) for name in plugins]
+    if isinstance(plugins, list):
+        return [str(next(iter(p), "")) if isinstance(p, dict) else str(p) for p in plugins]
+    return []
+
+
+_TOP_PLUGINS = re.compile(r"plugins:[ \t]*(?:#.*)?")
+
+
+def add_plugin(text: str, folders: Folders) -> str | None:
+    """``text`` (an ``mkdocs.yml``) with the ``personas`` plugin added to ``plugins`` and
+    nothing else changed, or None when that cannot be done safely (then the stanza is
+    printed for the user to add)."""
+    data = _load(text)
+    if not isinstance(data, dict):
+        return None
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    starts = [i for i, line in enumerate(lines) if _TOP_PLUGINS.fullmatch(line.rstrip("\r\n"))]
+    if "plugins" not in data:
+        edited = "".join(lines) + "\nplugins:\n  - search\n" + plugin_entry(folders, "  ")
+    elif len(starts) != 1:
+        return None
+    else:
+        start = end = starts[0]
+        block = []
+        for index in range(start + 1, len(lines)):
+            line = lines[index]
+            if line.strip() and not line[0].isspace() and not line.startswith("-"):
+                break
+            if line.strip() and not line.lstrip().startswith("#"):
+                block.append(line)
+                end = index
+        if not block:
+            entry = "  - search\n" + plugin_entry(folders, "  ")
+        else:
+            first = block[0]
+            indent = first[: len(first) - len(first.lstrip(" "))]
+            listed = first.lstrip(" ").startswith("-")
+            if listed != isinstance(data["plugins"], list) or "\t" in indent:
+                return None
+            entry = plugin_entry(folders, indent, listed=listed)
+        edited = "".join(lines[: end + 1]) + entry + "".join(lines[end + 1 :])
+    after = _load(edited)
+    if not isinstance(after, dict) or "personas" not in _plugin_names(after.get("plugins")):
+        return None
+    rest = {k: v for k, v in after.items() if k != "plugins"}
+    if rest != {k: v for k, v in data.items() if k != "plugins"}:
+        return None
+    before, now = _plugin_names(data.get("plugins")), _plugin_names(after["plugins"])
+    if now[: len(before)] != before and now != ["search", *before, "personas"]:
+        return None
+    return edited
+
+
+def new_config(folder: Path, folders: Folders) -> str:
+    """A complete ``mkdocs.yml`` for a catalogue of ``folders``."""
+    name = folder.resolve().name or "Catalogue"
+    nav = ["  - Skills: skills/index.md\n"] if folders.skills or not folders else []
+    nav += [
+        "  - Expertise: expertise/index.md\n",
+        "  - Keywords: keywords/index.md\n",
+        "  - Keyword conflicts: keywords/conflicts.md\n",
+        "  - Task matcher: match/index.md\n",
+    ]
+    return _fill(
+        template("init", "mkdocs.yml"),
+        {
+            "__VERSION__": __version__,
+            "__SITE_NAME__": json.dumps(f"{name}: agents and skills"),
+            "__SITE_DESCRIPTION__": json.dumps(
+                f"The AI agents and skills of {name}, published with mkdocs-personas."
+            ),
+            "__PLUGIN__": plugin_entry(folders, "  "),
+            "__NAV__": "".join(nav),
+        },
+    )
+
+
+def home_page(folder: Path, folders: Folders) -> str:
+    """``docs/index.md``: what the site is and where to start."""
+    names = [f"`{f}/`" for f in (*folders.agents, *folders.skills)] or ["`personas/`, `skills/`"]
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    links = []
+    if folders.skills or not folders:
+        links.append("- [Skills](skills/index.md): what the agents can follow, and who uses each.")
+    links += [
+        "- [Expertise](expertise/index.md): agents grouped by what they know.",
+        "- [Task matcher](match/index.md): describe a task, get the agents that fit it.",
+    ]
+    return _fill(
+        template("init", "index.md"),
+        {
+            "__TITLE__": f"{folder.resolve().name or 'Catalogue'}: agents and skills",
+            "__FOLDERS__": listed,
+            "__LINKS__": "\n".join(links) + "\n",
+        },
+    )
+
+
+IGNORED = ("site/", ".venv/")
+
+
+def ignore_lines(existing: str) -> list[str]:
+    """The lines of :data:`IGNORED` that ``.gitignore`` text does not hold yet."""
+    present = {line.strip().strip("/") for line in existing.splitlines()}
+    return [line for line in IGNORED if line.strip("/") not in present]
+
+
+@dataclass
+class Report:
+    """What ``init`` did, file by file, and what it refused to replace."""
+
+    done: list[str]
+    refused: list[str]
+    stanza: str = ""
+
+
+def _docs_dir(config_text: str) -> str:
+    data = _load(config_text)
+    value = data.get("docs_dir") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value else "docs"
+
+
+def scaffold(folder: Path, config: str, force: bool, install: Install) -> Report:
+    """Write the catalogue's files into ``folder``; see :func:`run` for the rules."""
+    report = Report([], [])
+    folders = find_folders(folder)
+    found = ", ".join(f"{f}/" for f in (*folders.agents, *folders.skills)) or "none found"
+    config_path = folder / config
+    if not config_path.exists():
+        config_path.write_text(new_config(folder, folders), encoding="utf-8")
+        report.done.append(f"wrote {config} (agent and skill folders: {found})")
+    else:
+        text = config_path.read_text(encoding="utf-8-sig")
+        data = _load(text)
+        if isinstance(data, dict) and "personas" in _plugin_names(data.get("plugins")):
+            report.done.append(f"kept {config}: it already enables the personas plugin")
+        else:
+            edited = add_plugin(text, folders)
+            if edited is None:
+                report.stanza = "plugins:\n  - search\n" + plugin_entry(folders, "  ")
+                report.refused.append(
+                    f"{config}: cannot add the plugin to it safely; add this under 'plugins'"
+                )
+            else:
+                config_path.write_text(edited, encoding="utf-8")
+                report.done.append(f"added the personas plugin to {config} (folders: {found})")
+    config_text = config_path.read_text(encoding="utf-8-sig")
+    index = folder / _docs_dir(config_text) / "index.md"
+    shown = index.relative_to(folder).as_posix()
+    if index.exists():
+        report.done.append(f"kept {shown}: an existing home page is never replaced")
+    else:
+        index.parent.mkdir(parents=True, exist_ok=True)
+        index.write_text(home_page(folder, folders), encoding="utf-8")
+        report.done.append(f"wrote {shown} (the home page)")
+    ignore = folder / ".gitignore"
+    existing = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
+    missing = ignore_lines(existing)
+    if missing:
+        separator = "" if not existing or existing.endswith("\n") else "\n"
+        ignore.write_text(existing + separator + "\n".join(missing) + "\n", encoding="utf-8")
+        report.done.append(f"{'added' if existing else 'wrote'} {', '.join(missing)} in .gitignore")
+    branch = _git(folder, "symbolic-ref", "--short", "-q", "HEAD") or "main"
+    for name in WORKFLOWS:
+        path = folder / ".github" / "workflows" / f"{name}.yml"
+        shown = path.relative_to(folder).as_posix()
+        if path.exists() and not force:
+            report.refused.append(f"{shown} exists (--force replaces it)")
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        replaced = path.exists()
+        path.write_text(
+            render_workflow(name, install, config=config, branch=branch), encoding="utf-8"
+        )
+        report.done.append(f"{'replaced' if replaced else 'wrote'} {shown}")
+    return report
+
+
+def run(folder: Path, config: str | None = None, force: bool = False) -> int:
+    """Set up the catalogue of the repository at ``folder`` and print what was done.
+
+    Never replaces a file without ``force``, and never an existing home page or
+    configuration (the plugin is added to that configuration). Exit 1 when something
+    was left as it is (or the stanza must be added by hand), else 0.
+    """
+    if config is None:
+        properdocs = (folder / "properdocs.yml").exists() and not (folder / "mkdocs.yml").exists()
+        config = "properdocs.yml" if properdocs else "mkdocs.yml"
+    engine = "properdocs" if Path(config).name.startswith("properdocs") else "mkdocs"
+    install = installed(("properdocs",) if engine == "properdocs" else ())
+    report = scaffold(folder, config, force, install)
+    for line in report.done:
+        print(f"  {line}")
+    for line in report.refused:
+        print(f"  left as it is: {line}")
+    if report.stanza:
+        print("\n" + report.stanza)
+    option = "" if config == f"{engine}.yml" else f" -f {shlex.quote(config)}"
+    print(
+        "\nNext, install and serve the catalogue:\n"
+        f"  python3 -m venv .venv && .venv/bin/pip install {install.requirement()}\n"
+        f"  .venv/bin/{engine} serve{option}\n"
+        "Then commit and push; to publish, choose 'GitHub Actions' as the source under "
+        "Settings > Pages."
+    )
+    return 1 if report.refused else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m mkdocs_personas.init --this-repository``: regenerate this repository's
+    workflows from the templates (the plugin's own source tree only)."""
+    parser = argparse.ArgumentParser(prog="python -m mkdocs_personas.init")
+    parser.add_argument("--this-repository", action="store_true", required=True)
+    parser.parse_args(argv)
+    repository = Path(__file__).resolve().parents[2]
+    if not (repository / "plugins" / "mkdocs_personas").is_dir():
+        print("not the mkdocs-personas source tree", file=sys.stderr)
+        return 2
+    for path in write_own_workflows(repository):
+        print(f"wrote {path.relative_to(repository)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
