@@ -128,3 +128,58 @@ def test_offline_filter_works_from_file_url(offline_site, page):
         "document.querySelectorAll('[data-pc-results] .pc-card').length === 1", timeout=10000
     )
     assert page.locator("[data-pc-results] .pc-card h3").inner_text() == "Kafka Expert Persona"
+
+
+# mkdocs-static-i18n -----------------------------------------------------------------------
+
+I18N = {
+    "i18n": {
+        "docs_structure": "suffix",
+        "languages": [
+            {"locale": "en", "default": True, "name": "English"},
+            {"locale": "fr", "name": "Français"},
+        ],
+    }
+}
+
+
+def test_i18n_builds_the_catalogue_in_each_language(tmp_path):
+    """With mkdocs-static-i18n (suffix structure, English default and French), the site
+    builds under --strict; every generated page exists at the root in English and under
+    ``fr/`` in French, and each links within its own language."""
+    from markupsafe import escape
+
+    from mkdocs_personas.strings import tr
+
+    from helpers import broken_links, links
+
+    files = {
+        **FILES,
+        "docs/index.md": "# Home\n\n[Catalogue](catalogue/index.md)\n",
+        "docs/index.fr.md": "# Accueil\n\n[Catalogue](catalogue/index.md)\n",
+    }
+    project = make_project(tmp_path, files, plugins=["search", I18N, {"personas": PLUGIN}])
+    built = build_project(project, strict=True)
+    assert built.aborted is None, built.log
+    assert built.warnings == [], built.log
+    pages = ("catalogue/", "match/", "personas/kafka-expert/", "skills/openapi-lint/")
+    for language in ("en", "fr"):
+        folder = "" if language == "en" else "fr/"
+        other = "fr" if language == "en" else "en"
+        keywords, filter_label = (
+            tr("entry.keywords", language),
+            tr("catalogue.filter_label", language),
+        )
+        assert keywords != tr("entry.keywords", other)
+        for url in pages:
+            assert f'<html lang="{language}"' in built.html(folder + url), folder + url
+        persona_page = built.html(f"{folder}personas/kafka-expert/")
+        assert escape(keywords) in persona_page
+        assert escape(tr("entry.keywords", other)) not in persona_page
+        catalogue = built.html(f"{folder}catalogue/")
+        assert f'aria-label="{escape(filter_label)}"' in catalogue
+        cards = [u for u in links(catalogue, f"{folder}catalogue/") if "/kafka-expert/" in u]
+        assert cards and all(u == f"{folder}personas/kafka-expert/" for u in cards), cards
+    # The language switcher's own links are site-absolute ("/", "/fr/"): not ours to check.
+    switcher = (": /", ": /fr/")
+    assert [b for b in broken_links(built.site) if not b.endswith(switcher)] == []

@@ -9,12 +9,12 @@ from urllib.parse import quote
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import bundle_pages, bundles, find, keywords, read
+from . import bundle_pages, bundles, find, i18n, keywords, offline, read
 from . import config as options
 from .catalogue import Catalogue, Reader, Settings
 from .csp import add_policy
@@ -26,7 +26,7 @@ from .manifests import find_manifests
 from .model import Entry, Kind, Problem
 from .pages import Site, prune_nav
 from .relations import Memory, relate
-from .render import theme_dir
+from .render import set_language, theme_dir
 from .report import report
 from .sanitize import sanitize
 from .watch import watch
@@ -63,21 +63,37 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             self.sanitize_mode = options.sanitize_mode(self.config)
         except ValueError as error:
             raise PluginError(f"personas: {error}") from None
+        set_language(config.theme.get("language"))
         if self.config.search == "pagefind" and not find.available():
             raise PluginError(
                 "personas: search: pagefind needs Pagefind: pip install 'mkdocs-personas[pagefind]'"
             )
         position = 1 if config.theme.custom_dir else 0
-        config.theme.dirs.insert(position, str(theme_dir()))
+        if str(theme_dir()) not in config.theme.dirs:
+            config.theme.dirs.insert(position, str(theme_dir()))
         config.extra_css.extend(a for a in STYLES if a not in config.extra_css)
         scripts = [str(s) for s in config.extra_javascript]
-        config.extra_javascript.extend(a for a in SCRIPTS if a not in scripts)
+        wanted = (offline.DATA_SCRIPT, *SCRIPTS) if offline.enabled(config, "offline") else SCRIPTS
+        config.extra_javascript.extend(a for a in wanted if a not in scripts)
         return config
 
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        """Read the catalogue (changed files only) and add a page per persona, skill and index."""
+    def _files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """Add our pages here, unless mkdocs-static-i18n is on."""
+        return None if i18n.active(config) else self._add_pages(files, config)
+
+    @event_priority(i18n.AFTER_I18N)
+    def _files_after_i18n(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """With mkdocs-static-i18n, add our pages after it rebuilt the file list."""
+        return self._add_pages(files, config) if i18n.active(config) else None
+
+    on_files = CombinedEvent(_files, _files_after_i18n)
+
+    def _add_pages(self, files: Files, config: MkDocsConfig) -> Files | None:
+        """Read the catalogue (changed files only) and add a page per persona, skill and index,
+        in the language being built."""
         if not self.config.enabled:
             return None
+        set_language(config.theme.get("language"))
         if not hasattr(self, "reader"):
             self.on_startup(command="build", dirty=False)
         if self.rebuilds is not None:
@@ -113,18 +129,28 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             bundles=bundled,
         )
         bundle_pages.install(config, self.site.bundle_plan)
+        i18n.relocate((page.file for page in self.site.pages.values()), i18n.prefix(config))
         if self.rebuilds is not None:
             self.rebuilds.start(config)
             changed = self.rebuilds.mark(self.site.fingerprints(self.rebuilds.texts))
             log.info(f"{changed} of {len(self.site.pages)} generated pages changed")
         self.files = files
         for file in self.site.files():
+            self._source(file)
             existing = files.get_file_from_path(file.src_uri)
             if existing is not None:
                 log.warning(f"{existing.src_uri} in docs_dir is replaced by the generated page")
                 files.remove(existing)
             files.append(file)
         return files
+
+    def _source(self, file: File) -> None:
+        """Give an entry's page its source file as ``abs_src_path``, as other plugins expect
+        (git dates, i18n): the page is still rendered from the plan, never from that file."""
+        planned = self.site.page(file)
+        if planned is not None and planned.entry is not None:
+            file.generated_by = None
+            file.abs_src_path = os.path.normpath(self.settings.base / planned.entry.path)
 
     def _bundle_bounds(self) -> bundles.Bounds:
         """The bounds of skill bundles, from the options (defaults where not set)."""
@@ -183,7 +209,9 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         planned = self._planned(page.file)
         if planned is None:
             return None
-        page.meta = self.site.meta(planned)
+        page.meta = {**page.meta, **self.site.meta(planned)}
+        if "tags" in page.meta and offline.enabled(config, "tags"):
+            page.meta["hide"] = [*page.meta.get("hide", ()), "tags"]
         if planned.entry is not None:
             path = planned.entry.path
             protect(page, lambda message: log.warning(f"{path}: error: body: {message}"))
@@ -247,6 +275,8 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if not self.config.enabled:
             return
         site = self.site
+        if i18n.prefix(config) and self.config.search != "pagefind":
+            return  # another language's pass of mkdocs-static-i18n: the data is written
         rebuilds = self.rebuilds
         key = data_key(site.catalogue, site.relations, config.use_directory_urls)
         again = rebuilds is not None and not rebuilds.force
@@ -264,6 +294,8 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if rebuilds is not None:
             rebuilds.raw, rebuilds.data_key = written, key
             rebuilds.finish(config, self.files, written)
+        if offline.enabled(config, "offline"):
+            offline.write_data(config.site_dir)
         if self.config.search == "pagefind":
             error = find.index_site(config.site_dir)
             if error:
