@@ -8,7 +8,7 @@ plain Material pages with no plugin and (b) as the catalogue, alternating runs, 
 fresh `mkdocs build` process into an empty folder. Then: 5,000 personas built with
 relations on and off, `personas validate` of 10,000 files, an edit under `mkdocs serve
 --dirty` timed to the browser's reload (and the served site compared with a clean
-build), the catalogue filter's cost per keystroke and the bytes a search query
+build), the catalogue filter's and the task matcher's cost per keystroke and the bytes a search query
 downloads with Material's backend and with Pagefind, in headless Chromium. Results go
 to benchmarks/RESULTS.md and benchmarks/out/results.json; `--only PART ...` measures
 some parts again.
@@ -380,6 +380,48 @@ def bench_keystrokes(n: int, out: Path, browser) -> dict:
     }
 
 
+MATCH_TASK = "Design a Kafka-based event sourcing pipeline with a schema registry on k8s"
+"""Typed into the task matcher one character at a time."""
+
+
+def match_keystrokes(page, task: str = MATCH_TASK) -> list[float]:
+    """Cost of each keystroke of ``task`` in an open /match/ page: input to the next frame."""
+    page.evaluate("document.querySelector('#pc-task').value = ''")
+    return [
+        page.evaluate(
+            """async (char) => {
+          const input = document.querySelector('#pc-task');
+          const started = performance.now();
+          input.value += char;
+          input.dispatchEvent(new Event('input', {bubbles: true}));
+          await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+          return performance.now() - started;
+        }""",
+            char,
+        )
+        for char in task
+    ]
+
+
+def bench_match_keystrokes(n: int, out: Path, browser) -> dict:
+    """Cost of one keystroke in the task matcher (ranking and drawing the results)."""
+    site = out / f"site-{n}-catalogue"
+    with static_server(site) as base:
+        page = browser.new_page()
+        page.goto(base + "match/")
+        page.wait_for_selector("[data-pc-matcher][data-pc-loaded]", timeout=120_000)
+        costs = match_keystrokes(page)
+        page.close()
+    return {
+        "personas": n,
+        "median_ms": round(statistics.median(costs), 1),
+        "max_ms": round(max(costs), 1),
+        "keystrokes": len(costs),
+        "match_json_mb": round((site / "match.json").stat().st_size / 2**20, 1),
+        "catalogue_json_mb": round((site / "catalogue.json").stat().st_size / 2**20, 1),
+    }
+
+
 def profile(n: int, out: Path) -> str:
     """pyinstrument's call tree of the catalogue build of N personas, calls of 0.15 s or more."""
     project = out / str(n)
@@ -717,6 +759,17 @@ def targets(results: dict) -> list[dict]:
                 "met": "yes" if k["max_ms"] < 100 else "no",
             }
         )
+    if "match_keystrokes" in results:
+        k = results["match_keystrokes"]
+        rows.append(
+            {
+                "target": f"task matcher keystroke at {k['personas']:,} personas",
+                "measured": f"median {k['median_ms']} ms, max {k['max_ms']} ms (input to next "
+                f"frame); catalogue.json {k['catalogue_json_mb']} MB, match.json "
+                f"{k['match_json_mb']} MB",
+                "met": "yes" if k["median_ms"] < 50 else "no",
+            }
+        )
     return rows
 
 
@@ -804,6 +857,9 @@ def main() -> None:
                     results["serve"] = bench_serve(1000, args.out, browser)
                 if "keystrokes" in parts:
                     results["keystrokes"] = bench_keystrokes(largest, args.out, browser)
+                    results["match_keystrokes"] = bench_match_keystrokes(
+                        largest, args.out, browser
+                    )
                 if "search" in parts:
                     results["search"] = bench_search(largest, args.out, browser)
                 browser.close()

@@ -16,6 +16,14 @@ from .model import Problem, visible
 from .ranking import Match, rank
 
 _DEFAULT_CONFIG = "mkdocs.yml"
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
+"""Configuration files looked for in the current folder, in this order (MkDocs, ProperDocs)."""
+CONFIG_HELP = "mkdocs.yml or properdocs.yml to read (default: the one in this folder)"
+
+
+def default_config() -> str:
+    """The first of :data:`CONFIG_NAMES` in the current folder, else ``mkdocs.yml``."""
+    return next((name for name in CONFIG_NAMES if Path(name).is_file()), _DEFAULT_CONFIG)
 
 
 def _path_settings(paths: Sequence[str], base: Path, template: Settings | None) -> Settings:
@@ -123,7 +131,7 @@ def validate(args: argparse.Namespace) -> int:
     ``--strict``; also when the globs match no file at all.
     """
     base = Path.cwd()
-    config_file = Path(args.config or _DEFAULT_CONFIG)
+    config_file = Path(args.config or default_config())
     configured: Settings | None = None
     if args.config or config_file.exists() or not args.paths:
         try:
@@ -166,7 +174,7 @@ def validate(args: argparse.Namespace) -> int:
 def export(args: argparse.Namespace) -> int:
     """Write personas.json (or the front-matter schema) without building the site."""
     try:
-        project = read_project(args.config or _DEFAULT_CONFIG)
+        project = read_project(args.config or default_config())
     except ValueError as error:
         print(f"personas: {error}", file=sys.stderr)
         return 2
@@ -175,6 +183,8 @@ def export(args: argparse.Namespace) -> int:
     from .relations import relate
 
     catalogue, problems = Reader().load(project.settings)
+    if args.to:
+        return _export_agents(catalogue, problems, args)
     catalogue = apply(catalogue, project.keywords, project.synonyms)
     if args.schema:
         data = front_matter_schema(project.settings.fields)
@@ -188,6 +198,43 @@ def export(args: argparse.Namespace) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
     for problem in problems:
         print(problem, file=sys.stderr)
+    return 0
+
+
+def _export_agents(catalogue: Catalogue, problems: Sequence[Problem], args) -> int:
+    """``export --to TOOL -o DIR``: every persona as TOOL's agent file, written into DIR,
+    with what each file leaves out (``convert.py``)."""
+    from .convert import TARGETS, convert
+
+    if args.schema or args.output in (None, "-"):
+        print(
+            "personas: --to writes one file per persona: give a folder with -o DIR "
+            f"(for example -o {TARGETS[args.to].folder}), and no --schema",
+            file=sys.stderr,
+        )
+        return 2
+    folder = Path(args.output)
+    folder.mkdir(parents=True, exist_ok=True)
+    changed = 0
+    for persona in catalogue.personas:
+        conversion = convert(persona, args.to)
+        path = folder / conversion.file_name
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(conversion.text)
+        if conversion.dropped:
+            changed += 1
+            print(f"{visible(persona.path)} -> {visible(str(path))}: left out:", file=sys.stderr)
+            for item in conversion.dropped:
+                print(f"  {visible(str(item))}", file=sys.stderr)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    target = TARGETS[args.to]
+    print(
+        f"personas: {_count(len(catalogue.personas), 'persona')} written to {visible(str(folder))} "
+        f"as {target.label} agents ({changed} with fields or tools left out); they belong in "
+        f"{target.folder}/ of a project. Skills need no conversion: copy their folders.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -212,20 +259,18 @@ def _origin(match: Match, declared: Sequence[str]) -> str:
 def match(args: argparse.Namespace) -> int:
     """Rank the personas of the catalogue for a task, as the site's task matcher does."""
     from . import keywords
-    from .config import _read_file, keyword_options, synonym_groups
     from .export import entry_url, match_data
 
     task = sys.stdin.read() if args.task == "-" else args.task
-    config_file = args.config or _DEFAULT_CONFIG
+    config_file = args.config or default_config()
     try:
         project = read_project(config_file)
-        _data, plugin_options = _read_file(config_file)
     except ValueError as error:
         print(f"personas: {visible(str(error))}", file=sys.stderr)
         return 2
     catalogue, problems = Reader().load(project.settings)
-    synonyms = synonym_groups(plugin_options)
-    catalogue = keywords.apply(catalogue, keyword_options(plugin_options), synonyms)
+    synonyms = project.synonyms
+    catalogue = keywords.apply(catalogue, project.keywords, synonyms)
     read = read_task(task)
     results = rank(match_data(catalogue, synonyms), read, max(0, args.top))
     personas = {p.name: p for p in catalogue.personas}
@@ -287,7 +332,7 @@ def compare(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    config_file = Path(args.config or _DEFAULT_CONFIG)
+    config_file = Path(args.config or default_config())
     try:
         settings = (
             read_project(config_file).settings if config_file.exists() else Settings(Path.cwd())
@@ -305,12 +350,43 @@ def compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def scaffold(args: argparse.Namespace) -> int:
+    """Set up a catalogue in an existing repository (``personas init``)."""
+    from .init import run
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"personas: {visible(args.folder)}: no such folder", file=sys.stderr)
+        return 2
+    return run(folder, args.config, args.force)
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
+    from . import __version__
+
     main_parser = argparse.ArgumentParser(
         prog="personas", description="Check and export catalogues of AI personas and skills."
     )
+    main_parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    setup = commands.add_parser(
+        "init",
+        help="set up a catalogue site in this repository",
+        description="Find the agent and skill folders and write mkdocs.yml (or add the "
+        "plugin to an existing one), docs/index.md, .gitignore entries and the checks, "
+        "deploy and preview workflows. Existing files are never replaced without --force; "
+        "an existing home page and configuration never are.",
+    )
+    setup.add_argument("folder", nargs="?", default=".", help="the repository (default: .)")
+    setup.add_argument(
+        "-f",
+        "--config",
+        help="configuration file to write or extend (default: mkdocs.yml, or an existing "
+        "properdocs.yml)",
+    )
+    setup.add_argument("--force", action="store_true", help="replace workflows that exist already")
+    setup.set_defaults(run=scaffold)
     check = commands.add_parser(
         "validate",
         help="report every problem in persona and skill files",
@@ -333,20 +409,28 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--strict", action="store_true", help="exit 1 on warnings too, not only on errors"
     )
-    check.add_argument("-f", "--config", help="mkdocs.yml to read (default: ./mkdocs.yml)")
+    check.add_argument("-f", "--config", help=CONFIG_HELP)
     check.set_defaults(run=validate)
     data = commands.add_parser(
         "export",
         help="write the catalogue as JSON without building the site",
         description="Write personas.json (the same file the site publishes) or the schema.",
     )
-    data.add_argument("-o", "--output", help="file to write (default: standard output)")
+    data.add_argument(
+        "-o", "--output", help="file to write (default: standard output); with --to, a folder"
+    )
+    data.add_argument(
+        "--to",
+        choices=("claude", "copilot", "cursor", "codex"),
+        help="write every persona as an agent file of this tool into the folder -o DIR, and "
+        "list what each file leaves out",
+    )
     data.add_argument(
         "--schema",
         action="store_true",
         help="write the front-matter JSON Schema (persona.schema.json) instead",
     )
-    data.add_argument("-f", "--config", help="mkdocs.yml to read (default: ./mkdocs.yml)")
+    data.add_argument("-f", "--config", help=CONFIG_HELP)
     data.set_defaults(run=export)
     change = commands.add_parser(
         "diff",
@@ -370,7 +454,7 @@ def parser() -> argparse.ArgumentParser:
         help="compare two folders instead of revisions",
     )
     change.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    change.add_argument("-f", "--config", help="mkdocs.yml to read (default: ./mkdocs.yml)")
+    change.add_argument("-f", "--config", help=CONFIG_HELP)
     change.set_defaults(run=compare)
     matcher = commands.add_parser(
         "match",
@@ -392,7 +476,7 @@ def parser() -> argparse.ArgumentParser:
     matcher.add_argument(
         "--top", type=int, default=10, metavar="N", help="at most N results (default 10)"
     )
-    matcher.add_argument("-f", "--config", help="mkdocs.yml to read (default: ./mkdocs.yml)")
+    matcher.add_argument("-f", "--config", help=CONFIG_HELP)
     matcher.set_defaults(run=match)
     return main_parser
 

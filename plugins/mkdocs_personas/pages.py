@@ -21,9 +21,10 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
-from . import text
+from . import convert, strings, text
 from .bundle_pages import BundleDocument, BundlePlan
 from .bundles import Bundle
+from .capabilities import capabilities
 from .catalogue import Catalogue
 from .diff import Diff
 from .examples import summary
@@ -61,36 +62,34 @@ class TermKind:
 
     folder: str
     field: str
-    title: str
-    singular: str
-    intro: str
     page_from: int
     """Personas sharing a term from which it gets a page of its own."""
 
+    @property
+    def title(self) -> str:
+        """The index's title, in the site's language."""
+        return strings.tr(f"index.{self.folder}.title")
+
+    @property
+    def singular(self) -> str:
+        """One term of this kind, in words (``activation keyword``)."""
+        return strings.tr(f"index.{self.folder}.singular")
+
+    @property
+    def intro(self) -> str:
+        """The index's first sentence."""
+        return strings.tr(f"index.{self.folder}.intro")
+
 
 TERM_KINDS = {
-    "keywords": TermKind(
-        "keywords",
-        "keywords",
-        "Keyword index",
-        "activation keyword",
-        "Every activation keyword, A to Z, with the personas it activates.",
-        251,
-    ),
-    "expertise": TermKind(
-        "expertise",
-        "expertise",
-        "Expertise",
-        "expertise",
-        "Every expertise declared by a persona, with how many personas share it.",
-        3,
-    ),
+    "keywords": TermKind("keywords", "keywords", 251),
+    "expertise": TermKind("expertise", "expertise", 3),
 }
 
 
 def letter_label(letter: str) -> str:
     """How an A–Z group is shown: ``A``, ``0–9`` or ``Other``."""
-    return {text.DIGITS: "0–9", text.OTHER: "Other"}.get(letter, letter.upper())
+    return {text.DIGITS: "0–9", text.OTHER: strings.tr("letters.other")}.get(letter, letter.upper())
 
 
 class GeneratedFile(File):
@@ -185,7 +184,7 @@ class Site:
         self._add(
             CONFLICTS,
             Page(
-                "Keyword conflicts",
+                strings.tr("conflicts.title"),
                 "conflicts.html",
                 {
                     "conflicts": conflicts[:MAX_CONFLICTS],
@@ -195,17 +194,19 @@ class Site:
                 search=NO_SEARCH,
             ),
         )
-        self._plan_cards(CATALOGUE, "Catalogue", self.catalogue.personas, self.catalogue.skills)
+        self._plan_cards(
+            CATALOGUE, strings.tr("catalogue.title"), self.catalogue.personas, self.catalogue.skills
+        )
         self.pages[CATALOGUE].context["filter"] = self._filter_options()
-        self._plan_cards(SKILLS, "Skills", (), self.catalogue.skills)
-        self._add(MATCH, Page("Task matcher", "match.html", search=NO_SEARCH))
+        self._plan_cards(SKILLS, strings.tr("catalogue.skills_title"), (), self.catalogue.skills)
+        self._add(MATCH, Page(strings.tr("match.title"), "match.html", search=NO_SEARCH))
         if self.pagefind:
-            self._add(FIND, Page("Search", "find.html", search=NO_SEARCH))
+            self._add(FIND, Page(strings.tr("find.title"), "find.html", search=NO_SEARCH))
         if self.changes is not None:
             self._add(
                 CHANGES,
                 Page(
-                    "Changes in this preview",
+                    strings.tr("changes.title"),
                     "changes.html",
                     {"diff": self.changes},
                     search=NO_SEARCH,
@@ -233,10 +234,12 @@ class Site:
             self._add(
                 src,
                 Page(
-                    f"{kind.value.capitalize()}s named {entries[0].written_name or slug}",
+                    strings.tr(f"shared.title_{kind.value}", name=entries[0].written_name or slug),
                     "shared_name.html",
                     {"shared": entries, "shared_kind": kind.value, "shared_name": slug},
-                    description=f"{len(entries)} {kind.value}s share the name {slug}",
+                    description=strings.tr(
+                        f"shared.description_{kind.value}", count=len(entries), name=slug
+                    ),
                     search=NO_SEARCH,
                 ),
             )
@@ -284,7 +287,9 @@ class Site:
                         term.label,
                         "term.html",
                         {"term": term, "kind": kind},
-                        description=f"Personas with the {kind.singular} {term.label}",
+                        description=strings.tr(
+                            "term.description", kind=kind.singular, label=term.label
+                        ),
                         search=NO_SEARCH,
                     ),
                 )
@@ -324,7 +329,7 @@ class Site:
                 self._add(
                     src,
                     Page(
-                        f"{kind.title}: {label}",
+                        strings.tr("index.letter_part", title=kind.title, letter=label),
                         "term_index.html",
                         {**context, "groups": [(letter, chunk)]},
                         search=NO_SEARCH,
@@ -685,6 +690,30 @@ class Site:
             "raw_url": links.to(raw),
             "download_name": posixpath.basename(raw),
             "bundle": self.bundle_plan.tree(entry, links),
+            **self._use_context(entry, links),
+        }
+
+    def _use_context(self, entry: Entry, links: _Links) -> dict:
+        """What an agent may do, and the "Use this" tabs (``convert.py``): commands point
+        at ``site_url``, or in a preview build at ``PERSONAS_PREVIEW_URL`` (else none)."""
+        preview = convert.is_preview(self.changes is not None)
+        base = convert.download_base(self.config.site_url, preview)
+        if entry.kind == Kind.PERSONA:
+            tabs = convert.persona_tabs(entry, base)
+        else:
+            tabs = convert.skill_tabs(entry, base, self.bundle_plan.zips.get(entry.name))
+        return {
+            "capabilities": capabilities(entry) if entry.kind == Kind.PERSONA else None,
+            "use_preview": preview,
+            "use_tabs": [
+                {
+                    **vars(tab),
+                    "href": links.to(tab.download),
+                    "file": posixpath.basename(tab.download),
+                    "docs": convert.TARGETS[tab.key].docs if entry.kind == Kind.PERSONA else "",
+                }
+                for tab in tabs
+            ],
         }
 
 

@@ -1,0 +1,441 @@
+/* mkdocs-personas: the task matcher. `rank(index, task, top)` follows docs/matching.md
+   exactly, over the index the build writes (match.json): the same normalisation, stems,
+   synonyms and integer points as the Python side (`personas match`), so both give the same
+   order. Needs core.js. Text from the catalogue is only ever set with textContent. */
+(function () {
+  "use strict";
+
+  var PC = window.mkdocsPersonas;
+  if (!PC || PC.rank) return;
+  var element = PC.element;
+
+  /* ---- Ranking (docs/matching.md, sections 1 and 4) ------------------------------ */
+
+  /* A task is read up to this many characters (code points), before and after NFKC: a
+     pasted 60 KB text must not freeze the page. `personas match` cuts the same way. */
+  var MAX_TASK = 4000;
+  var MAX_PHRASE = 3;
+  var SCALE = 1000;
+  /* Python's \s (str.isspace), for the phrase breaks: JavaScript's differs slightly. */
+  var SPACE = "\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029" +
+    "\\u202f\\u205f\\u3000";
+  var BREAK = new RegExp("[,;:!?()\\[\\]{}|\"\\n\\u2013\\u2014]|\\.(?=[" + SPACE + "]|$)", "g");
+  var TOKEN = /[\p{L}\p{N}]+(?:[./_-][\p{L}\p{N}]+)*[+#]*/gu;
+  var PART = /[./_-]/;
+  var PARTS = /[./_-]/g;
+  var LETTERS = /^\p{L}+$/u;
+  var SURROGATE = /[\uD800-\uDFFF]/;
+  var SUFFIXES = [
+    ["ization", "ize"], ["isation", "ize"], ["izing", "ize"], ["ising", "ize"],
+    ["ized", "ize"], ["ised", "ize"], ["ise", "ize"], ["ysing", "yze"], ["yzing", "yze"],
+    ["ysed", "yze"], ["yzed", "yze"], ["yse", "yze"], ["ability", "able"],
+    ["ibility", "ible"], ["ency", "ent"], ["ancy", "ant"], ["ation", "ate"], ["ing", ""],
+    ["ed", ""]
+  ];
+
+  function own(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key);
+  }
+
+  /* Compare two strings by code point, as Python does (JavaScript's < compares UTF-16
+     units, which orders characters beyond U+FFFF differently). */
+  function compare(a, b) {
+    if (a === b) return 0;
+    if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
+    var left = Array.from(a);
+    var right = Array.from(b);
+    for (var i = 0; i < left.length && i < right.length; i++) {
+      if (left[i] !== right[i]) return left[i].codePointAt(0) - right[i].codePointAt(0);
+    }
+    return left.length - right.length;
+  }
+
+  /* The first `limit` code points of a text. */
+  function cut(text, limit) {
+    if (text.length <= limit) return text;
+    var count = 0;
+    var end = 0;
+    for (var c of text) {
+      if (count++ === limit) break;
+      end += c.length;
+    }
+    return text.slice(0, end);
+  }
+
+  /* What of a task is read: MAX_TASK code points, NFKC-normalised, cut again. */
+  function readTask(task) {
+    return cut(cut(String(task || ""), MAX_TASK).normalize("NFKC"), MAX_TASK);
+  }
+
+  var stems = new Map();
+
+  /* A word's form for matching (docs/matching.md, 1.4): plurals and common word forms. */
+  function stem(word) {
+    var known = stems.get(word);
+    if (known !== undefined) return known;
+    var result = word;
+    if (LETTERS.test(word)) {
+      var chars = SURROGATE.test(word) ? Array.from(word) : null;
+      var size = chars ? chars.length : word.length;
+      var endsWith = function (suffix) { return result.slice(-suffix.length) === suffix; };
+      if (size > 4 && endsWith("ies")) {
+        result = result.slice(0, -3) + "y";
+        size -= 2;
+      } else if (size > 3 && endsWith("s") && !endsWith("ss") &&
+                 !(size > 4 && (endsWith("us") || endsWith("is")))) {
+        result = result.slice(0, -1);
+        size -= 1;
+      }
+      for (var i = 0; i < SUFFIXES.length; i++) {
+        var suffix = SUFFIXES[i][0];
+        var replacement = SUFFIXES[i][1];
+        if (endsWith(suffix) && size - suffix.length >= 3) {
+          result = result.slice(0, -suffix.length) + replacement;
+          size += replacement.length - suffix.length;
+          if (!replacement) {
+            var tail = Array.from(result.slice(-4));
+            var last = tail[tail.length - 1];
+            if (last === tail[tail.length - 2] && "aeioulsz".indexOf(last) < 0) {
+              result = result.slice(0, -last.length);
+              size -= 1;
+            }
+          }
+          break;
+        }
+      }
+      if (size > 3 && endsWith("e")) result = result.slice(0, -1);
+    }
+    if (stems.size > 50000) stems.clear();
+    stems.set(word, result);
+    return result;
+  }
+
+  /* The words of an NFKC text by phrase (1.2, 1.3): {lower, stem, start, end}. */
+  function words(text) {
+    var breaks = [];
+    var match;
+    BREAK.lastIndex = 0;
+    while ((match = BREAK.exec(text))) breaks.push(match.index);
+    breaks.push(text.length);
+    var phrases = [];
+    var phrase = [];
+    var following = 0;
+    TOKEN.lastIndex = 0;
+    while ((match = TOKEN.exec(text))) {
+      var position = match.index;
+      if (position > breaks[following]) {
+        while (breaks[following] < position) following++;
+        if (phrase.length) {
+          phrases.push(phrase);
+          phrase = [];
+        }
+      }
+      var found = match[0];
+      var parts = PART.test(found) ? found.split(PARTS) : [found];
+      for (var i = 0; i < parts.length; i++) {
+        var lower = parts[i].toLowerCase();
+        phrase.push({ lower: lower, stem: stem(lower), start: position, end: position + parts[i].length });
+        position += parts[i].length + 1;
+      }
+    }
+    if (phrase.length) phrases.push(phrase);
+    return phrases;
+  }
+
+  var analyzers = new WeakMap();
+
+  /* The index's stop words and synonyms, ready to look up. */
+  function analyzer(index) {
+    var known = analyzers.get(index);
+    if (!known) {
+      var synonyms = new Map();
+      Object.keys(index.synonyms).forEach(function (k) { synonyms.set(k, index.synonyms[k]); });
+      known = { stopwords: new Set(index.stopwords), synonyms: synonyms };
+      analyzers.set(index, known);
+    }
+    return known;
+  }
+
+  /* The terms of a task (1.5, 1.6) in order: {term, spelling, start, end}, and the NFKC
+     text their positions refer to. */
+  function spans(index, task) {
+    var a = analyzer(index);
+    var normal = String(task).normalize("NFKC");
+    var result = [];
+    words(normal).forEach(function (phrase) {
+      for (var i = 0; i < phrase.length; i++) {
+        var first = phrase[i];
+        if (a.stopwords.has(first.lower)) continue;
+        var key = first.stem;
+        for (var n = 1; n <= Math.min(MAX_PHRASE, phrase.length - i); n++) {
+          var last = phrase[i + n - 1];
+          if (n > 1) key = key + " " + last.stem;
+          if (a.stopwords.has(last.lower)) continue;
+          var canonical = a.synonyms.get(key);
+          result.push({
+            term: canonical || key,
+            spelling: normal.slice(first.start, last.end),
+            start: first.start,
+            end: last.end
+          });
+        }
+      }
+    });
+    return { text: normal, spans: result };
+  }
+
+  /* (term, spelling) pairs of a task, as the shared vectors list them. */
+  function terms(index, task) {
+    return spans(index, task).spans.map(function (s) { return [s.term, s.spelling]; });
+  }
+
+  /* Whether entry p ranks before entry q: more points, then name, then kind. */
+  function before(index, points, p, q) {
+    return points.get(p) > points.get(q) || (points.get(p) === points.get(q) &&
+      (compare(index.names[p], index.names[q]) ||
+       compare(index.kinds[p], index.kinds[q])) < 0);
+  }
+
+  /* The `top` entries of the index for a task (section 4), each
+     {name, kind, score, points, position, matches: [{term, task, keyword, points}]}. */
+  function rank(index, task, top) {
+    var read = spans(index, task);
+    var spelled = new Map();
+    read.spans.forEach(function (s) { if (!spelled.has(s.term)) spelled.set(s.term, s); });
+    var postings = [];
+    spelled.forEach(function (s, term) {
+      if (own(index.terms, term)) postings.push([term, index.terms[term]]);
+    });
+    var points = new Map();
+    postings.forEach(function (pair) {
+      var flat = pair[1];
+      for (var i = 0; i < flat.length; i += 3) points.set(flat[i], (points.get(flat[i]) || 0) + flat[i + 1]);
+    });
+    var order = [];
+    points.forEach(function (_, p) {
+      if (top <= 0) return;
+      if (order.length === top && !before(index, points, p, order[top - 1])) return;
+      var low = 0;
+      var high = order.length;
+      while (low < high) {
+        var middle = (low + high) >> 1;
+        if (before(index, points, order[middle], p)) low = middle + 1; else high = middle;
+      }
+      order.splice(low, 0, p);
+      if (order.length > top) order.pop();
+    });
+    var matched = new Map();
+    order.forEach(function (p) { matched.set(p, []); });
+    postings.forEach(function (pair) {
+      var s = spelled.get(pair[0]);
+      var flat = pair[1];
+      for (var i = 0; i < flat.length; i += 3) {
+        var found = matched.get(flat[i]);
+        if (!found) continue;
+        var keyword = flat[i + 2];
+        found.push({
+          match: {
+            term: pair[0],
+            task: s.spelling,
+            keyword: keyword >= 0 ? index.keywords[flat[i]][keyword] : null,
+            points: flat[i + 1]
+          },
+          start: s.start,
+          end: s.end
+        });
+      }
+    });
+    return order.map(function (p) {
+      return {
+        name: index.names[p],
+        kind: index.kinds[p],
+        score: points.get(p) / SCALE,
+        points: points.get(p),
+        position: p,
+        matches: reasons(matched.get(p)),
+        spans: matched.get(p)
+      };
+    });
+  }
+
+  /* Matches most points first (then by term), leaving out those whose words lie within
+     another match's words ("CI" within "CI/CD"): their points still count. */
+  function reasons(found) {
+    return found.filter(function (m) {
+      return !found.some(function (o) {
+        return o.start <= m.start && m.end <= o.end && (o.start !== m.start || o.end !== m.end);
+      });
+    }).map(function (m) { return m.match; }).sort(function (a, b) {
+      return b.points - a.points || compare(a.term, b.term);
+    });
+  }
+
+  PC.MAX_TASK = MAX_TASK;
+  PC.readTask = readTask;
+  PC.terms = terms;
+  PC.rank = rank;
+
+  /* ---- The /match/ page ------------------------------------------------------------ */
+
+  var SHOWN = 20;
+  var LONGEST_LABEL = 80;
+
+  function plural(count, noun) {
+    return count + " " + noun + (count === 1 ? "" : "s");
+  }
+
+  /* A label as shown: cut at LONGEST_LABEL characters (a hostile keyword stays short). */
+  function shortLabel(text) {
+    var shown = cut(text, LONGEST_LABEL);
+    return shown === text ? text : shown + "…";
+  }
+
+  /* Spans of the task to mark: the terms the shown results matched, longest first, none
+     overlapping; a term some result matched as a keyword is marked as a keyword. */
+  function marks(ranked) {
+    var byTerm = new Map();
+    ranked.forEach(function (r) {
+      var listed = new Set(r.matches.map(function (m) { return m.term; }));
+      r.spans.forEach(function (s) {
+        if (!listed.has(s.match.term)) return;
+        var known = byTerm.get(s.match.term);
+        var keyword = s.match.keyword !== null;
+        if (!known) byTerm.set(s.match.term, { start: s.start, end: s.end, keyword: keyword });
+        else known.keyword = known.keyword || keyword;
+      });
+    });
+    var candidates = Array.from(byTerm.values()).sort(function (a, b) {
+      return (b.end - b.start) - (a.end - a.start) || a.start - b.start;
+    });
+    var taken = [];
+    candidates.forEach(function (c) {
+      var free = taken.every(function (t) { return c.end <= t.start || t.end <= c.start; });
+      if (free) taken.push(c);
+    });
+    return taken.sort(function (a, b) { return a.start - b.start; });
+  }
+
+  function highlight(target, text, spans) {
+    target.textContent = "";
+    var at = 0;
+    spans.forEach(function (span) {
+      target.appendChild(document.createTextNode(text.slice(at, span.start)));
+      var mark = element("mark", "pc-mark" + (span.keyword ? "" : " pc-mark--text"),
+        text.slice(span.start, span.end));
+      target.appendChild(mark);
+      at = span.end;
+    });
+    target.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  /* One reason: the task's words, what they matched (a declared or derived keyword, or
+     the name, title or description), and the points they gave. */
+  function reason(match, persona) {
+    var kind = match.keyword === null ? "text" :
+      persona && persona.keywords.indexOf(match.keyword) >= 0 ? "declared" : "derived";
+    var item = element("li", "pc-reason pc-reason--" + kind);
+    item.appendChild(element("q", "pc-reason__task", shortLabel(match.task)));
+    if (kind === "text") {
+      item.appendChild(document.createTextNode(" in its name, title or description"));
+    } else {
+      item.appendChild(document.createTextNode(" matches " + kind + " keyword "));
+      item.appendChild(element("span", "pc-reason__keyword", shortLabel(match.keyword)));
+    }
+    item.appendChild(element("span", "pc-reason__points", "+" + (match.points / SCALE).toFixed(3)));
+    return item;
+  }
+
+  /* A result: the persona's card with its score and its reasons. */
+  function result(r, persona, base) {
+    var article = element("article", "pc-card pc-result");
+    article.setAttribute("data-name", r.name);
+    var heading = element("h3", "pc-card__title");
+    var link = element("a", "", persona ? persona.title : r.name);
+    link.href = new URL(persona ? persona.url : r.kind + "s/" + r.name + "/", base).href;
+    heading.appendChild(link);
+    article.appendChild(heading);
+    var meta = element("p", "pc-card__meta");
+    meta.appendChild(element("span", "pc-score", "score " + r.score.toFixed(3)));
+    if (persona && persona.collection) meta.appendChild(element("span", "pc-collection", persona.collection));
+    if (persona && persona.model) meta.appendChild(element("span", "pc-model", "model: " + persona.model));
+    article.appendChild(meta);
+    if (persona && persona.description) {
+      article.appendChild(element("p", "pc-card__text", persona.description));
+    }
+    var why = element("ul", "pc-reasons");
+    why.setAttribute("aria-label", "Why it matches");
+    r.matches.forEach(function (m) { why.appendChild(reason(m, persona)); });
+    article.appendChild(why);
+    return article;
+  }
+
+  function initMatcher(form) {
+    if (form.getAttribute("data-pc-ready")) return;
+    form.setAttribute("data-pc-ready", "1");
+    var task = form.elements.task;
+    var output = document.querySelector("[data-pc-match]");
+    var view = document.querySelector("[data-pc-task-view]");
+    var marked = document.querySelector("[data-pc-highlight]");
+    var list = document.querySelector("[data-pc-ranked]");
+    var note = document.querySelector("[data-pc-cut]");
+    var status = form.querySelector("[data-pc-status]");
+    var base = PC.siteBase(form);
+    form.hidden = false;
+    task.value = new URLSearchParams(location.search).get("task") || "";
+
+    Promise.all([
+      PC.loadData(form.getAttribute("data-pc-data")),
+      PC.loadData(form.getAttribute("data-pc-index"))
+    ]).then(function (loaded) {
+      var byName = new Map();
+      loaded[0].personas.forEach(function (p) { byName.set(p.name, p); });
+      var index = loaded[1];
+      var shown = null;
+      function update() {
+        var started = performance.now();
+        var text = task.value;
+        var first = cut(text, MAX_TASK);
+        var normal = first.normalize("NFKC");
+        var read = cut(normal, MAX_TASK);
+        var ranked = rank(index, read, SHOWN);
+        highlight(marked, read.normalize("NFKC"), marks(ranked));
+        note.hidden = first === text && read === normal;
+        /* Most keystrokes leave the ranking as it was (a word half typed): keep the cards. */
+        var drawn = JSON.stringify(ranked.map(function (r) { return [r.name, r.points, r.matches]; }));
+        if (drawn !== shown) {
+          shown = drawn;
+          list.textContent = "";
+          ranked.forEach(function (r) {
+            var item = element("li");
+            item.appendChild(result(r, byName.get(r.name), base));
+            list.appendChild(item);
+          });
+        }
+        var given = text.trim() !== "";
+        output.hidden = !given;
+        view.hidden = !given;
+        var matched = new Set();
+        ranked.forEach(function (r) { r.matches.forEach(function (m) { matched.add(m.term); }); });
+        status.textContent = !given ? "" : ranked.length
+          ? plural(ranked.length, "persona") + " ranked by " + plural(matched.size, "matched term")
+          : "No persona matches a word of this task.";
+        var params = new URLSearchParams(location.search);
+        if (given && text.length <= 2000) params.set("task", text); else params.delete("task");
+        var query = params.toString();
+        history.replaceState(history.state, "", location.pathname + (query ? "?" + query : ""));
+        form.setAttribute("data-pc-ms", String(performance.now() - started));
+      }
+      task.addEventListener("input", update);
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+      update();
+      form.setAttribute("data-pc-loaded", "1");
+    }).catch(function (error) {
+      status.textContent = "The matcher could not load the catalogue data.";
+      form.setAttribute("data-pc-error", String(error));
+    });
+  }
+
+  PC.onPage(function () {
+    document.querySelectorAll("[data-pc-matcher]").forEach(initMatcher);
+  });
+})();

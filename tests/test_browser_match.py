@@ -1,0 +1,204 @@
+"""The task matcher in a real browser: the shared vectors through the built site's own
+JavaScript, the labelled task set giving the same orders as ``personas match``, the
+layout (results first, reasons and scores, the marked task below), hostile input and
+accessibility (issues 13 and 15)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from test_match import TASK_SETS, cli_rankings, report, task_set, tuning_top3
+
+from browser import serve_site
+from conftest import REPO, build_project, make_project, persona
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
+VECTORS = json.loads((REPO / "tests" / "vectors" / "match.json").read_text(encoding="utf-8"))
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+FEED = """(task) => {
+  const box = document.querySelector('#pc-task');
+  box.value = task;
+  box.dispatchEvent(new Event('input', {bubbles: true}));
+  return Array.from(document.querySelectorAll('[data-pc-ranked] .pc-result'), (card) =>
+    [card.dataset.name, card.querySelector('.pc-score').textContent]);
+}"""
+"""Type a whole task into the matcher (one input event) and read the ranked results."""
+
+
+@pytest.fixture(scope="module")
+def sample(sample_site):
+    with serve_site(sample_site.site) as base:
+        yield base
+
+
+def open_matcher(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-pc-matcher][data-pc-loaded]")
+
+
+def test_the_page_runs_every_shared_vector(sample, page):
+    open_matcher(page, sample + "match/")
+    found = page.evaluate(
+        """(v) => v.cases.map((c) => ({
+          terms: mkdocsPersonas.terms(v.index, c.task),
+          results: mkdocsPersonas.rank(v.index, c.task, c.top).map((r) =>
+            ({name: r.name, kind: r.kind, score: r.score, matches: r.matches})),
+        }))""",
+        VECTORS,
+    )
+    assert len(found) == len(VECTORS["cases"]) >= 15
+    for case, got in zip(VECTORS["cases"], found, strict=True):
+        assert got == {"terms": case["terms"], "results": case["results"]}, case["what"]
+    assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def served(sample_site, corpus_site, tmp_path_factory):
+    """Base URLs of the built sites of every task set whose catalogue is here: the
+    sample, and the corpora configured by globs (wshobson's is conftest's corpus_site)."""
+    bases: dict[str, str] = {}
+    with serve_site(sample_site.site) as sample_base, serve_site(corpus_site.site) as corpus:
+        bases["sample"] = sample_base
+        bases["wshobson-agents"] = corpus
+        found = task_set("voltagent-subagents")
+        if found is None:
+            yield bases
+            return
+        project = make_project(tmp_path_factory.mktemp("voltagent"), {}, plugin=found[1])
+        built = build_project(project)
+        assert built.aborted is None
+        with serve_site(built.site) as voltagent:
+            bases["voltagent-subagents"] = voltagent
+            yield bases
+
+
+def test_the_page_and_the_cli_give_the_same_orders_on_the_task_set(served, page, capsys):
+    assert set(TASK_SETS) == {"sample", "wshobson-agents", "voltagent-subagents"}
+    expected_by_set = {name: cli_rankings(name) for name in served}
+    parts, differences, started = {}, [], time.monotonic()
+    for name, base in served.items():
+        tasks = task_set(name)[0]
+        expected = expected_by_set[name]
+        open_matcher(page, base + "match/")
+        orders = {}
+        for task in tasks:
+            shown = page.evaluate(FEED, task["task"])
+            orders[task["task"]] = [n for n, _ in shown]
+            cli = [[n, f"score {s:.3f}"] for n, s in expected[task["task"]]]
+            if shown[: len(cli)] != cli:
+                differences.append(f"{name}: {task['task']!r}\n  page {shown}\n  cli  {cli}")
+        parts[name] = [(tasks, orders)]
+    elapsed = time.monotonic() - started
+    text = report("page", parts)
+    with capsys.disabled():
+        print(f"\n{text}\n(page: {elapsed:.1f} s for every task)")
+    assert differences == []
+    assert tuning_top3(parts) >= 0.8, text
+    assert page.errors == []
+
+
+TASK = (
+    "Our Postgres schemas need a zero-downtime change, and the webhook consumer must be "
+    "idempotent with a transactional outbox"
+)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_results_come_first_with_reasons_and_the_marked_task_below(sample, chromium, viewport):
+    context = chromium.new_context(viewport=viewport)
+    page = context.new_page()
+    open_matcher(page, sample + "match/?task=" + TASK.replace(" ", "+"))
+    first = page.locator("[data-pc-ranked] .pc-result").first
+    box = page.locator("#pc-task").bounding_box()
+    result = first.bounding_box()
+    marked = page.locator("[data-pc-highlight]").bounding_box()
+    assert result["y"] + result["height"] <= viewport["height"], "first result below the fold"
+    if viewport is DESKTOP:
+        assert result["x"] + result["width"] <= box["x"], "results beside the task"
+        assert result["y"] < box["y"] + box["height"]
+    else:
+        assert result["y"] + result["height"] <= box["y"], "results above the task"
+    assert marked["y"] >= box["y"] + box["height"], "the marked task below the task box"
+    assert first.get_attribute("data-name") in {"event-driven-architect", "database-administrator"}
+    cards = page.locator("[data-pc-ranked] .pc-result")
+    dba = cards.filter(has=page.locator("a[href$='/personas/database-administrator/']"))
+    assert dba.locator(".pc-score").inner_text().startswith("score ")
+    reasons = dba.locator(".pc-reason").all_inner_texts()
+    assert any(r.startswith("Postgres") and "declared keyword PostgreSQL" in r for r in reasons)
+    assert all("+" in r for r in reasons)
+    marks = page.eval_on_selector_all("[data-pc-highlight] mark", "m => m.map(x => x.textContent)")
+    assert {"Postgres", "schemas", "idempotent", "outbox"} <= set(marks)
+    assert page.locator("[data-pc-highlight]").inner_text() == TASK
+    assert page.locator("[data-pc-status]").inner_text().endswith("matched terms")
+    context.close()
+
+
+def test_derived_keywords_are_told_apart_in_reasons(served, page):
+    open_matcher(page, served["wshobson-agents"] + "match/")
+    page.evaluate(FEED, "Document our REST API with OpenAPI")
+    derived = page.locator("[data-pc-ranked] .pc-reason--derived")
+    assert derived.count() > 0
+    assert "matches derived keyword" in derived.first.inner_text()
+    style = derived.first.evaluate("e => getComputedStyle(e).borderLeftStyle")
+    assert style == "dashed"
+    assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """A catalogue with a 60 KB keyword."""
+    keyword = " ".join(f"word{i}" for i in range(9000))[:60_000]
+    project = make_project(
+        tmp_path_factory.mktemp("hostile-match"),
+        {
+            "personas/huge.md": persona("huge", keywords=[keyword, "Kafka"]),
+            "personas/small.md": persona("small", keywords=["Kafka streams"]),
+        },
+        plugin={"max_front_matter_size": 200_000},
+    )
+    built = build_project(project)
+    assert built.aborted is None
+    with serve_site(built.site) as base:
+        yield base
+
+
+def test_a_hostile_keyword_or_task_does_not_freeze_the_page(hostile, page):
+    open_matcher(page, hostile + "match/")
+    shown = page.evaluate(FEED, "word1 word2 word3 and Kafka")
+    assert shown[0][0] == "huge"
+    labels = page.locator("[data-pc-ranked] .pc-reason__keyword").all_inner_texts()
+    assert labels and max(len(label) for label in labels) <= 81
+    assert any(label.endswith("…") for label in labels)
+    task = "Kafka " + "word1 word2 <img src=x onerror=alert(1)> " * 2000
+    assert len(task) > 60_000
+    started = time.monotonic()
+    page.fill("#pc-task", task)
+    assert time.monotonic() - started < 5
+    assert float(page.locator("[data-pc-matcher]").get_attribute("data-pc-ms")) < 500
+    assert len(page.locator("[data-pc-highlight]").inner_text()) == 4000
+    assert page.locator("[data-pc-cut]").is_visible()
+    assert page.locator("[data-pc-highlight] img, [data-pc-ranked] img").count() == 0
+    assert "task=" not in page.evaluate("location.search")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_on_the_matcher_with_results(sample, chromium, scheme):
+    context = chromium.new_context(color_scheme=scheme, viewport=DESKTOP, bypass_csp=True)
+    page = context.new_page()
+    open_matcher(page, sample + "match/?task=" + TASK.replace(" ", "+"))
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert violations == [], (scheme, violations)
+    context.close()
