@@ -52,16 +52,11 @@ ALLOWED_SUFFIXES = {
     ".woff2",
     ".ttf",
     ".zip",
-    # Inert text the build publishes: skills' bundled files and converted agent files.
-    ".markdown",
-    ".toml",
-    ".py",
-    ".sh",
-    ".bash",
-    ".yaml",
-    ".yml",
-    ".csv",
 }
+INERT = {".markdown", ".toml", ".py", ".sh", ".bash", ".yaml", ".yml", ".csv"}
+"""Inert text the build publishes only below ``skills/`` (a skill's bundled files) and
+``personas/<name>/convert/`` (a persona as another tool's agent file)."""
+INERT_PLACES = re.compile(r"site/(?:skills/[^/]+/|personas/[^/]+/convert/[a-z]+/)")
 KNOWN_ONLY = {".js", ".mjs", ".css", ".map", ".pagefind"}
 """Files that must be byte-identical to a file of a trusted theme folder."""
 SITEMAP = ("site/sitemap.xml", "site/sitemap.xml.gz")
@@ -297,6 +292,8 @@ def check_file(relative: str, path: Path, site: Path, known: Known) -> list[str]
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest not in known.hashes:
             return [f"{relative}: {suffix} file that is not one of the theme's or plugin's own"]
+        return []
+    if suffix in INERT and INERT_PLACES.match(relative):
         return []
     if suffix not in ALLOWED_SUFFIXES:
         return [f"{relative}: file type {path.suffix or '(none)'} not allowed"]
