@@ -211,7 +211,7 @@ def data_key(catalogue: Catalogue, relations: Relations, directory_urls: bool) -
                 e.complexity,
                 e.model,
                 e.examples,
-                e.raw,
+                e.raw[: e.body_offset],  # the front matter: what capabilities read
                 repr(e.extra),
             )
             for e in catalogue.entries

@@ -227,10 +227,27 @@ def keyword_map(
     }
 
 
+_LAST: list = [None, None]
+"""The last derivation's input and result: a rebuild under ``mkdocs serve`` whose edit
+touched no text keywords come from (a body paragraph, say) reuses it."""
+
+
 def apply(catalogue: Catalogue, options: Options = Options(), synonyms: Groups = ()) -> Catalogue:
     """The catalogue with each entry's derived keywords set (the pipeline stage after
     reading: derived keywords depend on the whole catalogue)."""
-    derived = derive(catalogue.entries, options=options, synonyms=synonyms)
+    key = (
+        options,
+        groups_key(synonyms),
+        tuple(
+            (e.kind, e.name, e.keywords, e.expertise, *sources(e).values())
+            for e in catalogue.entries
+        ),
+    )
+    if _LAST[0] == key:
+        derived = _LAST[1]
+    else:
+        derived = derive(catalogue.entries, options=options, synonyms=synonyms)
+        _LAST[:] = [key, derived]
     if not derived:
         return catalogue
 

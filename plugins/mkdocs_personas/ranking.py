@@ -120,8 +120,15 @@ class Word(NamedTuple):
     end: int
 
 
-def words(text: str) -> list[list[Word]]:
-    """The words of ``text`` (NFKC) by phrase: tokens split at ``. / _ -`` inside them."""
+@lru_cache(maxsize=1 << 15)
+def words(text: str) -> tuple[tuple[Word, ...], ...]:
+    """The words of ``text`` (NFKC) by phrase: tokens split at ``. / _ -`` inside them.
+
+    Cached: a rebuild under ``mkdocs serve`` reads the same descriptions again."""
+    return tuple(tuple(phrase) for phrase in _words(text))
+
+
+def _words(text: str) -> list[list[Word]]:
     text = unicodedata.normalize("NFKC", text)
     breaks = [m.start() for m in _BREAK.finditer(text)]
     breaks.append(len(text))
