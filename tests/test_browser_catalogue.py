@@ -44,10 +44,12 @@ def test_a_filter_url_opened_fresh_shows_the_filtered_cards(site, page):
     page.goto(site + "catalogue/?filter=kafka")
     page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
     assert page.locator("#pc-filter").input_value() == "kafka"
-    cards = names(page, "[data-pc-results] .pc-card__title a")
+    cards = names(page, "[data-pc-results] .pc-card[data-kind=persona] .pc-card__title a")
     assert set(cards[:2]) == KAFKA and len(cards) >= 2
+    skills = names(page, "[data-pc-results] .pc-card[data-kind=skill] .pc-card__title a")
+    assert "event-sourcing-patterns" in skills  # skills are filtered like personas
     assert page.locator("[data-pc-static]").is_hidden()
-    assert "of 14 personas match" in page.locator("[data-pc-status]").inner_text()
+    assert "of 24 personas and skills match" in page.locator("[data-pc-status]").inner_text()
 
 
 def test_a_link_written_with_q_opens_the_catalogue_filtered_not_site_search(site, page):
@@ -155,7 +157,9 @@ def test_the_task_matcher_ranks_and_highlights(site, page):
 
 
 def test_the_copy_button_copies_the_raw_file(site, chromium):
-    context = chromium.new_context(permissions=["clipboard-read", "clipboard-write"])
+    context = chromium.new_context(
+        permissions=["clipboard-read", "clipboard-write"], bypass_csp=True
+    )
     page = context.new_page()
     page.goto(site + "personas/backend-architect/")
     page.get_by_role("button", name="Copy raw file").click()
@@ -169,11 +173,17 @@ def test_the_copy_button_copies_the_raw_file(site, chromium):
 PAGES = [
     "",
     "catalogue/",
+    "catalogue/?filter=zzzz",
+    "skills/",
     "personas/backend-architect/",
     "skills/event-sourcing-patterns/",
     "keywords/",
+    "expertise/",
+    "keywords/conflicts/",
     "match/",
 ]
+"""Every page type: the home, the catalogue (and its empty state), an entry of each kind,
+the indexes and the matcher."""
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

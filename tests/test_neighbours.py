@@ -116,9 +116,6 @@ def test_offline_build_ships_the_data_as_a_script(offline_site):
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    reason="core.js must read window.mkdocsPersonasData before fetch() (JS helper)", strict=True
-)
 def test_offline_filter_works_from_file_url(offline_site, page):
     """Opened from disk, the catalogue filter loads and narrows the cards."""
     page.goto((offline_site / "catalogue" / "index.html").as_uri())

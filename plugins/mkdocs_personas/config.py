@@ -75,6 +75,12 @@ class PersonasConfig(base.Config):
     """Most derived keywords per entry."""
     synonyms = c.ListOfItems(c.Type(str), default=[])
     """Extra synonym groups for matching, one per item: ``"postgres = PostgreSQL = pg"``."""
+    home = c.Choice(("auto", True, False), default="auto")
+    """The generated home page (``index.md``: a task box, the catalogue filter, counts,
+    collections, recently changed entries, links to every index): ``auto`` makes it unless
+    ``docs/index.md`` exists, ``true`` makes it too, ``false`` never. An author's
+    ``docs/index.md`` is never replaced; a ``<!-- personas:home -->`` line in it shows the
+    home's parts there."""
     watch = c.Choice(("native", "polling"), default="native")
     """How ``mkdocs serve`` notices persona and skill edits: reported by the operating system
     (at once, where it can), or ``polling`` (for folders it cannot report on, such as some

@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
-from . import convert, strings, text
+from . import convert, home, strings, text
 from .bundle_pages import BundleDocument, BundlePlan
 from .bundles import Bundle
 from .capabilities import capabilities
@@ -44,14 +44,17 @@ SKILLS = "skills/index.md"
 MATCH = "match/index.md"
 CHANGES = "changes/index.md"
 FIND = "find/index.md"
-INDEX_PAGES = (CATALOGUE, EXPERTISE, KEYWORDS, CONFLICTS, SKILLS, MATCH, CHANGES, FIND)
+HOME = home.HOME
+INDEX_PAGES = (HOME, CATALOGUE, EXPERTISE, KEYWORDS, CONFLICTS, SKILLS, MATCH, CHANGES, FIND)
 """Pages that stay in the navigation; every other generated page is reached from them."""
 
+MAX_TAGS = 5
+"""Tags put in a page's meta (Material's search shows them as chips): declared first."""
 MAX_EXPERTISE_OPTIONS = 200
 """Expertise suggested in the catalogue filter (the most shared ones)."""
 MAX_CONFLICTS = 500
 """Rows on the keyword conflicts page (most contested first)."""
-CARD_BYTES = 820
+CARD_BYTES = 1100
 """Estimated HTML size of a catalogue card, before its title and description."""
 NO_SEARCH = {"exclude": True}
 
@@ -132,8 +135,15 @@ class Site:
         pagefind: bool = False,
         manifests: Mapping[str, Manifest] | None = None,
         bundles: Mapping[str, Bundle] | None = None,
+        home_mode: str | None = None,
+        dates: Mapping[str, int] | None = None,
     ) -> None:
         self.catalogue = catalogue
+        self.home_mode = home_mode
+        """``page``, ``embed`` or None: see :func:`.home.mode`."""
+        self.dates = dates
+        """Path -> time of the last commit (None without git)."""
+        self.updated = home.timestamps(catalogue, dates)
         self.bundles = dict(bundles or {})
         self.manifests = dict(manifests or {})
         self.relations = relations
@@ -199,6 +209,22 @@ class Site:
         )
         self.pages[CATALOGUE].context["filter"] = self._filter_options()
         self._plan_cards(SKILLS, strings.tr("catalogue.skills_title"), (), self.catalogue.skills)
+        self.pages[SKILLS].context["filter"] = {
+            **self._filter_options(),
+            **{"expertise": [], "models": [], "complexities": [], "risk": False},
+            "kinds": False,
+            "kind": "skill",
+        }
+        self.home = (
+            home.context(self.catalogue, self.relations, self.manifests, dates=self.dates)
+            if self.home_mode
+            else None
+        )
+        if self.home_mode == "page":
+            self._add(
+                HOME,
+                Page(self.config.site_name, "home.html", {**self.home}, search=NO_SEARCH),
+            )
         self._add(MATCH, Page(strings.tr("match.title"), "match.html", search=NO_SEARCH))
         if self.pagefind:
             self._add(FIND, Page(strings.tr("find.title"), "find.html", search=NO_SEARCH))
@@ -247,16 +273,22 @@ class Site:
                 self.pages[src].file.dest_uri = f"skills/{slug}.html"
 
     def _filter_options(self) -> dict:
-        """The choices of the catalogue filter's facets."""
+        """The choices of the catalogue filter's facets; a facet without choices is left
+        out (the template shows only those with a value)."""
         personas = self.catalogue.personas
+        entries = self.catalogue.entries
         expertise = sorted(self.relations.expertise, key=lambda t: (-len(t.personas), t.key))
         return {
-            "complexities": [c for c in COMPLEXITIES if any(p.complexity == c for p in personas)],
-            "collections": sorted({p.collection for p in personas if p.collection}),
+            "complexities": [c for c in COMPLEXITIES if any(p.complexity == c for p in entries)],
+            "collections": sorted({e.collection for e in entries if e.collection}),
             "models": sorted({p.model for p in personas if p.model}),
             "expertise": sorted(
                 (t.label for t in expertise[:MAX_EXPERTISE_OPTIONS]), key=text.sort_key
             ),
+            "kinds": bool(personas) and bool(self.catalogue.skills),
+            "risk": any(home.risky(p) for p in personas),
+            "recent": bool(self.updated),
+            "kind": "",
         }
 
     def _entry_page(self, entry: Entry) -> Page:
@@ -560,11 +592,16 @@ class Site:
 
     def data_files(self) -> dict[str, object]:
         """Data files the site needs besides pages (site path -> JSON data): where each term
-        of a letter cut into several pages lives, for the index to forward old anchors."""
-        return {
+        of a letter cut into several pages lives, for the index to forward old anchors;
+        the cards' skills, counts and dates (:data:`.home.CARDS`)."""
+        files: dict[str, object] = {
             f"{folder}/letters/parts.json": {slug: self.url(src) for slug, src in slugs.items()}
             for folder, slugs in self.forwarding.items()
         }
+        files[home.CARDS] = home.cards_data(
+            self.catalogue, self.relations, self.dates, self.config.use_directory_urls
+        )
+        return files
 
     def page(self, file: File) -> Page | None:
         """The plan of a generated page, or None for pages the plugin did not add."""
@@ -577,7 +614,8 @@ class Site:
         if page.description:
             meta["description"] = str(escape(summary(page.description, 300)))
         if page.keywords:
-            meta["tags"] = [str(escape(k)) for k in page.keywords]
+            tags = list(dict.fromkeys(page.keywords))[:MAX_TAGS]
+            meta["tags"] = [str(escape(k)) for k in tags]
         if page.search:
             meta["search"] = page.search
         return meta
@@ -634,6 +672,11 @@ class Site:
         }
         return str(render(page.template, **context))
 
+    def home_fragment(self, page_url: str) -> Markup:
+        """The home's parts, for an author's ``docs/index.md`` that embeds them."""
+        page = Page(self.config.site_name, "home.html", {**(self.home or {}), "embedded": True})
+        return Markup(self._render(page, page_url, {}))
+
     def card(self, entry: Entry, root: str) -> Markup:
         """A catalogue card, rendered once per entry and folder depth."""
         key = (entry.kind, entry.name, root)
@@ -644,6 +687,8 @@ class Site:
                 entry=entry,
                 href=root + self.entry_url(entry),
                 badge=self.badges.get((entry.kind.value, entry.name)),
+                facts=home.card_facts(entry, self.relations, self.updated),
+                root=root,
             )
             self.cards[key] = html
         return html
@@ -815,6 +860,8 @@ class _Links:
 
     def letters(self, page: Page) -> dict[str, str]:
         """Where each letter of an A–Z page's letter bar points."""
+        if not page.context.get("letters"):
+            return {}
         folder = page.file.src_uri.split("/", 1)[0]
         result = {}
         for letter in page.context.get("letters", ()):

@@ -14,7 +14,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import bundle_pages, bundles, find, i18n, keywords, offline, read
+from . import bundle_pages, bundles, find, home, i18n, keywords, offline, read, strings
 from . import config as options
 from .catalogue import Catalogue, Reader, Settings
 from .csp import add_policy
@@ -116,6 +116,15 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             catalogue, options.keyword_options(self.config), options.synonym_groups(self.config)
         )
         relations = relate(catalogue, options.relation_options(self.config), self.memory)
+        author_home = files.get_file_from_path(home.HOME)
+        if author_home is not None and getattr(author_home, "generated_by", None):
+            author_home = None  # ours, from an earlier build of ``mkdocs serve``
+        home_mode = home.mode(self.config.home, author_home is not None)
+        if self.config.home is True and author_home is not None:
+            log.info(
+                f"docs/{home.HOME} is kept: write a line {home.MARKER} in it to show the "
+                "home's task box, filter, counts and links there"
+            )
         self.site = Site(
             catalogue,
             relations,
@@ -127,6 +136,8 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             pagefind=self.config.search == "pagefind",
             manifests=manifests,
             bundles=bundled,
+            home_mode=home_mode,
+            dates=home.git_dates(self.settings.base, self.settings.roots),
         )
         bundle_pages.install(config, self.site.bundle_plan)
         i18n.relocate((page.file for page in self.site.pages.values()), i18n.prefix(config))
@@ -212,6 +223,8 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         page.meta = {**page.meta, **self.site.meta(planned)}
         if "tags" in page.meta and offline.enabled(config, "tags"):
             page.meta["hide"] = [*page.meta.get("hide", ()), "tags"]
+        if planned.entry is None:  # index pages: the cards and columns get the width
+            page.meta["hide"] = [*page.meta.get("hide", ()), "toc"]
         if planned.entry is not None:
             path = planned.entry.path
             protect(page, lambda message: log.warning(f"{path}: error: body: {message}"))
@@ -225,9 +238,17 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         planned = self._planned(page.file)
         if planned is not None:
             return self.site.searchable(planned, html, page.url)
-        if self.config.enabled and self.sanitize_mode == "all":
-            return sanitize(html, self.site.policy)
-        return None
+        if not self.config.enabled:
+            return None
+        parts = [html]
+        site = getattr(self, "site", None)
+        if site is not None and site.home_mode == "embed" and page.file.src_uri == home.HOME:
+            parts = html.split(home.MARKER)
+        if self.sanitize_mode == "all":
+            parts = [sanitize(part, self.site.policy) for part in parts]
+        if len(parts) == 1:
+            return parts[0] if self.sanitize_mode == "all" else None
+        return str(site.home_fragment(page.url)).join(parts)
 
     @event_priority(-100)
     def on_page_context(
@@ -244,6 +265,14 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         planned = self._planned(page.file)
         if planned is not None and planned.entry is not None:
             page.content = self.site.content(planned, page.url, page.edit_url)
+        if planned is not None:
+            sections = []
+            if planned.entry is not None and planned.entry.kind == Kind.PERSONA:
+                sections = [
+                    (strings.tr("entry.related_skills"), "related_skills"),
+                    (strings.tr("entry.related_personas"), "related_personas"),
+                ]
+            page.toc = home.outline(page.toc, planned.title, sections)
         return None
 
     @event_priority(-100)
@@ -295,7 +324,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             rebuilds.raw, rebuilds.data_key = written, key
             rebuilds.finish(config, self.files, written)
         if offline.enabled(config, "offline"):
-            offline.write_data(config.site_dir)
+            offline.write_data(config.site_dir, (*offline.DATA_FILES, home.CARDS))
         if self.config.search == "pagefind":
             error = find.index_site(config.site_dir)
             if error:

@@ -35,6 +35,43 @@
     return String(text || "").normalize("NFKC").toLowerCase();
   };
 
+  var stringTables = {};
+
+  /* The interface strings of the page's language, without their "js." prefix: the
+     data-pc-strings attribute (JSON) of `node` or its closest holder, else the page's first. */
+  PC.strings = function (node) {
+    var holder = node && node.closest ? node.closest("[data-pc-strings]") : null;
+    holder = holder || document.querySelector("[data-pc-strings]");
+    var raw = holder ? holder.getAttribute("data-pc-strings") || "" : "";
+    if (!Object.prototype.hasOwnProperty.call(stringTables, raw)) {
+      try {
+        stringTables[raw] = raw ? JSON.parse(raw) : {};
+      } catch (error) {
+        stringTables[raw] = {};
+      }
+    }
+    return stringTables[raw];
+  };
+
+  /* One string of a table with its {name} placeholders filled (the key when missing). */
+  PC.t = function (table, key, values) {
+    var text = table && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : key;
+    return String(text).replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  };
+
+  /* `text` on one line, cut at a word boundary to at most `limit` characters with an
+     ellipsis, as the plugin's summary filter does (examples.summary). */
+  PC.summary = function (text, limit) {
+    text = String(text || "").split(/\s+/).filter(Boolean).join(" ");
+    if (text.length <= limit) return text;
+    var cut = text.slice(0, Math.max(limit - 1, 1));
+    var space = cut.lastIndexOf(" ");
+    if (space > Math.floor(limit / 2)) cut = cut.slice(0, space);
+    return cut.replace(/[ ,;:.\-\u2013\u2014]+$/, "") + "\u2026";
+  };
+
   /* A new element with a class and text (textContent: never HTML). */
   PC.element = function (tag, className, text) {
     var node = document.createElement(tag);
@@ -43,35 +80,74 @@
     return node;
   };
 
-  /* A card like the ones the plugin renders, built from data. */
-  PC.card = function (persona, base, matched) {
+  var CARD_KEYWORDS = 4;
+
+  /* A card like the ones the plugin renders (fragments/card.html), built from data.
+     options: strings (the page's table), facts (cards.json: keywords, counts, raw file),
+     words (the filter's folded words: keywords holding one come first, marked). */
+  PC.card = function (entry, base, options) {
+    options = options || {};
+    var t = options.strings || {};
+    var facts = options.facts || null;
+    var words = options.words || [];
     var element = PC.element;
+    var kind = entry.kind || "persona";
     var article = element("article", "pc-card");
-    article.setAttribute("data-name", persona.name);
+    article.setAttribute("data-name", entry.name);
+    article.setAttribute("data-kind", kind);
     var heading = element("h3", "pc-card__title");
-    var link = element("a", "", persona.title);
-    link.href = new URL(persona.url, base).href;
+    var link = element("a", "", entry.title);
+    link.href = new URL(entry.url, base).href;
     heading.appendChild(link);
     article.appendChild(heading);
-    if (persona.description) article.appendChild(element("p", "pc-card__text", persona.description));
-    var meta = element("p", "pc-card__meta");
-    if (persona.complexity) {
-      meta.appendChild(element("span", "pc-badge pc-badge--" + persona.complexity,
-        persona.complexity + " complexity"));
+    if (entry.description) {
+      article.appendChild(element("p", "pc-card__text", PC.summary(entry.description, 140)));
     }
-    if (persona.collection) meta.appendChild(element("span", "pc-collection", persona.collection));
-    if (persona.model) meta.appendChild(element("span", "pc-model", "model: " + persona.model));
-    article.appendChild(meta);
-    var chips = matched && matched.length ? matched : persona.expertise.slice(0, 6);
-    if (chips.length) {
+    var all = (entry.keywords || []).concat(entry.keywords_derived || []);
+    var seen = {};
+    var matched = [];
+    var rest = [];
+    all.forEach(function (label) {
+      var key = PC.fold(label);
+      if (seen[key]) return;
+      seen[key] = true;
+      var hit = words.some(function (w) { return key.indexOf(w) >= 0; });
+      (hit ? matched : rest).push(label);
+    });
+    var top = facts && facts.keywords ? facts.keywords : rest;
+    var shown = matched.concat(top.filter(function (label) { return matched.indexOf(label) < 0; }))
+      .slice(0, Math.max(CARD_KEYWORDS, matched.length));
+    if (shown.length) {
       var list = element("ul", "pc-chips pc-chips--small");
-      chips.forEach(function (label) {
+      shown.forEach(function (label) {
         var item = element("li");
-        item.appendChild(element("span", "md-tag pc-chip" + (matched ? " pc-chip--match" : ""), label));
+        var hit = matched.indexOf(label) >= 0;
+        item.appendChild(element("span", "md-tag pc-chip" + (hit ? " pc-chip--match" : ""), label));
         list.appendChild(item);
       });
       article.appendChild(list);
     }
+    var meta = element("p", "pc-card__meta");
+    if (entry.complexity) {
+      meta.appendChild(element("span", "pc-badge", PC.t(t, "card.complexity", { value: entry.complexity })));
+    }
+    if (entry.model) meta.appendChild(element("span", "pc-model", PC.t(t, "card.model", { model: entry.model })));
+    if (facts && kind === "persona") {
+      if (facts.skills) {
+        meta.appendChild(element("span", "pc-count-fact",
+          PC.t(t, facts.skills === 1 ? "card.skills_one" : "card.skills_many", { count: facts.skills })));
+      }
+      meta.appendChild(element("span", "pc-count-fact", facts.tools === null ? PC.t(t, "card.tools_all") :
+        PC.t(t, facts.tools === 1 ? "card.tools_one" : "card.tools_many", { count: facts.tools })));
+    }
+    if (facts && facts.raw) {
+      var copy = element("button", "pc-card__copy", PC.t(t, "card.copy"));
+      copy.type = "button";
+      copy.setAttribute("data-pc-copy", new URL(facts.raw, base).href);
+      copy.setAttribute("aria-label", PC.t(t, "card.copy_label", { title: entry.title }));
+      meta.appendChild(copy);
+    }
+    article.appendChild(meta);
     return article;
   };
 

@@ -1,5 +1,5 @@
-/* mkdocs-personas: the catalogue filter (cards narrowed as you type, facets, URL state).
-   Needs core.js. Text from the catalogue is only ever set with textContent. */
+/* mkdocs-personas: the catalogue filter (cards narrowed as you type, facets, sorts, URL
+   state). Needs core.js. Text from the catalogue is only ever set with textContent. */
 (function () {
   "use strict";
 
@@ -7,25 +7,39 @@
   if (!PC || PC.filter) return;
   var fold = PC.fold;
   var element = PC.element;
-  var card = PC.card;
-  var siteBase = PC.siteBase;
-  var loadData = PC.loadData;
+  var t = PC.t;
 
-  var FACETS = ["expertise", "complexity", "collection", "model"];
+  var FACETS = ["expertise", "kind", "complexity", "collection", "model", "sort", "risk"];
+  var POWERFUL = ["bypass-permissions", "hooks", "mcp", "shell", "network"];
   var PAGE = 60;
 
-  function prepare(data) {
-    if (data.prepared) return data.prepared;
-    data.prepared = data.personas.map(function (p) {
+  /* Personas (catalogue.json) and skills (cards.json), each with its folded text, its
+     card facts and whether the risk facet hides it. */
+  function prepare(data, cards, only) {
+    var facts = cards.facts || {};
+    var entries = data.personas.map(function (p) { return [p, "persona"]; })
+      .concat((cards.skills || []).map(function (s) { return [s, "skill"]; }));
+    return entries.filter(function (pair) { return !only || pair[1] === only; }).map(function (pair) {
+      var e = pair[0];
+      var keywords = (e.keywords || []).concat(e.keywords_derived || []);
       return {
-        persona: p,
-        text: fold([p.name, p.title, p.description, p.collection, p.model]
-          .concat(p.expertise, p.keywords).join("\n")),
-        keywords: p.keywords.map(fold),
-        expertise: p.expertise.map(fold)
+        entry: e,
+        kind: pair[1],
+        text: fold([e.name, e.title, e.description, e.collection, e.model]
+          .concat(e.expertise || [], keywords).join("\n")),
+        keywords: keywords.map(fold),
+        expertise: (e.expertise || []).map(fold),
+        facts: facts[pair[1] + "/" + e.name] || null,
+        risky: (e.risk || []).some(function (id) { return POWERFUL.indexOf(id) >= 0; })
       };
     });
-    return data.prepared;
+  }
+
+  function value(form, name) {
+    var field = form.elements[name];
+    if (!field) return "";
+    if (field.type === "checkbox") return field.checked ? field.value : "";
+    return field.value.trim();
   }
 
   /* The query lives in ?filter= (Material owns ?q=: it opens site search with it and
@@ -37,7 +51,10 @@
     var fromSearch = params.has("q");
     form.elements.filter.value = params.get("filter") || params.get("q") || "";
     FACETS.forEach(function (name) {
-      if (form.elements[name]) form.elements[name].value = params.get(name) || "";
+      var field = form.elements[name];
+      if (!field) return;
+      if (field.type === "checkbox") field.checked = params.get(name) === field.value;
+      else field.value = params.get(name) || "";
     });
     return fromSearch;
   }
@@ -60,51 +77,123 @@
     var params = new URLSearchParams(location.search);
     params.delete("q");
     ["filter"].concat(FACETS).forEach(function (name) {
-      var field = form.elements[name];
-      var value = field ? field.value.trim() : "";
-      if (value) params.set(name, value); else params.delete(name);
+      var given = value(form, name);
+      if (given) params.set(name, given); else params.delete(name);
     });
     var query = params.toString();
     history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
   }
 
-  /* Personas matching the form: every word of the query somewhere in the persona, and
-     every facet equal; a persona declaring the query as a keyword comes first. */
+  function byTitle(a, b) {
+    var x = a.item.entry.title;
+    var y = b.item.entry.title;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  var SORTS = {
+    "": function (a, b) { return a.rank - b.rank || byTitle(a, b); },
+    name: byTitle,
+    recent: function (a, b) {
+      return ((b.item.facts || {}).updated || 0) - ((a.item.facts || {}).updated || 0) || byTitle(a, b);
+    },
+    connected: function (a, b) {
+      return ((b.item.facts || {}).links || 0) - ((a.item.facts || {}).links || 0) || byTitle(a, b);
+    }
+  };
+
+  /* Entries matching the form: every word of the query somewhere in the entry, an
+     expertise label holding any of the parts given (comma-separated), every other facet
+     equal; sorted as asked (by default, an entry declaring the query comes first). */
   function filter(prepared, form) {
-    var query = fold(form.elements.filter.value).trim();
+    var query = fold(value(form, "filter"));
     var words = query ? query.split(/\s+/) : [];
     var facets = {};
     FACETS.forEach(function (name) {
-      var field = form.elements[name];
-      if (field && field.value.trim()) facets[name] = fold(field.value.trim());
+      var given = value(form, name);
+      if (given) facets[name] = fold(given);
     });
+    var parts = (facets.expertise || "").split(",").map(function (p) { return p.trim(); })
+      .filter(Boolean);
     var results = [];
     for (var i = 0; i < prepared.length; i++) {
       var item = prepared[i];
-      var p = item.persona;
-      if (facets.complexity && fold(p.complexity) !== facets.complexity) continue;
-      if (facets.collection && fold(p.collection) !== facets.collection) continue;
-      if (facets.model && fold(p.model) !== facets.model) continue;
-      if (facets.expertise && item.expertise.indexOf(facets.expertise) < 0) continue;
+      var e = item.entry;
+      if (facets.kind && item.kind !== facets.kind) continue;
+      if (facets.complexity && fold(e.complexity) !== facets.complexity) continue;
+      if (facets.collection && fold(e.collection) !== facets.collection) continue;
+      if (facets.model && fold(e.model) !== facets.model) continue;
+      if (facets.risk && item.risky) continue;
+      if (parts.length && !parts.some(function (part) {
+        return item.expertise.some(function (label) { return label.indexOf(part) >= 0; });
+      })) continue;
       var ok = true;
       for (var w = 0; w < words.length && ok; w++) ok = item.text.indexOf(words[w]) >= 0;
       if (!ok) continue;
       var declared = query && (item.keywords.indexOf(query) >= 0 || item.expertise.indexOf(query) >= 0);
       results.push({ item: item, rank: declared ? 0 : 1 });
     }
-    results.sort(function (a, b) {
-      return a.rank - b.rank || (a.item.persona.title < b.item.persona.title ? -1 : 1);
+    results.sort(SORTS[facets.sort] || SORTS[""]);
+    return { results: results, words: words, active: words.length > 0 || Object.keys(facets).length > 0 };
+  }
+
+  /* Which entries the status counts: the fixed or chosen kind, else what the data holds. */
+  function countKind(form, prepared) {
+    var chosen = form.getAttribute("data-pc-kind") || value(form, "kind");
+    if (chosen) return chosen;
+    var kinds = {};
+    prepared.forEach(function (item) { kinds[item.kind] = true; });
+    return kinds.persona && kinds.skill ? "both" : kinds.skill ? "skill" : "persona";
+  }
+
+  /* Nothing matches: say so, offer to clear the filters, search the site or ask the matcher. */
+  function emptyState(form, strings, clear) {
+    var box = element("div", "pc-empty");
+    box.appendChild(element("p", "pc-empty__text", t(strings, "filter.empty")));
+    var actions = element("p", "pc-empty__actions");
+    var reset = element("button", "md-button md-button--primary", t(strings, "filter.clear"));
+    reset.type = "button";
+    reset.addEventListener("click", clear);
+    actions.appendChild(reset);
+    var query = value(form, "filter");
+    var search = form.getAttribute("data-pc-search");
+    if (search) {
+      var toSearch = element("a", "md-button", t(strings, "filter.search"));
+      toSearch.href = new URL(search + encodeURIComponent(query), location.href).href;
+      actions.appendChild(toSearch);
+    }
+    var matcher = form.getAttribute("data-pc-matcher-page");
+    if (matcher) {
+      var toMatcher = element("a", "md-button", t(strings, "filter.matcher"));
+      toMatcher.href = new URL(matcher, location.href).href + (query ? "?task=" + encodeURIComponent(query) : "");
+      actions.appendChild(toMatcher);
+    }
+    box.appendChild(actions);
+    return box;
+  }
+
+  /* On phones the facets fold behind a "Filters" button; open when a facet is set. */
+  function initToggle(form) {
+    var toggle = form.querySelector("[data-pc-toggle]");
+    if (!toggle) return;
+    form.classList.add("pc-filter--collapsible");
+    function set(open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      form.classList.toggle("pc-filter--open", open);
+    }
+    set(FACETS.some(function (name) { return name !== "sort" && value(form, name); }));
+    toggle.addEventListener("click", function () {
+      set(toggle.getAttribute("aria-expanded") !== "true");
     });
-    return { results: results, active: words.length > 0 || Object.keys(facets).length > 0 };
   }
 
   function initFilter(form) {
     if (form.getAttribute("data-pc-ready")) return;
     form.setAttribute("data-pc-ready", "1");
+    var strings = PC.strings(form);
     var results = document.querySelector("[data-pc-results]");
     var statics = document.querySelectorAll("[data-pc-static]");
     var status = form.querySelector("[data-pc-status]");
-    var base = siteBase(form);
+    var base = PC.siteBase(form);
     var shown = PAGE;
     form.hidden = false;
     if (readState(form)) {
@@ -113,34 +202,53 @@
         writeState(form);
       }, 0);
     }
-
-    loadData(form.getAttribute("data-pc-data")).then(function (data) {
-      var prepared = prepare(data);
+    initToggle(form);
+    var cards = form.getAttribute("data-pc-cards");
+    Promise.all([
+      PC.loadData(form.getAttribute("data-pc-data")),
+      cards ? PC.loadData(cards).catch(function () { return {}; }) : Promise.resolve({})
+    ]).then(function (loaded) {
+      var prepared = prepare(loaded[0], loaded[1], form.getAttribute("data-pc-kind"));
+      function clear() {
+        form.reset();
+        writeState(form);
+        update(false);
+        form.elements.filter.focus();
+      }
+      var drawn = null;
       function update(keepPage) {
+        /* A "change" after "input" (when a field loses focus) changes nothing: redrawing
+           then would remove the button being clicked. */
+        var state = ["filter"].concat(FACETS).map(function (name) { return value(form, name); }).join("\n");
+        if (!keepPage && state === drawn) return;
+        drawn = state;
         if (!keepPage) shown = PAGE;
         var started = performance.now();
         var found = filter(prepared, form);
+        var kind = countKind(form, prepared);
+        var total = prepared.filter(function (item) { return kind === "both" || item.kind === kind; }).length;
         results.textContent = "";
         statics.forEach(function (node) { node.hidden = found.active; });
         results.hidden = !found.active;
         if (found.active) {
+          if (!found.results.length) results.appendChild(emptyState(form, strings, clear));
           var grid = element("div", "pc-cards");
           found.results.slice(0, shown).forEach(function (r) {
-            grid.appendChild(card(r.item.persona, base));
+            grid.appendChild(PC.card(r.item.entry, base,
+              { strings: strings, facts: r.item.facts, words: found.words }));
           });
-          results.appendChild(grid);
+          if (found.results.length) results.appendChild(grid);
           if (found.results.length > shown) {
-            var more = element("button", "md-button", "Show " +
-              Math.min(PAGE, found.results.length - shown) + " more of " +
-              (found.results.length - shown));
+            var rest = found.results.length - shown;
+            var more = element("button", "md-button",
+              t(strings, "filter.more", { count: Math.min(PAGE, rest), rest: rest }));
             more.type = "button";
             more.addEventListener("click", function () { shown += PAGE; update(true); });
             results.appendChild(more);
           }
-          status.textContent = found.results.length + " of " + prepared.length +
-            " personas match";
+          status.textContent = t(strings, "filter.count_" + kind, { count: found.results.length, total: total });
         } else {
-          status.textContent = "All " + prepared.length + " personas";
+          status.textContent = t(strings, "filter.all_" + kind, { total: total });
         }
         form.setAttribute("data-pc-ms", String(performance.now() - started));
       }
@@ -150,7 +258,7 @@
       update(false);
       form.setAttribute("data-pc-loaded", "1");
     }).catch(function (error) {
-      status.textContent = "The filter could not load the catalogue data.";
+      status.textContent = t(strings, "filter.error");
       form.setAttribute("data-pc-error", String(error));
     });
   }

@@ -280,8 +280,9 @@
   var SHOWN = 20;
   var LONGEST_LABEL = 80;
 
-  function plural(count, noun) {
-    return count + " " + noun + (count === 1 ? "" : "s");
+  /* A count in words: the table's "<key>_one" or "<key>_many" string. */
+  function plural(strings, key, count) {
+    return PC.t(strings, key + (count === 1 ? "_one" : "_many"), { count: count });
   }
 
   /* A label as shown: cut at LONGEST_LABEL characters (a hostile keyword stays short). */
@@ -330,15 +331,15 @@
 
   /* One reason: the task's words, what they matched (a declared or derived keyword, or
      the name, title or description), and the points they gave. */
-  function reason(match, persona) {
+  function reason(match, persona, strings) {
     var kind = match.keyword === null ? "text" :
       persona && persona.keywords.indexOf(match.keyword) >= 0 ? "declared" : "derived";
     var item = element("li", "pc-reason pc-reason--" + kind);
     item.appendChild(element("q", "pc-reason__task", shortLabel(match.task)));
     if (kind === "text") {
-      item.appendChild(document.createTextNode(" in its name, title or description"));
+      item.appendChild(document.createTextNode(PC.t(strings, "match.in_text")));
     } else {
-      item.appendChild(document.createTextNode(" matches " + kind + " keyword "));
+      item.appendChild(document.createTextNode(PC.t(strings, "match." + kind)));
       item.appendChild(element("span", "pc-reason__keyword", shortLabel(match.keyword)));
     }
     item.appendChild(element("span", "pc-reason__points", "+" + (match.points / SCALE).toFixed(3)));
@@ -346,7 +347,7 @@
   }
 
   /* A result: the persona's card with its score and its reasons. */
-  function result(r, persona, base) {
+  function result(r, persona, base, strings) {
     var article = element("article", "pc-card pc-result");
     article.setAttribute("data-name", r.name);
     var heading = element("h3", "pc-card__title");
@@ -355,34 +356,56 @@
     heading.appendChild(link);
     article.appendChild(heading);
     var meta = element("p", "pc-card__meta");
-    meta.appendChild(element("span", "pc-score", "score " + r.score.toFixed(3)));
+    meta.appendChild(element("span", "pc-score", PC.t(strings, "match.score", { score: r.score.toFixed(3) })));
     if (persona && persona.collection) meta.appendChild(element("span", "pc-collection", persona.collection));
-    if (persona && persona.model) meta.appendChild(element("span", "pc-model", "model: " + persona.model));
+    if (persona && persona.model) {
+      meta.appendChild(element("span", "pc-model", PC.t(strings, "card.model", { model: persona.model })));
+    }
     article.appendChild(meta);
     if (persona && persona.description) {
-      article.appendChild(element("p", "pc-card__text", persona.description));
+      article.appendChild(element("p", "pc-card__text", PC.summary(persona.description, 200)));
     }
     var why = element("ul", "pc-reasons");
-    why.setAttribute("aria-label", "Why it matches");
-    r.matches.forEach(function (m) { why.appendChild(reason(m, persona)); });
+    why.setAttribute("aria-label", PC.t(strings, "match.why"));
+    r.matches.forEach(function (m) { why.appendChild(reason(m, persona, strings)); });
     article.appendChild(why);
     return article;
   }
 
+  /* The matcher of /match/, or a lazy one (the home's task box, data-pc-lazy): it loads
+     the data on first use, ranks in place, keeps the URL as it is and, without
+     JavaScript or on submit, opens /match/ with the task. */
   function initMatcher(form) {
     if (form.getAttribute("data-pc-ready")) return;
     form.setAttribute("data-pc-ready", "1");
+    var lazy = form.hasAttribute("data-pc-lazy");
+    var root = form.closest("[data-pc-match-root]") || document;
+    var strings = PC.strings(form);
     var task = form.elements.task;
-    var output = document.querySelector("[data-pc-match]");
-    var view = document.querySelector("[data-pc-task-view]");
-    var marked = document.querySelector("[data-pc-highlight]");
-    var list = document.querySelector("[data-pc-ranked]");
-    var note = document.querySelector("[data-pc-cut]");
+    var output = root.querySelector("[data-pc-match]");
+    var view = root.querySelector("[data-pc-task-view]");
+    var marked = root.querySelector("[data-pc-highlight]");
+    var list = root.querySelector("[data-pc-ranked]");
+    var note = root.querySelector("[data-pc-cut]");
     var status = form.querySelector("[data-pc-status]");
     var base = PC.siteBase(form);
+    var top = parseInt(form.getAttribute("data-pc-top"), 10) || SHOWN;
     form.hidden = false;
-    task.value = new URLSearchParams(location.search).get("task") || "";
+    if (!lazy) task.value = new URLSearchParams(location.search).get("task") || "";
+    if (lazy) {
+      var start = function () {
+        task.removeEventListener("focus", start);
+        task.removeEventListener("input", start);
+        load();
+      };
+      task.addEventListener("focus", start);
+      task.addEventListener("input", start);
+      if (task.value) load();
+    } else {
+      load();
+    }
 
+    function load() {
     Promise.all([
       PC.loadData(form.getAttribute("data-pc-data")),
       PC.loadData(form.getAttribute("data-pc-index"))
@@ -397,9 +420,9 @@
         var first = cut(text, MAX_TASK);
         var normal = first.normalize("NFKC");
         var read = cut(normal, MAX_TASK);
-        var ranked = rank(index, read, SHOWN);
-        highlight(marked, read.normalize("NFKC"), marks(ranked));
-        note.hidden = first === text && read === normal;
+        var ranked = rank(index, read, top);
+        if (marked) highlight(marked, read.normalize("NFKC"), marks(ranked));
+        if (note) note.hidden = first === text && read === normal;
         /* Most keystrokes leave the ranking as it was (a word half typed): keep the cards. */
         var drawn = JSON.stringify(ranked.map(function (r) { return [r.name, r.points, r.matches]; }));
         if (drawn !== shown) {
@@ -407,32 +430,38 @@
           list.textContent = "";
           ranked.forEach(function (r) {
             var item = element("li");
-            item.appendChild(result(r, byName.get(r.name), base));
+            item.appendChild(result(r, byName.get(r.name), base, strings));
             list.appendChild(item);
           });
         }
         var given = text.trim() !== "";
         output.hidden = !given;
-        view.hidden = !given;
+        if (view) view.hidden = !given;
         var matched = new Set();
         ranked.forEach(function (r) { r.matches.forEach(function (m) { matched.add(m.term); }); });
         status.textContent = !given ? "" : ranked.length
-          ? plural(ranked.length, "persona") + " ranked by " + plural(matched.size, "matched term")
-          : "No persona matches a word of this task.";
-        var params = new URLSearchParams(location.search);
-        if (given && text.length <= 2000) params.set("task", text); else params.delete("task");
-        var query = params.toString();
-        history.replaceState(history.state, "", location.pathname + (query ? "?" + query : ""));
+          ? PC.t(strings, "match.ranked", {
+            personas: plural(strings, "match.personas", ranked.length),
+            terms: plural(strings, "match.terms", matched.size)
+          })
+          : PC.t(strings, "match.none");
+        if (!lazy) {
+          var params = new URLSearchParams(location.search);
+          if (given && text.length <= 2000) params.set("task", text); else params.delete("task");
+          var query = params.toString();
+          history.replaceState(history.state, "", location.pathname + (query ? "?" + query : ""));
+        }
         form.setAttribute("data-pc-ms", String(performance.now() - started));
       }
       task.addEventListener("input", update);
-      form.addEventListener("submit", function (event) { event.preventDefault(); });
+      if (!lazy) form.addEventListener("submit", function (event) { event.preventDefault(); });
       update();
       form.setAttribute("data-pc-loaded", "1");
     }).catch(function (error) {
-      status.textContent = "The matcher could not load the catalogue data.";
+      status.textContent = PC.t(strings, "match.error");
       form.setAttribute("data-pc-error", String(error));
     });
+    }
   }
 
   PC.onPage(function () {

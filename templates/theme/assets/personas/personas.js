@@ -8,22 +8,49 @@
   if (!PC || PC.actions) return;
   PC.actions = true;
 
-  /* ---- Copy the raw file ---------------------------------------------------------- */
+  /* ---- Copy the raw file (a persona's page, and every card) ------------------------ */
 
-  function initCopy(button) {
-    if (button.getAttribute("data-pc-ready")) return;
-    button.setAttribute("data-pc-ready", "1");
-    button.hidden = false;
+  /* One listener for every copy button, those of cards drawn later included. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-pc-copy]") : null;
+    if (!button) return;
+    var strings = PC.strings(button);
     var status = document.querySelector(".pc-copy-status");
-    button.addEventListener("click", function () {
-      fetch(new URL(button.getAttribute("data-pc-copy"), location.href).href)
-        .then(function (response) {
-          if (!response.ok) throw new Error(response.statusText);
-          return response.text();
-        })
-        .then(function (text) { return navigator.clipboard.writeText(text); })
-        .then(function () { status.textContent = "Copied the raw file to the clipboard."; })
-        .catch(function () { status.textContent = "Could not copy: use the download link."; });
+    function say(key) { if (status) status.textContent = PC.t(strings, key); }
+    fetch(new URL(button.getAttribute("data-pc-copy"), location.href).href)
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.statusText);
+        return response.text();
+      })
+      .then(function (text) { return navigator.clipboard.writeText(text); })
+      .then(function () { say("copy.done"); })
+      .catch(function () { say("copy.failed"); });
+  });
+
+  /* ---- In-page filter of an A–Z index ------------------------------------------- */
+
+  function initIndexFilter(box) {
+    if (box.getAttribute("data-pc-ready")) return;
+    box.setAttribute("data-pc-ready", "1");
+    box.hidden = false;
+    var strings = PC.strings(box);
+    var input = box.querySelector("input");
+    var status = box.querySelector("[data-pc-status]");
+    var terms = Array.prototype.slice.call(document.querySelectorAll(".pc-term"));
+    var folded = terms.map(function (term) { return PC.fold(term.textContent); });
+    var letters = document.querySelectorAll(".pc-letter");
+    input.addEventListener("input", function () {
+      var words = PC.fold(input.value).trim().split(/\s+/).filter(Boolean);
+      var count = 0;
+      terms.forEach(function (term, i) {
+        var show = words.every(function (w) { return folded[i].indexOf(w) >= 0; });
+        term.hidden = !show;
+        if (show) count++;
+      });
+      letters.forEach(function (section) {
+        section.hidden = !section.querySelector(".pc-term:not([hidden])");
+      });
+      status.textContent = words.length ? PC.t(strings, "index.count", { count: count, total: terms.length }) : "";
     });
   }
 
@@ -67,6 +94,7 @@
 
   PC.onPage(function () {
     document.querySelectorAll("[data-pc-pagefind]").forEach(initPagefind);
-    document.querySelectorAll("[data-pc-copy]").forEach(initCopy);
+    document.querySelectorAll("[data-pc-copy]").forEach(function (button) { button.hidden = false; });
+    document.querySelectorAll("[data-pc-index-filter]").forEach(initIndexFilter);
   });
 })();
