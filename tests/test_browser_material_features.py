@@ -262,9 +262,10 @@ def test_edit_and_view_buttons_keep_an_odd_file_name_inside_the_url(sites, tab, 
 def test_tabs_render_and_switch(sites, tab):
     for mode in ("material", "all"):
         visit(tab, sites[mode] + "personas/clobber-tabs/")
-        first, second = tab.locator(".tabbed-block").all()
+        # The persona's own tabs (the page's "Use this" panel has tabs of its own).
+        first, second = tab.locator(".pc-body .tabbed-block").all()
         assert first.is_visible() and not second.is_visible()
-        tab.locator(".tabbed-labels label").nth(1).click()
+        tab.locator(".pc-body .tabbed-labels label").nth(1).click()
         assert second.is_visible() and not first.is_visible()
         assert second.inner_text() == "Second tab text."
         assert tab.errors == []

@@ -491,6 +491,10 @@ class Site:
         kinds = {"keywords": TERM_KINDS["keywords"], "expertise": TERM_KINDS["expertise"]}
         term_pages = sorted(self.term_pages)
         memo: dict[int, object] = {}
+        # What every card shows besides its entry (counts, dates): for the pages with cards.
+        cards = digest_of(
+            repr([home.card_facts(e, self.relations, self.updated) for e in self.catalogue.entries])
+        )
         for src_uri, page in self.pages.items():
             entry = page.entry
             if entry is None:
@@ -504,6 +508,7 @@ class Site:
                     [self.catalogue.get(Kind.PERSONA, name) for name in listed],
                     self.badges,
                     term_pages if page.template == "term_index.html" else None,
+                    cards if page.template in ("catalogue.html", "term.html", "home.html") else "",
                     memo=memo,
                 )
             elif isinstance(entry, BundleDocument):
