@@ -857,9 +857,7 @@ def main() -> None:
                     results["serve"] = bench_serve(1000, args.out, browser)
                 if "keystrokes" in parts:
                     results["keystrokes"] = bench_keystrokes(largest, args.out, browser)
-                    results["match_keystrokes"] = bench_match_keystrokes(
-                        largest, args.out, browser
-                    )
+                    results["match_keystrokes"] = bench_match_keystrokes(largest, args.out, browser)
                 if "search" in parts:
                     results["search"] = bench_search(largest, args.out, browser)
                 browser.close()
