@@ -437,10 +437,21 @@ def convert(entry: Entry, target: str, caps: Capabilities | None = None) -> Conv
     return Conversion(target, name, f"{TARGETS[target].folder}/{name}", text, tuple(dropped))
 
 
+_CONVERTED: dict[tuple, dict[str, Conversion]] = {}
+"""Conversions by file identity and text: a build asks for them twice (the page's panel,
+the written files), and a rebuild under ``mkdocs serve`` for the unchanged ones again."""
+
+
 def convert_all(entry: Entry) -> dict[str, Conversion]:
     """Every conversion of a persona, by target."""
-    caps = capabilities(entry)
-    return {target: convert(entry, target, caps) for target in TARGETS}
+    key = (entry.kind, entry.name, entry.path, entry.raw, entry.collection)
+    found = _CONVERTED.get(key)
+    if found is None:
+        if len(_CONVERTED) > 20_000:
+            _CONVERTED.clear()
+        caps = capabilities(entry)
+        found = _CONVERTED[key] = {target: convert(entry, target, caps) for target in TARGETS}
+    return found
 
 
 # "Use this": where a file goes and a one-line command that puts it there ---------------

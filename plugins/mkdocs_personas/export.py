@@ -100,26 +100,28 @@ def catalogue_data(catalogue: Catalogue, relations: Relations, directory_urls: b
     }
 
 
+def browser_entry(entry: Entry, directory_urls: bool = True) -> dict:
+    """One entry as the catalogue filter reads it (``catalogue.json``, ``cards.json``)."""
+    return {
+        "name": entry.name,
+        "title": entry.title,
+        "url": entry_url(entry, directory_urls),
+        "description": summary(entry.description, 200),
+        "complexity": entry.complexity or "",
+        "collection": entry.collection or "",
+        "model": entry.model or "",
+        "expertise": list(entry.expertise),
+        "keywords": list(entry.keywords),
+        "keywords_derived": list(entry.keywords_derived),
+        "risk": capabilities(entry).flag_ids if entry.kind == Kind.PERSONA else [],
+    }
+
+
 def browser_data(catalogue: Catalogue, directory_urls: bool = True) -> dict:
     """The compact data the catalogue filter and task matcher load (``catalogue.json``)."""
     return {
         "version": FORMAT_VERSION,
-        "personas": [
-            {
-                "name": p.name,
-                "title": p.title,
-                "url": entry_url(p, directory_urls),
-                "description": summary(p.description, 200),
-                "complexity": p.complexity or "",
-                "collection": p.collection or "",
-                "model": p.model or "",
-                "expertise": list(p.expertise),
-                "keywords": list(p.keywords),
-                "keywords_derived": list(p.keywords_derived),
-                "risk": capabilities(p).flag_ids,
-            }
-            for p in catalogue.personas
-        ],
+        "personas": [browser_entry(p, directory_urls) for p in catalogue.personas],
     }
 
 

@@ -19,8 +19,7 @@ from urllib.parse import quote
 
 from .capabilities import capabilities
 from .catalogue import Catalogue
-from .examples import summary
-from .export import entry_url, raw_path
+from .export import browser_entry, raw_path
 from .manifests import Manifest
 from .model import Entry, Kind
 from .relations import Relations
@@ -202,23 +201,7 @@ def cards_data(
     entry's card facts by ``kind/name``, for the catalogue filter's cards and sorts."""
     updated = timestamps(catalogue, dates)
     return {
-        "skills": [
-            {
-                "kind": "skill",
-                "name": s.name,
-                "title": s.title,
-                "url": entry_url(s, directory_urls),
-                "description": summary(s.description, 200),
-                "complexity": s.complexity or "",
-                "collection": s.collection or "",
-                "model": s.model or "",
-                "expertise": list(s.expertise),
-                "keywords": list(s.keywords),
-                "keywords_derived": list(s.keywords_derived),
-                "risk": [],
-            }
-            for s in catalogue.skills
-        ],
+        "skills": [{"kind": "skill", **browser_entry(s, directory_urls)} for s in catalogue.skills],
         "facts": {
             f"{e.kind.value}/{e.name}": card_facts(e, relations, updated) for e in catalogue.entries
         },

@@ -6,7 +6,7 @@ value is rendered there: pages get their persona-specific HTML from here.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -57,14 +57,24 @@ def set_language(code: str | None) -> None:
 def tr(key: str, **values: object) -> Markup:
     """The interface string ``key`` of the current language for templates: its text and
     each ``{name}`` value escaped, except values that are already safe HTML (Markup)."""
-    text = strings.tr(key)
+    if not values:
+        return _plain(key, strings.current())
+    return tr_values(strings.tr(key), **values)
+
+
+@lru_cache(maxsize=4096)
+def _plain(key: str, language: str) -> Markup:
+    """A string without values, escaped once (templates ask for the same ones per page)."""
+    return tr_values(strings.tr(key, language))
+
+
+def tr_values(text: str, **values: object) -> Markup:
+    """``text`` escaped, its ``{name}`` placeholders filled with escaped ``values``."""
     parts = strings.PLACEHOLDER.split(text)
-    # split() alternates literal text and placeholder names.
-    out = [
+    return Markup("").join(
         escape(part) if i % 2 == 0 else escape(values.get(part, "{" + part + "}"))
         for i, part in enumerate(parts)
-    ]
-    return Markup("").join(out)
+    )
 
 
 def render(template: str, **context: object) -> Markup:
