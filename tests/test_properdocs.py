@@ -98,3 +98,39 @@ def test_personas_validate_finds_properdocs_yml(tmp_path):
         [*command, "-f", "properdocs.yml"], cwd=project, capture_output=True, text=True
     )
     assert explicit.returncode == 1 and "personas/broken-expert.md" in explicit.stdout
+
+
+@pytest.mark.parametrize(
+    ("corpus", "personas", "skills"),
+    [
+        ("voltagent-subagents", ["categories/*/*.md"], []),
+        ("wshobson-agents", ["plugins/*/agents/*.md"], ["plugins/*/skills/*/SKILL.md"]),
+    ],
+)
+def test_properdocs_builds_the_real_collections_strict(tmp_path, corpus, personas, skills):
+    """The public collections build under ``properdocs build --strict`` with link checks."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[2] / "shared" / "corpora" / corpus
+    if not root.is_dir():
+        pytest.skip(f"{root} is not there")
+    (tmp_path / "docs").mkdir()
+    config = {
+        "site_name": corpus,
+        "theme": {"name": "material", "font": False},
+        "plugins": [
+            "search",
+            {
+                "personas": {
+                    "personas": [str(root / g) for g in personas],
+                    "skills": [str(root / g) for g in skills],
+                }
+            },
+        ],
+        "validation": {"links": {"not_found": "warn", "unrecognized_links": "warn"}},
+    }
+    (tmp_path / "properdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    built = engine("properdocs", tmp_path, "build", "--strict", "-d", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert "0 files left out" in built.stderr
+    assert len(list((tmp_path / "site" / "personas").glob("*/index.html"))) > 100
