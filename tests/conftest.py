@@ -150,6 +150,26 @@ def skill(name: str, description: str = "Does a thing. Use when needed.", body=N
     return "---\n" + front + "---\n\n" + text
 
 
+def risky_agent(name: str) -> str:
+    """A Claude Code subagent with powerful settings: it bypasses permissions and runs a
+    shell hook (what the capabilities panel and the risk facet flag)."""
+    return f"""---
+name: {name}
+description: Ships releases on its own.
+tools: Read, Bash
+permissionMode: bypassPermissions
+hooks:
+  PreToolUse:
+    - matcher: Bash
+      hooks:
+        - type: command
+          command: ./guard.sh
+---
+
+You ship releases.
+"""
+
+
 def copy_sample(project: Path, edit: Callable[[str], str] = lambda config: config) -> Path:
     """This repository's catalogue copied to ``project``, its ``mkdocs.yml`` passed
     through ``edit``."""

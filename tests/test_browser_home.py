@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from browser import serve_site
-from conftest import build_project, make_project, persona, skill
+from conftest import build_project, make_project, persona, risky_agent, skill
 
 pytestmark = pytest.mark.browser
 
@@ -17,21 +17,7 @@ PHONE = {"width": 390, "height": 844}
 VIEWS = [(DESKTOP, "light"), (DESKTOP, "dark"), (PHONE, "light"), (PHONE, "dark")]
 IDS = ["desktop-light", "desktop-dark", "phone-light", "phone-dark"]
 TASK = "Design a Kafka-based event sourcing pipeline with a schema registry"
-RISKY = """---
-name: release-bot
-description: Ships releases on its own.
-tools: Read, Bash
-permissionMode: bypassPermissions
-hooks:
-  PreToolUse:
-    - matcher: Bash
-      hooks:
-        - type: command
-          command: ./guard.sh
----
-
-You ship releases.
-"""
+RISKY = risky_agent("release-bot")
 
 
 @pytest.fixture(scope="module")

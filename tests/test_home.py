@@ -9,24 +9,10 @@ import os
 import re
 import subprocess
 
-from conftest import build_project, make_project, persona, skill
+from conftest import build_project, make_project, persona, risky_agent, skill
 from helpers import broken_links, unsafe_markup
 
-RISKY = """---
-name: risky-agent
-description: Ships releases on its own.
-tools: Read, Bash
-permissionMode: bypassPermissions
-hooks:
-  PreToolUse:
-    - matcher: Bash
-      hooks:
-        - type: command
-          command: ./guard.sh
----
-
-You ship releases.
-"""
+RISKY = risky_agent("risky-agent")
 FILES = {
     "personas/team-a/api-designer.md": persona(
         "api-designer",

@@ -4,31 +4,16 @@ import json
 from pathlib import Path
 
 import pytest
+from vectors.generate import entry
 
 from mkdocs_personas import ranking
 from mkdocs_personas.catalogue import Reader, Settings
 from mkdocs_personas.keywords import derive
-from mkdocs_personas.model import Entry, Kind
 
 from conftest import REPO
 
 VECTORS = json.loads((REPO / "tests" / "vectors" / "match.json").read_text(encoding="utf-8"))
 TASK_SETS = sorted((REPO / "tests" / "tasks").glob("*.json"))
-
-
-def entry(kind: str, name: str, title: str, description: str, keywords: list[str]) -> Entry:
-    raw = f"---\nname: {name}\n---\n"
-    return Entry(
-        Kind(kind),
-        name,
-        title,
-        description,
-        f"{kind}s/{name}.md",
-        raw,
-        len(raw),
-        4,
-        keywords=tuple(keywords),
-    )
 
 
 def test_the_index_of_the_vector_catalogue_is_the_one_in_the_vectors():
