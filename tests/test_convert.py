@@ -117,8 +117,10 @@ def check(entry, target: str) -> dict:
     name = entry.name + TARGETS[target].suffix
     assert conversion.file_name == name
     assert conversion.path == f"{TARGETS[target].folder}/{name}"
-    if target != "copilot":
-        assert data["name"] == entry.name and SLUG.match(data["name"])
+    if target in ("claude", "codex"):
+        assert data["name"] == (entry.written_name or entry.name)
+    elif target == "cursor":
+        assert SLUG.match(data["name"])
     if target == "codex":
         assert instructions == (body_of(entry) or data["description"])
     else:

@@ -184,7 +184,7 @@ def export(args: argparse.Namespace) -> int:
 
     catalogue, problems = Reader().load(project.settings)
     if args.to:
-        return _export_agents(catalogue, problems, args)
+        return _export_agents(catalogue, problems, args, project.settings.roots)
     catalogue = apply(catalogue, project.keywords, project.synonyms)
     if args.schema:
         data = front_matter_schema(project.settings.fields)
@@ -201,10 +201,14 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_agents(catalogue: Catalogue, problems: Sequence[Problem], args) -> int:
-    """``export --to TOOL -o DIR``: every persona as TOOL's agent file, written into DIR,
-    with what each file leaves out (``convert.py``)."""
-    from .convert import TARGETS, convert
+def _export_agents(
+    catalogue: Catalogue, problems: Sequence[Problem], args, roots: Sequence[str] = ()
+) -> int:
+    """``export --to TOOL -o DIR``: every persona as TOOL's agent file, written into DIR
+    in its source's folder layout, with what each file leaves out or changes
+    (``convert.py``)."""
+    from .convert import TARGETS
+    from .export import agent_files
 
     if args.schema or args.output in (None, "-"):
         print(
@@ -216,22 +220,26 @@ def _export_agents(catalogue: Catalogue, problems: Sequence[Problem], args) -> i
     folder = Path(args.output)
     folder.mkdir(parents=True, exist_ok=True)
     changed = 0
-    for persona in catalogue.personas:
-        conversion = convert(persona, args.to)
-        path = folder / conversion.file_name
+    files = agent_files(catalogue.personas, args.to, roots)
+    for persona, (relative, conversion) in zip(catalogue.personas, files, strict=True):
+        path = folder.joinpath(*relative.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(conversion.text)
-        if conversion.dropped:
+        if conversion.dropped or conversion.changed:
             changed += 1
-            print(f"{visible(persona.path)} -> {visible(str(path))}: left out:", file=sys.stderr)
-            for item in conversion.dropped:
-                print(f"  {visible(str(item))}", file=sys.stderr)
+        for label, items in (("changed", conversion.changed), ("left out", conversion.dropped)):
+            if items:
+                print(f"{visible(persona.path)} -> {visible(str(path))}: {label}:", file=sys.stderr)
+                for item in items:
+                    print(f"  {visible(str(item))}", file=sys.stderr)
     for problem in problems:
         print(problem, file=sys.stderr)
     target = TARGETS[args.to]
     print(
         f"personas: {_count(len(catalogue.personas), 'persona')} written to {visible(str(folder))} "
-        f"as {target.label} agents ({changed} with fields or tools left out); they belong in "
+        f"as {target.label} agents ({changed} with fields or tools left out or changed), in "
+        "the folders of their sources; they belong in "
         f"{target.folder}/ of a project. Skills need no conversion: copy their folders.",
         file=sys.stderr,
     )

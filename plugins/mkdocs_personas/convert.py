@@ -29,6 +29,7 @@ Plain Python, no MkDocs.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -41,6 +42,7 @@ import yaml
 from .capabilities import Capabilities, capabilities, tool_key, typed
 from .model import Entry, Kind
 from .read import split_front_matter
+from .validate import COPILOT_SUFFIX, slug
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -151,6 +153,24 @@ class Conversion:
     """Where it goes in a project: ``.claude/agents/<name>.md``..."""
     text: str
     dropped: tuple[Dropped, ...] = ()
+    changed: tuple[Dropped, ...] = ()
+    """What the target forces to differ from the source (a name it would not take)."""
+
+
+def written_name(entry: Entry) -> str:
+    """The agent's name as its file writes it (``powershell-5.1-expert``,
+    ``WinFormsExpert``): the identity every conversion keeps where the target takes it.
+    ``entry.name`` is the URL slug, which may also carry ``-<collection>`` when files
+    share a name; slugs name downloads and pages, never the agent."""
+    return entry.written_name or entry.name
+
+
+def _display_name(entry: Entry) -> str:
+    """What a Copilot ``*.agent.md`` source writes as ``name`` (its display name), or
+    the name as written."""
+    if entry.path.endswith(COPILOT_SUFFIX):
+        return entry.title
+    return written_name(entry)
 
 
 def file_name(entry: Entry, target: str) -> str:
@@ -185,9 +205,8 @@ def description_of(entry: Entry) -> str:
     return "\n\n".join([text, *blocks])
 
 
-def front_matter_document(data: Mapping[str, object], body: str) -> str:
-    """Markdown with YAML front matter written by PyYAML's safe serializer."""
-    front = yaml.dump(
+def _yaml(data: Mapping[str, object]) -> str:
+    return yaml.dump(
         dict(data),
         Dumper=_Dumper,
         sort_keys=False,
@@ -195,6 +214,35 @@ def front_matter_document(data: Mapping[str, object], body: str) -> str:
         default_flow_style=False,
         width=1_000_000,
     )
+
+
+_NOT_PRINTABLE = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+"""What YAML cannot hold raw in a double-quoted scalar (or reads as a line break: U+0085,
+U+2028, U+2029), and the byte order mark."""
+
+
+def _flow(value: object) -> str:
+    """``value`` as a YAML flow node in which no ``---`` is written: JSON (a subset of
+    YAML's flow style) with every third dash of a run escaped as ``\\x2d``."""
+    text = json.dumps(value, ensure_ascii=False)
+    text = _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.replace("---", "--\\x2d")
+
+
+def front_matter_document(data: Mapping[str, object], body: str) -> str:
+    """Markdown with YAML front matter written by PyYAML's safe serializer.
+
+    Claude Code ends the front matter at the first ``---`` anywhere, even inside a value:
+    a value holding one is written in flow style with the dash escaped, so that the
+    front matter holds no ``---`` and every reader gets the same text back."""
+    front = _yaml(data)
+    if "---" in front:
+        front = "".join(
+            f"{key}: {_flow(value)}\n" if "---" in _yaml({key: value}) else _yaml({key: value})
+            for key, value in data.items()
+        )
     return f"---\n{front}---\n\n{body}" if body else f"---\n{front}---\n"
 
 
@@ -326,7 +374,7 @@ def _model(model: str | None, target: str) -> str | None:
 
 
 def _claude(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
-    data: dict[str, object] = {"name": entry.name, "description": description_of(entry)}
+    data: dict[str, object] = {"name": written_name(entry), "description": description_of(entry)}
     dropped: list[Dropped] = []
     if not caps.all_tools:
         data["tools"] = ", ".join(_to_claude_tools(caps.tools))
@@ -343,7 +391,7 @@ def _claude(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
 
 
 def _copilot(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
-    data: dict[str, object] = {"name": entry.title, "description": description_of(entry)}
+    data: dict[str, object] = {"name": _display_name(entry), "description": description_of(entry)}
     dropped: list[Dropped] = []
     if not caps.all_tools:
         tools, dropped = _to_copilot_tools(caps.tools)
@@ -372,7 +420,7 @@ def _no_tool_list(caps: Capabilities, target: str, flag: str) -> list[Dropped]:
 
 
 def _cursor(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
-    data: dict[str, object] = {"name": entry.name, "description": description_of(entry)}
+    data: dict[str, object] = {"name": _cursor_name(entry), "description": description_of(entry)}
     dropped = []
     model = _model(entry.model, "cursor")
     if model:
@@ -390,7 +438,7 @@ def _cursor(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
 def _codex(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
     body = body_of(entry)
     data: dict[str, object] = {
-        "name": entry.name,
+        "name": written_name(entry),
         "description": description_of(entry),
         "developer_instructions": body or description_of(entry),
     }
@@ -404,6 +452,28 @@ def _codex(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
         data["sandbox_mode"] = "read-only"
     dropped += _no_tool_list(caps, "codex", 'sandbox_mode = "read-only" is set')
     return data, dropped + _extra_drops(entry, "codex", ())
+
+
+def _cursor_name(entry: Entry) -> str:
+    """Cursor documents a subagent's name as lowercase letters and hyphens: the slug of
+    the name as written (never the ``-<collection>`` a shared name adds to URLs)."""
+    return slug(written_name(entry)) or entry.name
+
+
+def changes(entry: Entry, target: str) -> list[Dropped]:
+    """What ``target`` makes differ from the source's identity (the "changed" list)."""
+    written = written_name(entry)
+    label = TARGETS[target].label
+    if target == "cursor" and _cursor_name(entry) != written:
+        reason = f"{label} documents names as lowercase letters and hyphens"
+        return [Dropped(f"name {written} -> {_cursor_name(entry)}", reason)]
+    if target == "copilot" and entry.name != written:
+        reason = (
+            f"{label} names an agent by its file name, and downloads are named after the "
+            f"page's address; rename the file to {written}{COPILOT_SUFFIX} to keep the name"
+        )
+        return [Dropped(f"file name {file_name(entry, target)}", reason)]
+    return []
 
 
 _CONVERTERS = {"claude": _claude, "copilot": _copilot, "cursor": _cursor, "codex": _codex}
@@ -434,7 +504,8 @@ def convert(entry: Entry, target: str, caps: Capabilities | None = None) -> Conv
     body = body_of(entry)
     text = toml_document(data) if target == "codex" else front_matter_document(data, body)
     name = file_name(entry, target)
-    return Conversion(target, name, f"{TARGETS[target].folder}/{name}", text, tuple(dropped))
+    path = f"{TARGETS[target].folder}/{name}"
+    return Conversion(target, name, path, text, tuple(dropped), tuple(changes(entry, target)))
 
 
 _CONVERTED: dict[tuple, dict[str, Conversion]] = {}
@@ -479,6 +550,7 @@ class Tab:
     command: str | None
     """A one-line shell command that downloads it there (None without a site URL)."""
     dropped: tuple[Dropped, ...] = ()
+    changed: tuple[Dropped, ...] = ()
 
 
 def is_preview(changes: bool = False, environ: Mapping[str, str] = os.environ) -> bool:
@@ -533,7 +605,17 @@ def persona_tabs(entry: Entry, base: str | None) -> list[Tab]:
         download = site_path(entry, key)
         url = absolute(base, download)
         command = download_command(target.folder, conversion.file_name, url) if url else None
-        tabs.append(Tab(key, target.label, conversion.path, download, command, conversion.dropped))
+        tabs.append(
+            Tab(
+                key,
+                target.label,
+                conversion.path,
+                download,
+                command,
+                conversion.dropped,
+                conversion.changed,
+            )
+        )
     return tabs
 
 

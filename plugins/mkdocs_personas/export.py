@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .capabilities import capabilities
 from .catalogue import Catalogue
-from .convert import TARGETS, convert_all, site_path
+from .convert import TARGETS, Conversion, convert, convert_all, site_path, written_name
 from .examples import summary
 from .model import COMPLEXITIES, Entry, Kind
 from .ranking import Groups, index
 from .relations import Relations, Suggestion, Term
-from .validate import MAX_NAME_LENGTH, NAME_PATTERN, RESERVED_NAMES
+from .validate import MAX_NAME_LENGTH, NAME_PATTERN, RESERVED_NAMES, slug
 
 FORMAT_VERSION = 1
 
@@ -290,3 +291,38 @@ def _write_conversions(
             handle.write(conversion.text)
         written[paths[target]] = conversion.text
     return written
+
+
+def agent_files(
+    personas: Iterable[Entry], target: str, roots: Sequence[str] = ()
+) -> list[tuple[str, Conversion]]:
+    """Every persona as ``target``'s agent file, at a path that mirrors its source's
+    folders below the glob root it came from (``personas export --to``), so that agents
+    sharing a name in two folders never overwrite each other.
+
+    The file is named after the slug of the name as written (``powershell-5-1-expert.md``
+    for ``powershell-5.1-expert``); in the rare folder where two names give one slug, after
+    the entry's unique name (``<name>-<collection>``). The name inside is as written.
+    """
+    prefixes = sorted((r.strip("/") + "/" for r in roots if r.strip("/.")), key=len, reverse=True)
+    suffix = TARGETS[target].suffix
+    planned: list[tuple[str, str, Entry]] = []
+    for entry in personas:
+        folder = posixpath.dirname(entry.path)
+        for prefix in prefixes:
+            if (folder + "/").startswith(prefix):
+                folder = folder[len(prefix) :]
+                break
+        folder = "/".join(p for p in folder.split("/") if p not in ("", ".", ".."))
+        planned.append((folder, slug(written_name(entry)) or entry.name, entry))
+    counts: dict[str, int] = {}
+    for folder, stem, _ in planned:
+        key = posixpath.join(folder, stem + suffix)
+        counts[key] = counts.get(key, 0) + 1
+    files = []
+    for folder, stem, entry in planned:
+        path = posixpath.join(folder, stem + suffix)
+        if counts[path] > 1:
+            path = posixpath.join(folder, entry.name + suffix)
+        files.append((path, convert(entry, target)))
+    return files
