@@ -46,16 +46,22 @@ def open_matcher(page, url: str) -> None:
 def test_the_page_runs_every_shared_vector(sample, page):
     open_matcher(page, sample + "match/")
     found = page.evaluate(
-        """(v) => v.cases.map((c) => ({
-          terms: mkdocsPersonas.terms(v.index, c.task),
-          results: mkdocsPersonas.rank(v.index, c.task, c.top).map((r) =>
-            ({name: r.name, kind: r.kind, score: r.score, matches: r.matches})),
-        }))""",
+        """(v) => v.cases.map((c) => {
+          const found = mkdocsPersonas.search(v.index, c.task, c.top);
+          return {
+            terms: mkdocsPersonas.terms(v.index, c.task),
+            total: found.total,
+            found: found.terms,
+            results: found.results.map((r) =>
+              ({name: r.name, kind: r.kind, score: r.score, matches: r.matches})),
+          };
+        })""",
         VECTORS,
     )
     assert len(found) == len(VECTORS["cases"]) >= 15
     for case, got in zip(VECTORS["cases"], found, strict=True):
-        assert got == {"terms": case["terms"], "results": case["results"]}, case["what"]
+        expected = {k: case[k] for k in ("terms", "total", "found", "results")}
+        assert got == expected, case["what"]
     assert page.errors == []
 
 

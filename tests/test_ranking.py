@@ -27,8 +27,9 @@ def test_python_ranks_the_shared_vectors(case):
     index = VECTORS["index"]
     analyzer = ranking.analyzer_of(index)
     assert [[t, s] for t, s in analyzer.terms(case["task"])] == case["terms"]
-    results = [r.to_data() for r in ranking.rank(index, case["task"], case["top"])]
-    assert results == case["results"]
+    found = ranking.search(index, case["task"], case["top"])
+    assert [r.to_data() for r in found.results] == case["results"]
+    assert (found.total, found.terms) == (case["total"], case["found"])
 
 
 def test_the_vectors_cover_what_the_specification_promises():

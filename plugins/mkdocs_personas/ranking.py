@@ -25,14 +25,44 @@ from .model import Entry, Kind
 DATA = Path(__file__).parent / "data"
 """The shipped word lists (each documented in its own header)."""
 
-FORMAT = 1
+FORMAT = 2
 """Version of the index format (``docs/matching.md``)."""
 
-FIELD_WEIGHTS = {"keywords": 3.0, "name": 2.0, "title": 1.0, "description": 1.0}
+FIELD_WEIGHTS = {
+    "keywords": 3.0,
+    "name": 2.0,
+    "title": 1.0,
+    "description": 1.0,
+    "expertise": 1.0,
+    "headings": 0.5,
+    "body": 0.5,
+}
 """How much a term counts by the field it is found in: keywords first."""
+
+TEXT_FIELDS = ("name", "title", "description", "expertise", "headings", "body")
+"""The fields other than keywords, by their code in a posting (``-1 - code``)."""
 
 K1, B = 1.2, 0.75
 """BM25 parameters: term-frequency saturation and length normalisation."""
+
+FIELD_B = {"keywords": 1.0}
+"""Length normalisation by field where it is not :data:`B`: a keyword list counts in full
+against its length, so a long list cannot beat a focused one."""
+
+RARE = 10
+"""A body term found in the files of at most this many entries is indexed for each."""
+
+BODY_TERMS = 24
+"""Commoner body terms: each entry's most distinctive ones, this many at most."""
+
+MAX_RARE = 400
+"""At most this many rare body terms per entry (a file of random words stays small)."""
+
+MAX_KEYWORDS = 30
+"""Declared keywords that count: the first this many (of at most :data:`MAX_KEYWORD`)."""
+
+MAX_KEYWORD = 60
+"""Characters of a declared keyword that counts; a longer one is left out."""
 
 SCALE = 1000
 """Points per unit of BM25 weight: a score is ``points / SCALE`` (three decimals)."""
@@ -160,9 +190,19 @@ Groups = Iterable[str | Sequence[str]]
 class Analyzer:
     """Turns text into matching terms: stems joined by spaces, synonyms made canonical."""
 
-    def __init__(self, stopwords: Iterable[str], synonyms: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        stopwords: Iterable[str],
+        synonyms: Mapping[str, str],
+        forms: Mapping[str, str] | None = None,
+        code: Iterable[str] = (),
+    ) -> None:
         self.stopwords = frozenset(stopwords)
         self.synonyms = dict(synonyms)
+        self.forms = dict(forms or {})
+        """Stems of word forms -> the stem of their base (``auditor`` -> ``audit``)."""
+        self.code = frozenset(code)
+        """Stems of the words that make a text about code (for the word "go")."""
         self.prefixes = prefixes(self.synonyms)
         """Beginnings of the synonyms that are phrases (to stop looking early)."""
         self._terms: dict[str, str] = {}
@@ -171,8 +211,19 @@ class Analyzer:
     @classmethod
     def default(cls, extra_synonyms: Groups = ()) -> Analyzer:
         """The shipped stop words and synonyms, with a catalogue's own groups added."""
-        stopwords = {unicodedata.normalize("NFKC", w).lower() for w in word_list("stopwords")}
-        analyzer = cls(stopwords, {})
+        stopwords = {
+            unicodedata.normalize("NFKC", w).lower()
+            for name in ("stopwords", "filler")
+            for w in word_list(name)
+        }
+        forms: dict[str, str] = {}
+        for line in word_list("forms"):
+            base, _, others = line.partition(":")
+            for form in others.split():
+                forms.setdefault(stem(form.lower()), stem(base.strip().lower()))
+        forms = {k: v for k, v in forms.items() if k != v}
+        code = {forms.get(s, s) for s in (stem(w.lower()) for w in word_list("code"))}
+        analyzer = cls(stopwords, {}, forms, code)
         groups = [*word_list("synonyms"), *extra_synonyms]
         for group in groups:
             members = group.split(" = ") if isinstance(group, str) else list(group)
@@ -192,7 +243,8 @@ class Analyzer:
         stems = [w for phrase in words(text) for w in phrase]
         if len(stems) == 1 and stems[0].lower in self.stopwords:
             return ""
-        return " ".join(w.stem for w in stems)
+        forms = self.forms
+        return " ".join(forms.get(w.stem, w.stem) for w in stems)
 
     def term(self, text: str) -> str:
         """The canonical term of a phrase (a keyword, a vocabulary entry)."""
@@ -230,33 +282,58 @@ class Analyzer:
         stop word, and every run of 2 to 3 words within a phrase that neither starts nor
         ends with a stop word, each replaced by its synonym group's canonical term.
 
-        With ``phrases=False`` (long fields: name, title, description), runs of words
-        are kept only when they are a synonym (``continuous delivery``) or ``wanted``
-        (whose beginnings are ``wanted_prefixes``); the result is the same as keeping
-        all and filtering, only faster.
+        Word forms count as their base (:attr:`forms`), and ``go`` is the language
+        (``golang``) when the text is about code (:meth:`about_code`), when it is the only
+        word of its phrase, or when it is written with a capital ``G`` and is not the
+        first word of its phrase; elsewhere it is a stop word ("go through the logs").
+
+        With ``phrases=False`` (long fields: name, title, description, body), runs of
+        words are kept only when they are a synonym (``continuous delivery``) or
+        ``wanted`` (whose beginnings are ``wanted_prefixes``); the result is the same as
+        keeping all and filtering, only faster.
         """
         result: list[tuple[str, str, int, int]] = []
         normal = unicodedata.normalize("NFKC", text)
-        stopwords, synonyms, known = self.stopwords, self.synonyms, self.prefixes
-        for phrase in words(normal):
+        stopwords, synonyms, known, forms = self.stopwords, self.synonyms, self.prefixes, self.forms
+        found = words(normal)
+        code = None
+        for phrase in found:
             size = len(phrase)
+            stems = []
+            stops = []
+            for i, w in enumerate(phrase):
+                if w.lower == "go":
+                    if code is None:
+                        code = self.about_code(found)
+                    language = code or size == 1 or (i > 0 and normal[w.start] == "G")
+                    stems.append("golang" if language else "go")
+                    stops.append(not language)
+                else:
+                    stems.append(forms.get(w.stem, w.stem))
+                    stops.append(w.lower in stopwords)
             for i, first in enumerate(phrase):
-                if first.lower in stopwords:
+                if stops[i]:
                     continue
-                k = first.stem
+                k = stems[i]
                 for n in range(1, min(MAX_PHRASE, size - i) + 1):
-                    last = phrase[i + n - 1]
+                    j = i + n - 1
                     if n > 1:
                         if not phrases and k not in known and k not in wanted_prefixes:
                             break
-                        k = k + " " + last.stem
-                    if last.lower in stopwords:
+                        k = k + " " + stems[j]
+                    if stops[j]:
                         continue
                     canonical = synonyms.get(k)
                     if n == 1 or phrases or canonical is not None or k in wanted:
+                        last = phrase[j]
                         spelling = normal[first.start : last.end]
                         result.append((canonical or k, spelling, first.start, last.end))
         return result
+
+    def about_code(self, found: Sequence[Sequence[Word]]) -> bool:
+        """Whether a text is about code: one of its words is a code word (``data/code.txt``)."""
+        code, forms = self.code, self.forms
+        return any(forms.get(w.stem, w.stem) in code for phrase in found for w in phrase)
 
 
 def prefixes(terms: Iterable[str]) -> frozenset[str]:
@@ -279,6 +356,28 @@ def groups_key(groups: Groups) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(g.split(" = ")) if isinstance(g, str) else tuple(g) for g in groups)
 
 
+def counted_keywords(keywords: Sequence[str]) -> list[str]:
+    """The declared keywords that count: at most :data:`MAX_KEYWORDS`, each of at most
+    :data:`MAX_KEYWORD` characters (the rest is left out, with a warning from validation)."""
+    return [k for k in keywords if len(k) <= MAX_KEYWORD][:MAX_KEYWORDS]
+
+
+_HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+(.*)")
+
+
+def body_parts(body: str) -> tuple[str, str]:
+    """A body's headings (lines starting with ``#``) and the rest, each joined by newlines."""
+    headings: list[str] = []
+    rest: list[str] = []
+    for line in body.split("\n"):
+        found = _HEADING.match(line) if line[:4].lstrip(" \t")[:1] == "#" else None
+        if found:
+            headings.append(found.group(1))
+        else:
+            rest.append(line)
+    return "\n".join(headings), "\n".join(rest)
+
+
 def index(
     entries: Sequence[Entry],
     derived: Mapping[tuple[Kind, str], Sequence[str]] | None = None,
@@ -287,7 +386,9 @@ def index(
     """The matcher's index of ``entries`` (JSON-ready; format in ``docs/matching.md``).
 
     ``derived`` adds keywords derived for entries (:func:`keywords.derive`), after the
-    declared ones; ``synonyms`` adds a catalogue's own synonym groups.
+    declared ones; ``synonyms`` adds a catalogue's own synonym groups. Each entry's whole
+    file counts: name, title, description, keywords, expertise, headings and body (its
+    rare words all, its commoner ones the :data:`BODY_TERMS` most distinctive).
     """
     analyzer = default_analyzer(groups_key(synonyms))
     derived = derived or {}
@@ -295,7 +396,7 @@ def index(
     fields: list[dict[str, list[tuple[str, int]]]] = []
     wholes: list[dict[str, int]] = []
     for entry in entries:
-        declared = list(entry.keywords)
+        declared = counted_keywords(entry.keywords)
         extra = [k for k in derived.get((entry.kind, entry.name), ()) if k not in declared]
         labels.append(declared + extra)
         found: dict[str, list[tuple[str, int]]] = {}
@@ -303,10 +404,14 @@ def index(
             (t, i) for i, label in enumerate(declared + extra) for t in analyzer.label_terms(label)
         ]
         whole = {analyzer.term(label): i for i, label in reversed(list(enumerate(labels[-1])))}
+        headings, body = body_parts(entry.body)
         sources = {
             "name": entry.name.replace("-", " "),
             "title": entry.title,
             "description": entry.description,
+            "expertise": "\n".join(entry.expertise),
+            "headings": headings,
+            "body": body,
         }
         for field_name, source in sources.items():
             found[field_name] = [(t, -1) for t, _, _, _ in analyzer.spans(source, phrases=False)]
@@ -318,24 +423,39 @@ def index(
     }
     df = Counter(t for found in fields for t in {t for terms in found.values() for t, _ in terms})
     postings: dict[str, list[int]] = defaultdict(list)
+    last: dict[str, int] = {}
     for position, found in enumerate(fields):
-        weights: dict[str, float] = {}
-        keyword_of = dict(wholes[position])
-        for field_name, weight in FIELD_WEIGHTS.items():
+        by_field: dict[str, dict[str, float]] = {}
+        for field_name in FIELD_WEIGHTS:
             terms = found[field_name]
             length = len(terms)
+            b = FIELD_B.get(field_name, B)
+            norm = K1 * (1 - b + b * length / average[field_name]) if length else K1
             frequency = Counter(t for t, _ in terms)
-            for t, i in terms:
-                if i >= 0:
-                    keyword_of.setdefault(t, i)
-            norm = K1 * (1 - B + B * length / average[field_name]) if length else K1
-            for t, tf in frequency.items():
-                weights[t] = weights.get(t, 0.0) + weight * tf * (K1 + 1) / (tf + norm)
+            by_field[field_name] = {
+                t: FIELD_WEIGHTS[field_name] * tf * (K1 + 1) / (tf + norm)
+                for t, tf in frequency.items()
+            }
+        by_field["body"] = _vocabulary(by_field["body"], df, count)
+        keyword_of = dict(wholes[position])
+        for t, i in found["keywords"]:
+            keyword_of.setdefault(t, i)
+        weights: dict[str, float] = dict(by_field["keywords"])
+        best: dict[str, tuple[float, int]] = {}
+        for code, field_name in enumerate(TEXT_FIELDS):
+            for t, w in by_field[field_name].items():
+                weights[t] = weights.get(t, 0.0) + w
+                if w > best.get(t, (0.0, 0))[0]:
+                    best[t] = (w, -1 - code)
         for t, w in sorted(weights.items()):
-            idf = math.log(1 + (count - df[t] + 0.5) / (df[t] + 0.5))
+            idf = _idf(count, df[t])
             points = round(idf * w * SCALE)
             if points > 0:
-                postings[t] += [position, points, keyword_of.get(t, -1)]
+                where = keyword_of.get(t)
+                if where is None:
+                    where = best[t][1]
+                postings[t] += [position - last.get(t, 0), points, where]
+                last[t] = position
     return {
         "format": FORMAT,
         "names": [e.name for e in entries],
@@ -343,8 +463,30 @@ def index(
         "keywords": labels,
         "stopwords": sorted(analyzer.stopwords),
         "synonyms": dict(sorted(analyzer.synonyms.items())),
+        "forms": dict(sorted(analyzer.forms.items())),
+        "code": sorted(analyzer.code),
         "terms": dict(sorted(postings.items())),
     }
+
+
+def _idf(count: int, df: int) -> float:
+    return math.log(1 + (count - df + 0.5) / (df + 0.5))
+
+
+def _vocabulary(body: dict[str, float], df: Mapping[str, int], count: int) -> dict[str, float]:
+    """The body terms of an entry that are indexed: every rare one (found in the files of
+    at most :data:`RARE` entries; :data:`MAX_RARE` at most, rarest first) and the
+    :data:`BODY_TERMS` commoner ones of most weight times idf. Numbers are left out."""
+    rare = sorted(
+        (t for t in body if df[t] <= RARE and not t.isdigit()),
+        key=lambda t: (df[t], -body[t], t),
+    )[:MAX_RARE]
+    common = heapq.nsmallest(
+        BODY_TERMS,
+        (t for t in body if df[t] > RARE and not t.isdigit()),
+        key=lambda t: (-body[t] * _idf(count, df[t]), t),
+    )
+    return {t: body[t] for t in (*rare, *common)}
 
 
 @dataclass(frozen=True)
@@ -358,6 +500,9 @@ class Match:
     keyword: str | None
     """The entry's keyword it matched (its own spelling), when it matched a keyword."""
     points: int
+    field: str = "keywords"
+    """Where the entry has it: ``keywords``, else the text field that gave it the most
+    points (``name``, ``title``, ``description``, ``expertise``, ``headings``, ``body``)."""
 
 
 @dataclass(frozen=True)
@@ -383,9 +528,34 @@ class Result:
             "kind": self.kind,
             "score": self.score,
             "matches": [
-                {"term": m.term, "task": m.task, "keyword": m.keyword, "points": m.points}
+                {
+                    "term": m.term,
+                    "task": m.task,
+                    "keyword": m.keyword,
+                    "field": m.field,
+                    "points": m.points,
+                }
                 for m in self.matches
             ],
+        }
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The answer to a task: the top results, how many entries matched in all, and how
+    many of the task's terms the index has."""
+
+    results: list[Result]
+    total: int
+    """Entries with points (the top ones are :attr:`results`)."""
+    terms: int
+    """Distinct terms of the task found in the index."""
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "terms": self.terms,
+            "results": [r.to_data() for r in self.results],
         }
 
 
@@ -393,11 +563,13 @@ _analyzers: list[tuple[Mapping, Analyzer]] = []
 
 
 def analyzer_of(data: Mapping[str, Any]) -> Analyzer:
-    """The analyzer an index was built with (its stop words and synonyms)."""
+    """The analyzer an index was built with (its stop words, synonyms, forms, code words)."""
     for known, analyzer in _analyzers:
         if known is data:
             return analyzer
-    analyzer = Analyzer(data["stopwords"], data["synonyms"])
+    analyzer = Analyzer(
+        data["stopwords"], data["synonyms"], data.get("forms", {}), data.get("code", ())
+    )
     _analyzers[:] = [*_analyzers[-3:], (data, analyzer)]
     return analyzer
 
@@ -405,27 +577,37 @@ def analyzer_of(data: Mapping[str, Any]) -> Analyzer:
 def rank(data: Mapping[str, Any], task: str, top: int = 10) -> list[Result]:
     """The ``top`` entries of an :func:`index` for ``task``: most points first, then by
     name, then by kind; entries that share no term with the task are left out."""
+    return search(data, task, top).results
+
+
+def search(data: Mapping[str, Any], task: str, top: int = 10) -> Ranking:
+    """:func:`rank`, with the number of entries found in all and of terms matched."""
     spelled: dict[str, tuple[str, int, int]] = {}
     for term, spelling, start, end in analyzer_of(data).spans(task):
         spelled.setdefault(term, (spelling, start, end))
     postings = {t: data["terms"][t] for t in spelled if t in data["terms"]}
     points: dict[int, int] = defaultdict(int)
     for flat in postings.values():
+        position = 0
         for i in range(0, len(flat), 3):
-            points[flat[i]] += flat[i + 1]
+            position += flat[i]
+            points[position] += flat[i + 1]
     names, kinds = data["names"], data["kinds"]
     order = heapq.nsmallest(top, points, key=lambda p: (-points[p], names[p], kinds[p]))
     matched: dict[int, list[tuple[Match, int, int]]] = {p: [] for p in order}
     for term, flat in postings.items():
         spelling, start, end = spelled[term]
+        position = 0
         for i in range(0, len(flat), 3):
-            position = flat[i]
+            position += flat[i]
             if position in matched:
-                keyword = flat[i + 2]
-                label = data["keywords"][position][keyword] if keyword >= 0 else None
-                match = Match(term, spelling, label, flat[i + 1])
+                where = flat[i + 2]
+                label = data["keywords"][position][where] if where >= 0 else None
+                field = "keywords" if where >= 0 else TEXT_FIELDS[-1 - where]
+                match = Match(term, spelling, label, flat[i + 1], field)
                 matched[position].append((match, start, end))
-    return [Result(names[p], kinds[p], points[p], _reasons(matched[p])) for p in order]
+    results = [Result(names[p], kinds[p], points[p], _reasons(matched[p])) for p in order]
+    return Ranking(results, len(points), len(postings))
 
 
 def _reasons(found: list[tuple[Match, int, int]]) -> tuple[Match, ...]:

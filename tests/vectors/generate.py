@@ -106,7 +106,41 @@ CATALOGUE = [
         "A checklist for tuning queries.",
         ["query optimization"],
     ),
+    (
+        "persona",
+        "gopher",
+        "Gopher",
+        "Writes services in one language.",
+        ["Go"],
+        ["Concurrency patterns"],
+        "## Channels and goroutines\n\nProfiles with pprof; go through the race detector.",
+    ),
+    (
+        "persona",
+        "release-keeper",
+        "Release Keeper",
+        "Ships builds.",
+        [],
+        [],
+        "# Terraform modules\n\nEvery deployment is staged: canary first, then the fleet.\n"
+        "Stories in Gherkin stay with the product people.",
+    ),
+    (
+        "persona",
+        "stuffed",
+        "Stuffed",
+        "Says every word.",
+        [f"word{i}" for i in range(1, 33)] + ["x" * 61],
+    ),
 ]
+
+SHARED = (
+    "Read the request carefully, plan the change, write it down, review each step with the "
+    "owner, measure the result, explain trade offs plainly, keep notes tidy, report progress "
+    "daily, ask questions early, share drafts often, close loops politely, thank reviewers."
+)
+"""Body text of every persona of the vector catalogue: common words (in more than
+``RARE`` files), of which each entry keeps only its ``BODY_TERMS`` most distinctive."""
 
 SYNONYMS = ["Rollout = release pipeline"]
 """A catalogue's own synonym group (``mkdocs.yml``), added to the shipped ones."""
@@ -131,11 +165,32 @@ TASKS = [
     ("stop words only", "what is the best way to do this"),
     ("empty task", ""),
     ("persona and skill of one name, and top", "query optimization for the database"),
+    ("a rare body word", "Write Gherkin scenarios"),
+    ("a heading", "terraform"),
+    ("agent noun: deployment, deployer", "Find a deployer"),
+    ("agent noun: audits, auditor", "An accessibility auditor"),
+    ("expertise", "concurrency patterns"),
+    ("bare go is the language", "go"),
+    ("Go in a task about code", "fix a go concurrency bug"),
+    ("go that is not the language", "go through the notes"),
+    ("capital Go inside a phrase", "Teach me Go"),
+    ("filler words weigh nothing", "set up GitHub Actions CI, please help"),
+    ("keywords beyond 30 do not count", "word31 word32 word1"),
+    ("common body words: each entry's most distinctive only", "review tidy drafts"),
 ]
 
 
-def entry(kind: str, name: str, title: str, description: str, keywords: list[str]) -> Entry:
-    raw = f"---\nname: {name}\n---\n"
+def entry(
+    kind: str,
+    name: str,
+    title: str,
+    description: str,
+    keywords: list[str],
+    expertise: list[str] = (),
+    body: str = "",
+) -> Entry:
+    head = f"---\nname: {name}\n---\n"
+    raw = head + body
     return Entry(
         Kind(kind),
         name,
@@ -143,35 +198,61 @@ def entry(kind: str, name: str, title: str, description: str, keywords: list[str
         description,
         f"{kind}s/{name}.md",
         raw,
-        len(raw),
+        len(head),
         4,
         keywords=tuple(keywords),
+        expertise=tuple(expertise),
     )
 
 
+def rows() -> list[tuple]:
+    """The catalogue: every persona's body ends with :data:`SHARED`."""
+    found = []
+    for row in CATALOGUE:
+        kind, name, title, description, keywords, *rest = row
+        expertise = rest[0] if rest else []
+        body = rest[1] if len(rest) > 1 else ""
+        if kind == "persona":
+            body = (body + "\n\n" if body else "") + SHARED
+        found.append((kind, name, title, description, keywords, expertise, body))
+    return found
+
+
 def main() -> None:
-    entries = [entry(*row) for row in CATALOGUE]
+    catalogue = rows()
+    entries = [entry(*row) for row in catalogue]
     index = ranking.index(entries, synonyms=SYNONYMS)
     analyzer = ranking.analyzer_of(index)
     cases = []
     for what, task in TASKS:
         top = 3 if what.endswith("and top") else 5
+        found = ranking.search(index, task, top)
         cases.append(
             {
                 "what": what,
                 "task": task,
                 "top": top,
                 "terms": [[t, s] for t, s in analyzer.terms(task)],
-                "results": [r.to_data() for r in ranking.rank(index, task, top)],
+                "total": found.total,
+                "found": found.terms,
+                "results": [r.to_data() for r in found.results],
             }
         )
     data = {
-        "about": "Shared test vectors of docs/matching.md: run rank(index, task, top) and "
-        "compare with results; terms are the task's (term, spelling) pairs. "
-        "Written by tests/vectors/generate.py.",
+        "about": "Shared test vectors of docs/matching.md: run search(index, task, top) and "
+        "compare with total, found (terms of the task in the index) and results; terms are "
+        "the task's (term, spelling) pairs. Written by tests/vectors/generate.py.",
         "catalogue": [
-            {"kind": k, "name": n, "title": t, "description": d, "keywords": kw}
-            for k, n, t, d, kw in CATALOGUE
+            {
+                "kind": k,
+                "name": n,
+                "title": t,
+                "description": d,
+                "keywords": kw,
+                "expertise": list(ex),
+                "body": b,
+            }
+            for k, n, t, d, kw, ex, b in catalogue
         ],
         "synonyms": SYNONYMS,
         "index": index,

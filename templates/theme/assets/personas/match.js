@@ -144,16 +144,31 @@
 
   var analyzers = new WeakMap();
 
-  /* The index's stop words and synonyms, ready to look up. */
+  /* The index's stop words, synonyms, word forms and code words, ready to look up. */
   function analyzer(index) {
     var known = analyzers.get(index);
     if (!known) {
       var synonyms = new Map();
       Object.keys(index.synonyms).forEach(function (k) { synonyms.set(k, index.synonyms[k]); });
-      known = { stopwords: new Set(index.stopwords), synonyms: synonyms };
+      var forms = new Map();
+      Object.keys(index.forms || {}).forEach(function (k) { forms.set(k, index.forms[k]); });
+      known = {
+        stopwords: new Set(index.stopwords),
+        synonyms: synonyms,
+        forms: forms,
+        code: new Set(index.code || [])
+      };
       analyzers.set(index, known);
     }
     return known;
+  }
+
+  /* Whether a text is about code: one of its words' stems (after word forms) is a code
+     word. Then "go" is the language. */
+  function aboutCode(a, found) {
+    return found.some(function (phrase) {
+      return phrase.some(function (w) { return a.code.has(a.forms.get(w.stem) || w.stem); });
+    });
   }
 
   /* The terms of a task (1.5, 1.6) in order: {term, spelling, start, end}, and the NFKC
@@ -162,21 +177,38 @@
     var a = analyzer(index);
     var normal = String(task).normalize("NFKC");
     var result = [];
-    words(normal).forEach(function (phrase) {
-      for (var i = 0; i < phrase.length; i++) {
+    var found = words(normal);
+    var code = null;
+    found.forEach(function (phrase) {
+      var size = phrase.length;
+      var stemsOf = [];
+      var stops = [];
+      for (var w = 0; w < size; w++) {
+        var word = phrase[w];
+        if (word.lower === "go") {
+          if (code === null) code = aboutCode(a, found);
+          var language = code || size === 1 || (w > 0 && normal.charAt(word.start) === "G");
+          stemsOf.push(language ? "golang" : "go");
+          stops.push(!language);
+        } else {
+          stemsOf.push(a.forms.get(word.stem) || word.stem);
+          stops.push(a.stopwords.has(word.lower));
+        }
+      }
+      for (var i = 0; i < size; i++) {
+        if (stops[i]) continue;
         var first = phrase[i];
-        if (a.stopwords.has(first.lower)) continue;
-        var key = first.stem;
-        for (var n = 1; n <= Math.min(MAX_PHRASE, phrase.length - i); n++) {
-          var last = phrase[i + n - 1];
-          if (n > 1) key = key + " " + last.stem;
-          if (a.stopwords.has(last.lower)) continue;
+        var key = stemsOf[i];
+        for (var n = 1; n <= Math.min(MAX_PHRASE, size - i); n++) {
+          var j = i + n - 1;
+          if (n > 1) key = key + " " + stemsOf[j];
+          if (stops[j]) continue;
           var canonical = a.synonyms.get(key);
           result.push({
             term: canonical || key,
-            spelling: normal.slice(first.start, last.end),
+            spelling: normal.slice(first.start, phrase[j].end),
             start: first.start,
-            end: last.end
+            end: phrase[j].end
           });
         }
       }
@@ -196,9 +228,14 @@
        compare(index.kinds[p], index.kinds[q])) < 0);
   }
 
-  /* The `top` entries of the index for a task (section 4), each
-     {name, kind, score, points, position, matches: [{term, task, keyword, points}]}. */
-  function rank(index, task, top) {
+  var FIELDS = ["name", "title", "description", "expertise", "headings", "body"];
+
+  /* The answer to a task (section 4): {results, total, terms}. results are the `top`
+     entries, each {name, kind, score, points, position, matches: [{term, task, keyword,
+     field, points}]}; total counts every entry with points, terms the task's distinct
+     terms found in the index. Postings hold each entry as the difference from the one
+     before. */
+  function search(index, task, top) {
     var read = spans(index, task);
     var spelled = new Map();
     read.spans.forEach(function (s) { if (!spelled.has(s.term)) spelled.set(s.term, s); });
@@ -209,7 +246,11 @@
     var points = new Map();
     postings.forEach(function (pair) {
       var flat = pair[1];
-      for (var i = 0; i < flat.length; i += 3) points.set(flat[i], (points.get(flat[i]) || 0) + flat[i + 1]);
+      var position = 0;
+      for (var i = 0; i < flat.length; i += 3) {
+        position += flat[i];
+        points.set(position, (points.get(position) || 0) + flat[i + 1]);
+      }
     });
     var order = [];
     points.forEach(function (_, p) {
@@ -229,15 +270,18 @@
     postings.forEach(function (pair) {
       var s = spelled.get(pair[0]);
       var flat = pair[1];
+      var position = 0;
       for (var i = 0; i < flat.length; i += 3) {
-        var found = matched.get(flat[i]);
+        position += flat[i];
+        var found = matched.get(position);
         if (!found) continue;
-        var keyword = flat[i + 2];
+        var where = flat[i + 2];
         found.push({
           match: {
             term: pair[0],
             task: s.spelling,
-            keyword: keyword >= 0 ? index.keywords[flat[i]][keyword] : null,
+            keyword: where >= 0 ? index.keywords[position][where] : null,
+            field: where >= 0 ? "keywords" : FIELDS[-1 - where],
             points: flat[i + 1]
           },
           start: s.start,
@@ -245,7 +289,7 @@
         });
       }
     });
-    return order.map(function (p) {
+    var results = order.map(function (p) {
       return {
         name: index.names[p],
         kind: index.kinds[p],
@@ -256,6 +300,12 @@
         spans: matched.get(p)
       };
     });
+    return { results: results, total: points.size, terms: postings.length };
+  }
+
+  /* The `top` results of `search`. */
+  function rank(index, task, top) {
+    return search(index, task, top).results;
   }
 
   /* Matches most points first (then by term), leaving out those whose words lie within
@@ -274,6 +324,7 @@
   PC.readTask = readTask;
   PC.terms = terms;
   PC.rank = rank;
+  PC.search = search;
 
   /* ---- The /match/ page ------------------------------------------------------------ */
 
@@ -337,7 +388,9 @@
     var item = element("li", "pc-reason pc-reason--" + kind);
     item.appendChild(element("q", "pc-reason__task", shortLabel(match.task)));
     if (kind === "text") {
-      item.appendChild(document.createTextNode(PC.t(strings, "match.in_text")));
+      var where = "match.in_" + (match.field || "text");
+      var said = PC.t(strings, where);
+      item.appendChild(document.createTextNode(said === where ? PC.t(strings, "match.in_text") : said));
     } else {
       item.appendChild(document.createTextNode(PC.t(strings, "match." + kind)));
       item.appendChild(element("span", "pc-reason__keyword", shortLabel(match.keyword)));
@@ -388,6 +441,7 @@
     var list = root.querySelector("[data-pc-ranked]");
     var note = root.querySelector("[data-pc-cut]");
     var status = form.querySelector("[data-pc-status]");
+    var more = root.querySelector("[data-pc-more]");
     var base = PC.siteBase(form);
     var top = parseInt(form.getAttribute("data-pc-top"), 10) || SHOWN;
     form.hidden = false;
@@ -420,7 +474,8 @@
         var first = cut(text, MAX_TASK);
         var normal = first.normalize("NFKC");
         var read = cut(normal, MAX_TASK);
-        var ranked = rank(index, read, top);
+        var answer = search(index, read, top);
+        var ranked = answer.results;
         if (marked) highlight(marked, read.normalize("NFKC"), marks(ranked));
         if (note) note.hidden = first === text && read === normal;
         /* Most keystrokes leave the ranking as it was (a word half typed): keep the cards. */
@@ -437,14 +492,19 @@
         var given = text.trim() !== "";
         output.hidden = !given;
         if (view) view.hidden = !given;
-        var matched = new Set();
-        ranked.forEach(function (r) { r.matches.forEach(function (m) { matched.add(m.term); }); });
-        status.textContent = !given ? "" : ranked.length
-          ? PC.t(strings, "match.ranked", {
-            personas: plural(strings, "match.personas", ranked.length),
-            terms: plural(strings, "match.terms", matched.size)
-          })
-          : PC.t(strings, "match.none");
+        var told = ranked.length ? PC.t(strings, "match.ranked", {
+          personas: plural(strings, "match.personas", answer.total),
+          terms: plural(strings, "match.terms", answer.terms)
+        }) : PC.t(strings, "match.none");
+        if (ranked.length && answer.total > ranked.length) {
+          told += " (" + PC.t(strings, "match.shown", { count: ranked.length }) + ")";
+        }
+        status.textContent = given ? told : "";
+        if (more) {
+          more.hidden = !given || answer.total <= ranked.length;
+          more.href = new URL(form.getAttribute("action"), location.href).href +
+            "?task=" + encodeURIComponent(text.length <= 2000 ? text : cut(text, 2000));
+        }
         if (!lazy) {
           var params = new URLSearchParams(location.search);
           if (given && text.length <= 2000) params.set("task", text); else params.delete("task");
