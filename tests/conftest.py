@@ -245,3 +245,46 @@ def page(chromium):
     tab.errors = console_errors(tab)
     yield tab
     context.close()
+
+
+# Tests marked ``exclusive`` (the speed tripwire) run alone under pytest-xdist: every other
+# test holds a shared lock while it runs (setup, call and teardown), the exclusive one
+# an exclusive lock; a gate taken first gives it priority over the tests still to start.
+# Without xdist nothing is locked.
+_LOCKS: dict[str, int] = {}
+
+
+def _lock(name: str, mode: int) -> None:
+    import fcntl
+    import tempfile
+
+    if name not in _LOCKS:
+        run = os.environ["PYTEST_XDIST_TESTRUNUID"]
+        path = Path(tempfile.gettempdir()) / f"personas-tests-{run}.{name}.lock"
+        _LOCKS[name] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(_LOCKS[name], mode)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if not os.environ.get("PYTEST_XDIST_TESTRUNUID"):
+        yield
+        return
+    import fcntl
+
+    if item.get_closest_marker("exclusive"):
+        _lock("gate", fcntl.LOCK_EX)
+        _lock("work", fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            _lock("work", fcntl.LOCK_UN)
+            _lock("gate", fcntl.LOCK_UN)
+    else:
+        _lock("gate", fcntl.LOCK_SH)
+        _lock("work", fcntl.LOCK_SH)
+        _lock("gate", fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            _lock("work", fcntl.LOCK_UN)
