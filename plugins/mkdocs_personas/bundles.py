@@ -143,6 +143,29 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def folder_digest(root: Path) -> str:
+    """What a skill's folder holds, as a bundle sees it (every file below it but hidden
+    ones and other skills' folders, by path and bytes; a link or special file by its
+    name): two folders with equal digests publish the same pages, downloads and zip."""
+    digest = hashlib.blake2b(digest_size=16)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    for relative, entry in _walk(root):
+        digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+        if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+            digest.update(b"\1not a regular file\0")
+            continue
+        try:
+            fd = os.open(entry.path, flags)
+        except OSError:
+            digest.update(b"\1unreadable\0")
+            continue
+        with os.fdopen(fd, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
 def skill_folder(entry: Entry, base: Path) -> Path | None:
     """The folder of a skill written as a ``SKILL.md``, or None (a skill written as a
     plain Markdown file shares its folder, and the project folder is never a bundle)."""

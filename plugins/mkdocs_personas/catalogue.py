@@ -189,13 +189,25 @@ def _collision(written: str, others: list[str]) -> tuple[bool, str]:
     return False, ""
 
 
+def _skill_folder(source: Source) -> str | None:
+    """A digest of a ``SKILL.md``'s whole folder (its files are part of the skill), or
+    None for a skill written as a plain Markdown file."""
+    if source.path.name != "SKILL.md":
+        return None
+    from .bundles import folder_digest
+
+    return folder_digest(source.path.parent)
+
+
 def _identities(
     sources: Sequence[Source], results: Sequence[_Result]
 ) -> tuple[list[Entry], dict[tuple[Kind, str], tuple[str, ...]], list[Problem]]:
     """The entries with unique names, the names that several files share, and problems.
 
-    Exact copies (the same text) are published once, with a warning on the later file.
-    Different files whose names give one slug are all kept: each is renamed
+    Exact copies (the same text; for a skill, the same whole folder) are published once,
+    with a warning on the later file. A skill is its whole folder: two ``SKILL.md`` files
+    alike byte for byte beside other files that differ anywhere are two skills. Different
+    files whose names give one slug are all kept: each is renamed
     ``<slug>-<collection>`` (or more of its path, when that is not enough), and a warning
     on each names the other files and every URL.
     """
@@ -209,11 +221,18 @@ def _identities(
     taken = set(groups)
     for (kind, name), members in sorted(groups.items()):
         first_of: dict[str, int] = {}
+        copies = Counter(results[index].digest for index in members)
         for index in members:
-            original = first_of.setdefault(results[index].digest, index)
+            digest = results[index].digest
+            folder = None
+            if copies[digest] > 1 and kind == Kind.SKILL:
+                folder = _skill_folder(sources[index])
+                digest += folder or ""
+            original = first_of.setdefault(digest, index)
             if original != index:
                 entry = results[original].entry
-                message = f"an exact copy of {entry.path}; published once, at {entry.url}"
+                what = " (the whole skill folder, byte for byte)" if folder else ""
+                message = f"an exact copy of {entry.path}{what}; published once, at {entry.url}"
                 line, col = (results[index].name or ("", 1, 1))[1:]
                 problems.append(Problem(sources[index].display, line, col, "name", message, False))
         members = list(first_of.values())
