@@ -54,6 +54,9 @@ SPEC_NAME_RULE = (
     "with -' and 'must not contain consecutive hyphens (--)'"
 )
 SPEC_FOLDER_RULE = "the Agent Skills spec says the name 'must match the parent directory name'"
+SPEC_LIMITS = {"description": ("Description", 1024), "compatibility": ("Compatibility", 500)}
+"""The Agent Skills spec's length limits on ``SKILL.md`` fields, in characters, with the
+label the reference validators (skills-ref) name them by."""
 
 _LISTS = ("expertise", "keywords", "skills", "related")
 _STRINGS = ("title", "description", "model", "collection")
@@ -248,6 +251,25 @@ def _identity(check: _Checker) -> tuple[str | None, str | None]:
     return written, display
 
 
+def _spec_limits(check: _Checker) -> None:
+    """Warnings for a skill's description over 1,024 characters and compatibility over
+    500, in the reference validators' words (skills-ref rejects such a skill; the file is
+    kept). Lengths are of the value as YAML gives it; skills-ref counts UTF-16 units, so
+    the larger of that and the characters counts."""
+    for key, (label, limit) in SPEC_LIMITS.items():
+        node = check.document.front.get(key)
+        if node is None or node.kind != SCALAR:
+            continue
+        count = max(len(node.value), len(node.value.encode("utf-16-le")) // 2)
+        if count > limit:
+            message = (
+                f"{label} exceeds {limit} character limit ({count} chars): the Agent Skills "
+                f"spec allows at most {limit:,} characters and skills-ref rejects the skill; "
+                f"the skill is kept, shorten the {key} to {limit:,} characters or fewer"
+            )
+            check.add(node, key, message, fatal=False)
+
+
 class _Checker:
     """Collects the problems of one document while reading its fields."""
 
@@ -368,6 +390,8 @@ def normalize(
         check.add(node, key, message)
 
     values = {field: check.string(field) for field in _STRINGS}
+    if source.kind == Kind.SKILL:
+        _spec_limits(check)
     lists = {field: check.strings(field) for field in _LISTS}
     tools = check.tools()
     check.problems.extend(bounds.check(document.body, check.path, document.body_line))
