@@ -11,8 +11,8 @@ import material
 import pytest
 import yaml
 
-from mkdocs_personas import preview_check, preview_comment
-from mkdocs_personas.init import SOURCE, Install, render_workflow
+from mkdocs_personas import csp, preview_check
+from mkdocs_personas.init import REPOSITORY, SOURCE, Install, render_workflow
 from mkdocs_personas.init import WORKFLOWS as TEMPLATES
 from mkdocs_personas.preview import take
 
@@ -39,6 +39,45 @@ def test_actionlint_is_clean_on_every_workflow():
         [actionlint(), *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=REPO
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+INSTALLS = {
+    "source": SOURCE,
+    "release": Install("==9.9.9", "# pinned by personas init"),
+    "commit": Install(f" @ git+{REPOSITORY}@{'0' * 40}", "# pinned to a commit"),
+    "properdocs": Install("==9.9.9", "# pinned", extra=("properdocs",)),
+}
+CONFIGS = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml", "site conf/x.yml")
+BRANCHES = ("main", "release/2.x")
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory) -> list[Path]:
+    """Every workflow `personas init` can write: each template with each kind of install
+    (this source, a release, a commit, with ProperDocs), configuration file name (engine
+    and extension, a path with a space) and branch name."""
+    root = tmp_path_factory.mktemp("variants")
+    written = []
+    for install_name, install in INSTALLS.items():
+        for index, config in enumerate(CONFIGS):
+            for branch in BRANCHES:
+                folder = root / f"{install_name}-{index}-{branch.replace('/', '-')}"
+                folder.mkdir()
+                for name in TEMPLATES:
+                    path = folder / f"{name}.yml"
+                    text = render_workflow(name, install, config=config, branch=branch)
+                    assert not re.search(r"__[A-Z_]+__", text), (path, text)
+                    path.write_text(text, encoding="utf-8")
+                    written.append(path)
+    return written
+
+
+def test_actionlint_is_clean_on_every_variant_init_can_write(variants):
+    assert len(variants) == len(INSTALLS) * len(CONFIGS) * len(BRANCHES) * len(TEMPLATES)
+    result = subprocess.run([actionlint(), *map(str, variants)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    properdocs = [p for p in variants if "properdocs" in p.parent.name and p.stem == "checks"]
+    assert all("properdocs" in p.read_text() for p in properdocs)
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path):
@@ -81,41 +120,155 @@ def test_pull_request_jobs_are_read_only_and_see_no_secrets():
 
 
 PR_REFS = ("pull_request.head", "workflow_run.head", "head_ref", "head_sha", "head_branch")
+RUNS_FILES = re.compile(
+    r"pull-request"
+    r"|(?:^|[\s;&|(])(?:mkdocs|properdocs)\s+(?:build|serve|gh-deploy)"
+    r"|mkdocs_personas\.preview\s+(?:take|summary|build)"
+    r"|(?:\b(?:bash|sh|python3?|source|chmod)|(?:^|\s)\.)\s+\S*(?:preview|previews)/",
+    re.MULTILINE,
+)
+"""In a ``run:``: a pull request's checkout, a build (which reads configuration and
+content), or a file of the artifact or the preview repository run as a program."""
 
 
-def test_jobs_with_write_access_never_check_out_pull_request_code():
-    for path in WORKFLOWS:
-        workflow = load(path)
-        for name, job in workflow["jobs"].items():
-            if not (writes(job.get("permissions")) or writes(workflow.get("permissions"))):
-                continue
+def reads_pull_request(job: dict) -> bool:
+    """A checkout of a chosen commit, a ``pull-request`` folder, or a script using one."""
+    for step in job.get("steps", []):
+        options = step.get("with", {})
+        if "actions/checkout" in step.get("uses", "") and "ref" in options:
+            return True
+        if options.get("path") == "pull-request" or "pull-request" in step.get("run", ""):
+            return True
+    return False
+
+
+def holds_credential(workflow: dict, job: dict) -> bool:
+    """A write token (the job's or the workflow's permissions) or any secret."""
+    permissions = job.get("permissions", workflow.get("permissions"))
+    return writes(permissions) or "secrets." in yaml.safe_dump(job)
+
+
+def _jobs(path: Path):
+    workflow = load(path)
+    for name, job in workflow["jobs"].items():
+        yield workflow, name, job
+
+
+def test_no_run_step_interpolates_an_expression(variants):
+    """Event values (a branch name, a title) reach scripts through the environment only:
+    an expression in a script would be code written by whoever chose the value."""
+    for path in WORKFLOWS + variants:
+        for _, name, job in _jobs(path):
             for step in job.get("steps", []):
-                if "actions/checkout" in step.get("uses", ""):
-                    ref = step.get("with", {}).get("ref", "")
-                    assert not any(marker in ref for marker in PR_REFS), (path, name, ref)
-                    assert "repository" not in step.get("with", {}), (path, name)
+                assert "${{" not in step.get("run", ""), (path.name, name, step.get("name"))
 
 
-def test_the_preview_is_built_from_base_configuration_and_pull_request_content():
-    preview = load(REPO / ".github/workflows/preview.yml")
-    steps = preview["jobs"]["build"]["steps"]
-    base = next(s for s in steps if s.get("with", {}).get("path") == "base")
-    assert base["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+def credential_problems(workflow: dict) -> list[str]:
+    """What lets a job that holds a credential run a pull request's code or configuration:
+    a checkout of another commit or repository, a step working in a folder, a script that
+    takes, builds or runs files, an artifact from another run (the untrusted workflow's)."""
+    found = []
+    for name, job in workflow["jobs"].items():
+        if not holds_credential(workflow, job):
+            continue
+        for step in job.get("steps", []):
+            options, uses = step.get("with", {}), step.get("uses", "")
+            where = f"{name}: {step.get('name') or uses}"
+            if "actions/checkout" in uses and ({"ref", "repository"} & set(options)):
+                found.append(f"{where}: checks out {options.get('ref') or options}")
+            if "download-artifact" in uses and ({"run-id", "github-token"} & set(options)):
+                found.append(f"{where}: downloads another run's artifact")
+            if "working-directory" in step:
+                found.append(f"{where}: works in {step['working-directory']}")
+            if RUNS_FILES.search(step.get("run", "")):
+                found.append(f"{where}: runs {step['run'][:80]!r}")
+    return found
+
+
+def test_jobs_holding_a_credential_never_check_out_or_run_pull_request_code(variants):
+    """Every job with a write token, `id-token` or a secret: its checkouts are of the
+    workflow's own commit (no ref, no other repository), no step works in or runs files of
+    a pull request's checkout or builds a site, and artifacts come from its own run."""
+    holders = 0
+    for path in WORKFLOWS + variants:
+        workflow = load(path)
+        holders += sum(holds_credential(workflow, job) for job in workflow["jobs"].values())
+        assert credential_problems(workflow) == [], path
+    assert holders >= len(variants) // 2  # deploy and publish preview in every variant
+
+
+def test_the_credential_check_finds_the_old_layout_and_a_pull_request_checkout():
+    """The layout of issue 19 (the publish job downloads the untrusted run's artifact)
+    and a publish job that checks out the pull request are both found."""
+    publish = load(REPO / ".github/workflows/preview-publish.yml")
+    assert credential_problems(publish) == []
+    steps = publish["jobs"]["publish"]["steps"]
+    download = next(s for s in steps if "download-artifact" in s.get("uses", ""))
+    download["with"]["run-id"] = "${{ github.event.workflow_run.id }}"
+    checkout = next(s for s in steps if "actions/checkout" in s.get("uses", ""))
+    checkout["with"]["ref"] = "${{ github.event.workflow_run.head_sha }}"
+    steps.append({"run": "mkdocs build --site-dir site"})
+    steps.append({"run": "bash preview/install.sh"})
+    found = credential_problems(publish)
+    assert len(found) == 4, found
+    assert "checks out ${{ github.event.workflow_run.head_sha }}" in found[0]
+    publish["jobs"]["build"]["env"] = {"KEY": "${{ secrets.PREVIEW_DEPLOY_KEY }}"}
+    assert any(f.startswith("build: Take the pull request's") for f in credential_problems(publish))
+
+
+def test_jobs_that_read_pull_request_files_hold_no_credential(variants):
+    """A job that checks out a pull request's commit or takes its files: read-only token
+    (no other permission), no secret, no token in any step's environment."""
+    readers = 0
+    for path in WORKFLOWS + variants:
+        for workflow, name, job in _jobs(path):
+            text = yaml.safe_dump(job)
+            if not reads_pull_request(job):
+                continue
+            readers += 1
+            permissions = job.get("permissions", workflow.get("permissions"))
+            assert permissions == {"contents": "read"}, (path.name, name)
+            assert "secrets." not in text and "GH_TOKEN" not in text, (path.name, name)
+            assert "github.token" not in text and "upload-pages" not in text, (path.name, name)
+    assert readers >= 2
+
+
+def test_the_preview_is_built_by_the_default_branchs_code_from_pull_request_content():
+    """The published preview is built by "Publish preview" (the default branch's workflow):
+    its build job checks out the default branch and, beside it, the commit the event names
+    once checked; takes only content files; builds with the plugin's sanitizing build; and
+    uploads what the publish job downloads (from this run, never the untrusted one's)."""
+    publish = load(REPO / ".github/workflows/preview-publish.yml")
+    assert triggers(publish) == {"workflow_run"}
+    assert publish["on"]["workflow_run"] == {"workflows": ["Preview"], "types": ["completed"]}
+    assert publish["permissions"] == {}
+    build = publish["jobs"]["build"]
+    assert build["permissions"] == {"contents": "read"}
+    steps = build["steps"]
+    check = next(s for s in steps if s.get("id") == "head")
+    assert "=~ ^[0-9a-f]{40}$ ]]" in check["run"]
+    checkouts = [s for s in steps if "actions/checkout" in s.get("uses", "")]
+    assert [c["with"]["path"] for c in checkouts] == ["base", "pull-request"]
+    assert "ref" not in checkouts[0]["with"]
+    assert checkouts[1]["with"]["ref"] == "${{ steps.head.outputs.sha }}"
+    assert all(c["with"]["persist-credentials"] == "false" for c in checkouts)
     script = "\n".join(s.get("run", "") for s in steps)
-    assert "pip install ./base" in script
+    assert "pip install ./base" in script and "mkdocs build" not in script
     taking = next(s for s in steps if "mkdocs_personas.preview take" in s.get("run", ""))
     assert taking["working-directory"] == "base"
     assert taking["run"] == "python -m mkdocs_personas.preview take ../pull-request"
-    build = next(s for s in steps if "mkdocs_personas.preview build" in s.get("run", ""))
-    assert build["working-directory"] == "base"
-    assert "mkdocs build" not in script  # the preview script builds, sanitizing every page
-    assert preview["jobs"]["build"]["permissions"] == {"contents": "read"}
-    publish = load(REPO / ".github/workflows/preview-publish.yml")
-    assert triggers(publish) == {"workflow_run"}
-    checkout = next(
-        s for s in publish["jobs"]["publish"]["steps"] if "actions/checkout" in s.get("uses", "")
-    )
-    assert "ref" not in checkout.get("with", {})
+    for step in steps[steps.index(taking) :]:
+        assert step.get("working-directory", "base") == "base", step
+    upload = next(s for s in steps if "upload-artifact" in s.get("uses", ""))
+    assert upload["with"]["name"] == "preview" and upload["with"]["path"] == "preview/"
+    job = publish["jobs"]["publish"]
+    assert job["needs"] == "build"
+    download = next(s for s in job["steps"] if "download-artifact" in s.get("uses", ""))
+    assert download["with"] == {"name": "preview", "path": "preview"}
+    untrusted = load(REPO / ".github/workflows/preview.yml")
+    assert triggers(untrusted) == {"pull_request"}
+    for step in untrusted["jobs"]["build"]["steps"]:
+        assert "upload-artifact" not in step.get("uses", ""), step  # nothing to publish
 
 
 def test_the_summary_compares_the_base_revision_with_the_working_tree():
@@ -146,15 +299,23 @@ def test_the_publish_job_checks_with_the_trusted_assets_and_holds_the_token_back
         assert "GH_TOKEN" not in step.get("env", {}), step
 
 
+WORKER = "assets/javascripts/workers/search.0123abcd.min.js"
+SMALL_PAGE = (
+    '<html><head><meta http-equiv="Content-Security-Policy" content="{policy}">'
+    '<script id="__config" type="application/json">{{"base": ".", "features": [], '
+    '"search": "{worker}", "translations": {{}}}}</script></head><body></body></html>'
+).format(policy=csp.policy([], pagefind=False).replace("'", "&#x27;"), worker=WORKER)
+
+
 def make_artifact(root: Path) -> tuple[Path, preview_check.Known]:
     """A small artifact and what its (made-up) theme folder allows."""
     (root / "site/assets").mkdir(parents=True)
-    (root / "site/index.html").write_text("<html></html>")
+    (root / "site/index.html").write_text(SMALL_PAGE)
     (root / "site/assets/app.css").write_text("p{}")
-    (root / "summary.md").write_text("summary")
-    (root / "pr-number").write_text("12\n")
-    (root.parent / "theme").mkdir()
+    (root / "summary.json").write_text("{}")
+    (root.parent / "theme/assets/javascripts/workers").mkdir(parents=True)
     (root.parent / "theme/app.css").write_text("p{}")
+    (root.parent / "theme" / WORKER).write_text("self.onmessage = () => {}")
     return root, preview_check.Known.from_folders([root.parent / "theme"])
 
 
@@ -174,11 +335,11 @@ def test_the_artifact_check_refuses_anything_else(tmp_path, attack):
     elif attack == "binary":
         (site / "tool.sh").write_text("#!/bin/sh")
     elif attack == "extra":
-        (root / "workflow.yml").write_text("x")
+        (root / "pr-number").write_text("12")
     elif attack == "name":
         (site / "a\nb.html").write_text("x")
     elif attack == "hardlink":
-        os.link(root / "summary.md", site / "copy.md")
+        os.link(root / "summary.json", site / "copy.json")
     assert preview_check.problems(root, known) != []
     assert preview_check.main(["x", "--assets", str(tmp_path / "theme"), str(root)]) == 1
 
@@ -198,8 +359,7 @@ def preview_artifact(tmp_path_factory) -> Path:
     artifact = project.parent / "preview"
     artifact.mkdir()
     built.site.rename(artifact / "site")
-    (artifact / "summary.md").write_text("### Changes\n")
-    (artifact / "pr-number").write_text("12\n")
+    (artifact / "summary.json").write_text("{}\n")
     return artifact
 
 
@@ -288,6 +448,47 @@ INJECTIONS = {
         '<x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script></urlset>',
     ),
     "source map": ("assets/extra.js.map", None, "{}"),
+    "search worker from a data URL": (
+        PERSONA,
+        '"search": "../../assets',
+        '"search": "data:text/javascript,alert(1)//../../assets',
+    ),
+    "policy removed": (PERSONA, 'http-equiv="Content-Security-Policy"', 'http-equiv="x-none"'),
+    "policy with a hash of no script here": (
+        PERSONA,
+        "script-src 'self'",
+        "script-src 'self' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    ),
+    "policy allowing any inline script": (
+        PERSONA,
+        "script-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+    ),
+    "policy after a script": (
+        PERSONA,
+        '<meta http-equiv="Content-Security-Policy"',
+        '<script src="../../assets/personas/core.js"></script>'
+        '<meta http-equiv="Content-Security-Policy"',
+    ),
+    "second policy": (
+        PERSONA,
+        '<meta http-equiv="Content-Security-Policy"',
+        '<meta http-equiv="Content-Security-Policy" content="default-src *">'
+        '<meta http-equiv="Content-Security-Policy"',
+    ),
+    "second configuration": (
+        PERSONA,
+        "</article>",
+        '<script id="__config" type="application/json">{}</script></article>',
+    ),
+    "configuration with markup": (
+        PERSONA,
+        '"Copy to clipboard"',
+        '"<img src=x onerror=alert(1)>"',
+    ),
+    "configuration of one page changed": (PERSONA, '"navigation.instant", ', ""),
+    "configuration with another base": (PERSONA, '"base": "../.."', '"base": "//evil.example"'),
+    "configuration that is not JSON": (PERSONA, '"base": "../.."', '"base": ../..'),
 }
 """Where each attack goes, the text it replaces (None: a new file) and what it writes."""
 
@@ -303,45 +504,6 @@ def test_a_preview_carrying_script_is_refused(preview_artifact, theme, tmp_path,
         _edit(artifact / "site", path, old, new)
     errors = preview_check.problems(artifact, theme)
     assert errors and all(e.startswith(f"site/{path}: ") for e in errors), errors
-
-
-def test_the_comment_defuses_the_summary(monkeypatch):
-    monkeypatch.setenv("PREVIEW_REPOSITORY", "acme/catalogue-previews")
-    monkeypatch.delenv("PREVIEW_URL", raising=False)
-    text = preview_comment.body(
-        "hi @org/team <!-- mkdocs-personas-preview --> </details>" + "x" * 50_000,
-        "7",
-        "0123456789abcdef",
-    )
-    assert text.startswith(preview_comment.MARKER)
-    assert text.count("<!--") == 1
-    assert "@\u200borg/team" in text and "(summary truncated)" in text
-    assert "https://acme.github.io/catalogue-previews/pr-7/" in text
-    assert text.count("</details>") == 1
-
-
-@pytest.mark.parametrize(
-    "attack",
-    [
-        "</DETAILS>",
-        "</details >",
-        "&lt;/details&gt;",
-        "<!--",
-        "@user",
-        "&#64;user",
-        "&#x40;user",
-        "&commat;user",
-        "\uff20user",
-        "\ufe6buser",
-        "#123",
-    ],
-)
-def test_no_spelling_of_a_tag_entity_or_mention_survives_the_comment(attack):
-    summary = f"Changed `{attack}` and {attack}"
-    text = preview_comment.defuse(summary)
-    assert re.search("[<&@\uff20\ufe6b](?!\u200b)", text) is None, text
-    assert re.search("#(?!\u200b)[0-9]", text) is None, text
-    assert text.replace("\u200b", "") == summary
 
 
 def test_this_repositorys_workflows_are_the_templates_with_its_own_source():

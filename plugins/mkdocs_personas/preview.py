@@ -5,14 +5,20 @@
     python -m mkdocs_personas.preview summary > summary.md   # personas diff HEAD
     python -m mkdocs_personas.preview build --site-dir ../preview/site
 
+The trusted "Publish preview" workflow runs the same steps in a checkout of the default
+branch, with ``--base`` the commit the pull request branched from (so the summary and the
+marks name the pull request's own changes) and ``summary --format json`` (the comment is
+written from that data, every string of it in code).
+
 ``take`` replaces the base's catalogue content with the pull request's: exactly the files
 the base configuration's persona and skill globs match there, the files of those skills'
 folders, and the Markdown and images of the docs folder. Nothing else is taken, even when
 a glob's root is the repository root: never a configuration file, a hook (or a Python
 file beside one), the theme's ``custom_dir``, ``.git``, a symlink or a special file.
-``summary`` compares the base commit (``HEAD``) with the working tree. ``build`` builds
-with every page sanitized and changes marked, with the engine's own command (so the
-working folder, which holds pull-request files, is never on Python's import path).
+``summary`` compares the base commit (``HEAD``, or ``--base``) with the working tree.
+``build`` builds with every page sanitized and changes marked, with the engine's own
+command (so the working folder, which holds pull-request files, is never on Python's
+import path).
 """
 
 from __future__ import annotations
@@ -168,11 +174,19 @@ def main(argv: list[str] | None = None) -> int:
     steps = parser.add_subparsers(dest="step", required=True, metavar="STEP")
     take_step = steps.add_parser("take", help="replace the catalogue content with the PR's")
     take_step.add_argument("pull_request", type=Path, metavar="PULL_REQUEST")
-    steps.add_parser("summary", help="what the pull request changes (personas diff HEAD)")
+    summary_step = steps.add_parser("summary", help="what the pull request changes")
+    summary_step.add_argument("--format", choices=("markdown", "json"), default="markdown")
     build_step = steps.add_parser("build", help="build, every page sanitized, changes marked")
     build_step.add_argument("--site-dir", type=Path, required=True)
     for step in steps.choices.values():
         step.add_argument("-f", "--config", default="mkdocs.yml", type=Path)
+    for step in (summary_step, build_step):
+        step.add_argument(
+            "--base",
+            default="HEAD",
+            metavar="REVISION",
+            help="the revision the pull request's content is compared with (default: HEAD)",
+        )
     args = parser.parse_args(argv)
     try:
         if args.step == "take":
@@ -183,12 +197,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.step == "summary":
             from .diff import diff, markdown
 
-            sys.stdout.write(markdown(diff("HEAD", None, read_project(args.config).settings)))
+            result = diff(args.base, None, read_project(args.config).settings)
+            sys.stdout.write(result.to_json() + "\n" if args.format == "json" else markdown(result))
         else:
             environment = {
                 **os.environ,
                 "PERSONAS_SANITIZE": "all",
-                "PERSONAS_BASE_REVISION": "HEAD",
+                "PERSONAS_BASE_REVISION": args.base,
             }
             site = args.site_dir.resolve()
             if site.exists():

@@ -15,7 +15,16 @@ reader's browser:
   attribute (``on*=``); a ``javascript:``/``vbscript:`` URL or a ``data:`` link; frames,
   objects, ``<base>``, meta refresh and SVG animation elements; a clobbered ``__config``
   or another duplicated ``__`` id, which Material's scripts would read;
-- SVG files, service workers, XML other than the sitemap.
+- SVG files, service workers, XML other than the sitemap;
+- an HTML page without the site's Content Security Policy: exactly one ``<meta
+  http-equiv="Content-Security-Policy">`` in ``<head>``, before every script, whose
+  content is exactly the policy the plugin writes with the hashes of the page's own inline
+  scripts and no other;
+- an HTML page whose Material configuration (``<script id="__config">``, which Material's
+  bundle reads: its ``search`` is the URL of the search worker it starts) is not what the
+  trusted configuration produces: JSON with Material's keys, ``base`` the page's path to
+  the site root, ``search`` the theme's own worker below that root, no markup or URL in any
+  other value, and every other value equal on all pages.
 
     python -m mkdocs_personas.preview_check [--assets DIR]... FOLDER
 """
@@ -23,8 +32,11 @@ reader's browser:
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
+import json
 import os
+import posixpath
 import re
 import stat
 import sys
@@ -33,6 +45,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
+
+from .csp import policy
 
 ALLOWED_SUFFIXES = {
     ".html",
@@ -67,7 +81,9 @@ PAGEFIND_DATA = re.compile(
 )
 """Pagefind's index (data its own scripts fetch); its WebAssembly must also be known."""
 SERVICE_WORKER = re.compile(r"(?:sw|service-?worker[\w.-]*)\.m?js\Z", re.IGNORECASE)
-TOP_LEVEL = {"site", "summary.md", "pr-number"}
+TOP_FILES = {"summary.json"}
+"""Beside ``site/``: the change summary the trusted build wrote (posted as data)."""
+TOP_LEVEL = {"site", *TOP_FILES}
 SAFE_NAME = re.compile(r"[A-Za-z0-9._@+-][A-Za-z0-9._@+ -]*\Z")
 MAX_FILES = 200_000
 MAX_BYTES = 1_000_000_000
@@ -118,6 +134,15 @@ on the site (no scheme, no ``//host``)."""
 _JINJA = re.compile(r"\{\{[^{}]*\}\}")
 _RAW_SCRIPT = re.compile(r"<script", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x20]+")
+CONFIG_KEYS = frozenset(
+    {"base", "features", "translations", "search", "annotate", "tags", "version"}
+)
+"""The keys of Material's ``__config`` (``base.html``); any other is refused."""
+WORKERS = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js\Z")
+"""Material's search worker, as its ``templates`` folder holds it."""
+_URL_LIKE = re.compile(r"[\x00-\x20]*(?:[A-Za-z][A-Za-z0-9+.-]*:|[/\\]{2})")
+ABSOLUTE_BASE = re.compile(r"/(?:[A-Za-z0-9._~-]+/)*\Z")
+"""The ``base`` Material writes in ``404.html`` (a path from the site's URL, not relative)."""
 _SITEMAP_TAG = re.compile(
     r"<\?xml version=\"1\.0\" encoding=\"UTF-8\"\?>"
     r"|<urlset xmlns=\"http://www\.sitemaps\.org/schemas/sitemap/0\.9\">"
@@ -143,6 +168,8 @@ class Known:
 
     hashes: set[str] = field(default_factory=set)
     scripts: list[re.Pattern[str]] = field(default_factory=list)
+    workers: set[str] = field(default_factory=set)
+    """Paths (from a theme folder) of the search workers Material's ``__config`` names."""
 
     @classmethod
     def from_folders(cls, folders: list[Path]) -> Known:
@@ -155,6 +182,9 @@ class Known:
                     continue
                 if path.suffix.lower() in KNOWN_ONLY:
                     known.hashes.add(hashlib.sha256(path.read_bytes()).hexdigest())
+                    relative = path.relative_to(folder).as_posix()
+                    if WORKERS.match(relative):
+                        known.workers.add(relative)
                 elif path.suffix == ".html":
                     for text in _template_scripts(path.read_text(encoding="utf-8")):
                         if "{%" not in text and "{#" not in text:
@@ -178,13 +208,27 @@ class _PageAudit(HTMLParser):
         self.scripts = 0
         self.ids: dict[str, int] = {}
         self._script: tuple[str, list[str]] | None = None
+        self.inline: list[str] = []
+        """The text of every inline script a browser runs, in order."""
+        self.configs: list[str] = []
+        """The text of every ``<script id="__config">``."""
+        self.policies: list[tuple[str, bool]] = []
+        """Each Content Security Policy ``<meta>``: its content, and whether it comes in
+        ``<head>`` before every script (where browsers apply it to all of them)."""
+        self.in_body = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         if tag in FORBIDDEN_TAGS:
             self.found.append(f"<{tag}> element")
-        if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
+        equiv = values.get("http-equiv", "").strip().lower()
+        if tag == "meta" and equiv == "refresh":
             self.found.append("<meta http-equiv=refresh>")
+        if tag == "meta" and equiv == "content-security-policy":
+            early = not self.in_body and self.scripts == 0
+            self.policies.append((values.get("content", ""), early))
+        if tag == "body":
+            self.in_body = True
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"event handler {name}= on <{tag}>")
@@ -205,7 +249,10 @@ class _PageAudit(HTMLParser):
                 self.found.append(f"<{tag} id='__config'> is not Material's configuration")
         if tag == "script":
             self.scripts += 1
-            self._script = (self._script_kind(values), [])
+            kind = self._script_kind(values)
+            if ident == "__config" and kind == "data":
+                kind = "config"
+            self._script = (kind, [])
 
     def _script_kind(self, values: dict[str, str]) -> str:
         """``src`` (checked here), ``data`` or ``inline`` (checked at its end tag)."""
@@ -235,20 +282,99 @@ class _PageAudit(HTMLParser):
         text = "".join(pieces)
         if kind == "src" and text.strip():
             self.found.append("<script src> with inline text")
-        elif kind == "inline" and not self.known.allows_script(text):
-            self.found.append(f"inline <script> the theme does not write: {text[:80]!r}")
+        elif kind == "inline":
+            self.inline.append(text)
+            if not self.known.allows_script(text):
+                self.found.append(f"inline <script> the theme does not write: {text[:80]!r}")
+        elif kind == "config":
+            self.configs.append(text)
         self._script = None
 
 
-def audit_html(text: str, known: Known, site_file: Callable[[str], bool]) -> list[str]:
-    """What in one page could run script (``site_file(path)``: does the site hold it)."""
+def _hash(script: str) -> str:
+    """A CSP source expression for an inline script, as browsers hash its text."""
+    normalized = script.replace("\r\n", "\n").replace("\r", "\n")
+    digest = hashlib.sha256(normalized.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def check_policy(audit: _PageAudit) -> list[str]:
+    """The page's Content Security Policy is the plugin's, for exactly its own scripts."""
+    if not audit.policies:
+        return ["no Content Security Policy <meta> (every page of the site carries one)"]
+    if len(audit.policies) > 1:
+        return [f"{len(audit.policies)} Content Security Policy <meta> elements, not one"]
+    content, early = audit.policies[0]
+    if not early:
+        return ["the Content Security Policy <meta> is not in <head> before every script"]
+    hashes = list(dict.fromkeys(_hash(script) for script in audit.inline))
+    if content not in (policy(hashes, pagefind=False), policy(hashes, pagefind=True)):
+        return [
+            f"Content Security Policy {content[:300]!r} is not the site's policy for this "
+            f"page's {len(hashes)} inline script(s): {policy(hashes, pagefind=False)!r}"
+        ]
+    return []
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a JSON value: its keys and its texts."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in (key, *_strings(item))]
+    return []
+
+
+def check_config(page: str, texts: list[str], known: Known) -> tuple[list[str], object]:
+    """Problems with the page's Material configuration, and the part of it (all but
+    ``base`` and ``search``) that must be equal on every page."""
+    if len(texts) != 1:
+        return [f"{len(texts)} Material configurations (<script id='__config'>), not one"], None
+    try:
+        config = json.loads(texts[0])
+    except ValueError as error:
+        return [f"Material configuration is not JSON: {error}"], None
+    if not isinstance(config, dict) or not {"base", "search"} <= set(config):
+        return ["Material configuration without 'base' and 'search'"], None
+    unknown = sorted(set(config) - CONFIG_KEYS)
+    found = [f"Material configuration: unknown key {key!r}" for key in unknown]
+    base, search = config["base"], config["search"]
+    depth = posixpath.dirname(page).count("/")
+    relative = "/".join([".."] * depth) or "."
+    if not isinstance(base, str) or not (
+        base == relative or (posixpath.basename(page) == "404.html" and ABSOLUTE_BASE.match(base))
+    ):
+        found.append(f"Material configuration: base {base!r}, expected {relative!r}")
+        base = relative
+    root = "" if base == "." else base.rstrip("/") + "/"
+    workers = {root + worker for worker in known.workers}
+    if search not in workers:
+        expected = " or ".join(repr(w) for w in sorted(workers)) or "the theme's search worker"
+        found.append(f"Material configuration: search {str(search)[:200]!r}, expected {expected}")
+    rest = {k: v for k, v in config.items() if k not in ("base", "search")}
+    for text in _strings(rest):
+        if "<" in text or ">" in text or _URL_LIKE.match(text):
+            found.append(f"Material configuration holds markup or a URL: {text[:200]!r}")
+    return found, rest
+
+
+def audit_html(
+    text: str, known: Known, site_file: Callable[[str], bool], page: str = "site/index.html"
+) -> tuple[list[str], object]:
+    """What in one page could run script (``site_file(path)``: does the site hold it), and
+    the part of its Material configuration that every page shares. ``page`` is the
+    page's path in the artifact (``site/...``)."""
     audit = _PageAudit(known, site_file)
     audit.feed(text)
     audit.close()
     raw = len(_RAW_SCRIPT.findall(text))
     if raw != audit.scripts:
         audit.found.append(f"{raw} '<script' in the text but {audit.scripts} script elements")
-    return audit.found
+    audit.found += check_policy(audit)
+    found, shared = check_config(page, audit.configs, known)
+    return audit.found + found, shared
 
 
 def _site_file(site: Path, page: Path) -> Callable[[str], bool]:
@@ -271,10 +397,13 @@ def _site_file(site: Path, page: Path) -> Callable[[str], bool]:
     return exists
 
 
-def check_file(relative: str, path: Path, site: Path, known: Known) -> list[str]:
-    """What is wrong with one regular file of the artifact."""
+def check_file(
+    relative: str, path: Path, site: Path, known: Known, shared: dict[str, object] | None = None
+) -> list[str]:
+    """What is wrong with one regular file of the artifact (``shared`` collects each
+    page's configuration that must be equal on every page)."""
     suffix = path.suffix.lower()
-    if relative in ("summary.md", "pr-number"):
+    if relative in TOP_FILES:
         return []
     if SERVICE_WORKER.match(path.name):
         return [f"{relative}: a service worker"]
@@ -299,8 +428,28 @@ def check_file(relative: str, path: Path, site: Path, known: Known) -> list[str]
         return [f"{relative}: file type {path.suffix or '(none)'} not allowed"]
     if suffix == ".html":
         text = path.read_text(encoding="utf-8", errors="replace")
-        return [f"{relative}: {p}" for p in audit_html(text, known, _site_file(site, path))]
+        found, config = audit_html(text, known, _site_file(site, path), relative)
+        if shared is not None and config is not None:
+            shared[relative] = config
+        return [f"{relative}: {p}" for p in found]
     return []
+
+
+def check_shared(shared: dict[str, object]) -> list[str]:
+    """Every page's Material configuration (but ``base`` and ``search``) equals the home
+    page's: they all come from the one trusted configuration."""
+    reference = shared.get("site/index.html")
+    if not isinstance(reference, dict):
+        return []
+    found = []
+    for page, config in sorted(shared.items()):
+        if isinstance(config, dict) and config != reference:
+            keys = sorted(k for k in {*config, *reference} if config.get(k) != reference.get(k))
+            found.append(
+                f"{page}: Material configuration differs from site/index.html's in "
+                f"{', '.join(keys)} (all pages share one configuration)"
+            )
+    return found
 
 
 def problems(root: Path, known: Known | None = None) -> list[str]:
@@ -314,6 +463,7 @@ def problems(root: Path, known: Known | None = None) -> list[str]:
             found.append(f"{entry}: unexpected at the top of the artifact")
     site = Path(os.path.abspath(root / "site"))
     files = total = 0
+    shared: dict[str, object] = {}
     for folder, dirs, names in os.walk(root, followlinks=False):
         dirs.sort()
         for name in [*dirs, *sorted(names)]:
@@ -334,7 +484,8 @@ def problems(root: Path, known: Known | None = None) -> list[str]:
                 if info.st_nlink > 1:
                     found.append(f"{relative}: hard link")
                 elif files <= MAX_FILES and total <= MAX_BYTES:
-                    found += check_file(relative, Path(os.path.abspath(path)), site, known)
+                    found += check_file(relative, Path(os.path.abspath(path)), site, known, shared)
+    found += check_shared(shared)
     if files > MAX_FILES or total > MAX_BYTES:
         found.append(f"too large: {files} files, {total} bytes")
     if not (root / "site" / "index.html").is_file():
