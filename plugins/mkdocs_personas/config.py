@@ -53,6 +53,8 @@ class PersonasConfig(base.Config):
     """Extra HTML elements the sanitizer keeps, for catalogues that trust their authors."""
     allow_attributes = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})
     """Extra attributes the sanitizer keeps, per element (``"*"``: every element)."""
+    remote_images = c.Type(bool, default=False)
+    """Let pages load images from other hosts; by default each becomes a link to it."""
     base_revision = c.Optional(c.Type(str))
     """Git revision to compare with (default: the ``PERSONAS_BASE_REVISION`` variable):
     new and changed personas get badges and a "Changes in this preview" page lists them."""
@@ -105,7 +107,8 @@ def sanitize_policy(mode: bool | str, options: PersonasConfig) -> Policy | None:
     """The sanitizer policy for a ``sanitize`` mode, or None when sanitizing is off."""
     if mode is False:
         return None
-    return Policy().extended(options.allow_tags, options.allow_attributes)
+    policy = Policy(remote_images=options.remote_images)
+    return policy.extended(options.allow_tags, options.allow_attributes)
 
 
 def keyword_options(options: PersonasConfig) -> keywords.Options:

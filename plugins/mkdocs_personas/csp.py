@@ -60,19 +60,23 @@ def script_hashes(html: str) -> list[str]:
     return hashes
 
 
-def policy(hashes: list[str], *, pagefind: bool) -> str:
+def policy(hashes: list[str], *, pagefind: bool, remote_images: bool = False) -> str:
     """The policy text for a page whose inline scripts have ``hashes``.
 
     Pagefind compiles its WebAssembly index reader, hence ``'wasm-unsafe-eval'`` when it
-    is the search backend (it allows WebAssembly only, not ``eval``).
+    is the search backend (it allows WebAssembly only, not ``eval``). Images come from the
+    site itself and ``data:`` URLs (Material's icons in its style sheets), and from any
+    https host only with ``remote_images``: a third-party image tells its host who reads
+    the page.
     """
+    images = "img-src 'self' data:" + (" https:" if remote_images else "")
     scripts = ["'self'", *(["'wasm-unsafe-eval'"] if pagefind else []), *hashes]
     directives = [
         "default-src 'self'",
         f"script-src {' '.join(scripts)}",
         "worker-src 'self'",
         "connect-src 'self'",
-        "img-src 'self' data: https:",
+        images,
         "style-src 'self' 'unsafe-inline'",
         "font-src 'self'",
         "object-src 'none'",
@@ -82,7 +86,7 @@ def policy(hashes: list[str], *, pagefind: bool) -> str:
     return "; ".join(directives)
 
 
-def add_policy(html: str, *, pagefind: bool) -> str:
+def add_policy(html: str, *, pagefind: bool, remote_images: bool = False) -> str:
     """``html`` with a Content Security Policy ``<meta>`` first in ``<head>``.
 
     The policy goes before every element that loads or runs anything; only a leading
@@ -97,6 +101,6 @@ def add_policy(html: str, *, pagefind: bool) -> str:
     charset = _CHARSET.match(html, at)
     if charset is not None:
         at = charset.end()
-    content = policy(script_hashes(html), pagefind=pagefind)
+    content = policy(script_hashes(html), pagefind=pagefind, remote_images=remote_images)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
     return html[:at] + meta + html[at:]

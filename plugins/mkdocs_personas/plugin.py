@@ -281,7 +281,11 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         under ``mkdocs serve``, whose live-reload script is added after this event)."""
         if not self.config.enabled or getattr(self, "serving", False):
             return None
-        return add_policy(output, pagefind=self.config.search == "pagefind")
+        return add_policy(
+            output,
+            pagefind=self.config.search == "pagefind",
+            remote_images=self.config.remote_images,
+        )
 
     @event_priority(-100)
     def on_post_template(
@@ -292,7 +296,11 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             return None
         if not template_name.endswith(".html"):
             return None
-        return add_policy(output_content, pagefind=self.config.search == "pagefind")
+        return add_policy(
+            output_content,
+            pagefind=self.config.search == "pagefind",
+            remote_images=self.config.remote_images,
+        )
 
     @event_priority(50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
