@@ -140,7 +140,7 @@ def test_a_recovered_file_is_kept_with_a_warning_and_a_broken_one_left_out(tmp_p
         {
             "agents/beast.md": "---\nname: beast\ndescription: Beast Mode 2.0: A powerful agent"
             "\ntools: *\n---\n\nBody\n",
-            "agents/broken.md": "---\nname: broken\ndescription: x: y\nexpertise: [a\n---\n",
+            "agents/broken.md": "---\nname: broken\ndescription: x: y\nexpertise:\n  - a\n - b\n---\n",
             "agents/anchor.md": "---\nname: anchor\ndescription: a: b\nx: &y z\n---\n",
         },
     )

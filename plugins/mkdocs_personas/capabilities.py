@@ -1,14 +1,17 @@
 """What an agent may do: its tools, permission mode, hooks, MCP servers and other powers,
 with a flag in plain words for each powerful setting.
 
-Read from an entry's fields and extra metadata, as Claude Code reads a subagent's front
-matter (https://code.claude.com/docs/en/sub-agents, "Supported frontmatter fields"):
-``tools`` (absent, or ``*``, means every tool), ``disallowedTools``, ``model``,
-``permissionMode`` (``default``, ``acceptEdits``, ``dontAsk``, ``bypassPermissions``,
-``plan``), ``hooks`` (event -> matchers -> commands), ``mcpServers`` (names, or inline
-server configurations), ``memory``, ``isolation`` and ``background``. GitHub Copilot's
-``mcp-servers`` (https://docs.github.com/en/copilot/reference/custom-agents-configuration)
-counts as MCP servers too. Plain Python, no MkDocs.
+An agent's powers are what the runtime gives it, so they come from Claude Code's own
+reading of the file (:func:`runtimes.claude_code_reading`), not from ours: a ``---``
+inside the front matter, a tools item with a space or a star, ``allowed-tools`` on an
+agent or a deny entry in the wrong case change what Claude Code grants, and the panel,
+``personas.json``, the risk facet and the conversions show what it grants, with a note
+where the two readings differ. Fields Claude Code reads (https://code.claude.com/docs/en/
+sub-agents): ``tools`` (absent, or an item ``*``, means every tool), ``disallowedTools``,
+``model``, ``permissionMode``, ``hooks``, ``mcpServers``, ``memory``, ``isolation`` and
+``background``. A GitHub Copilot ``*.agent.md`` file, and a file Claude Code does not
+load, are read as written (Copilot's ``mcp-servers`` counts as MCP servers). Plain
+Python, no MkDocs.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from . import runtimes
 from .model import Entry
 from .read import split_front_matter
-from .validate import DEFAULT_FIELDS
+from .runtimes import ALL, Difference, Reading
+from .validate import COPILOT_SUFFIX, DEFAULT_FIELDS
 
 SHELL_TOOLS = frozenset({"bash", "execute", "shell", "powershell"})
 """Tools that run shell commands (Claude Code's ``Bash``; Copilot's ``execute`` aliases)."""
@@ -36,8 +41,23 @@ PERMISSION_FLAGS = {
         "accept-edits",
         "Its permission mode is acceptEdits: it changes files without asking you first.",
     ),
+    "auto": (
+        "auto-mode",
+        "Its permission mode is auto: it decides by itself which actions need your approval.",
+    ),
 }
-FLAG_IDS = ("bypass-permissions", "accept-edits", "hooks", "all-tools", "shell", "network", "mcp")
+FLAG_IDS = (
+    "bypass-permissions",
+    "accept-edits",
+    "auto-mode",
+    "hooks",
+    "all-tools",
+    "shell",
+    "network",
+    "agents",
+    "mcp",
+    "reads-differently",
+)
 """Every flag, in the order pages and data list them."""
 
 _TRUE = re.compile(r"(?:true|True|TRUE)\Z")
@@ -88,6 +108,8 @@ class Flag:
     reason: str
     detail: str = ""
     """The tools concerned, for pages that word the reason in their own language."""
+    key: str = ""
+    """The interface string pages show (``use.flag.<id>`` unless another wording fits)."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +149,23 @@ class Capabilities:
     isolation: str | None = None
     background: bool = False
     flags: tuple[Flag, ...] = ()
+    runtime: str = ""
+    """Whose reading these powers follow: ``Claude Code 2.1.197``, or "" when the file is
+    read as written (a Copilot agent, or a file Claude Code does not load)."""
+    ignored_tools: tuple[str, ...] = ()
+    """Tools the file lists that the runtime does not have (they give nothing)."""
+    differences: tuple[Difference, ...] = ()
+    """Where Claude Code reads the file otherwise than it appears to say (for the page)."""
+
+    @property
+    def notes(self) -> list[Difference]:
+        """The differences that change what the agent may do, first the security ones."""
+        return sorted(self.differences, key=lambda d: (not d.security, d.line, d.col))
+
+    @property
+    def widened(self) -> bool:
+        """Claude Code gives it more than the file appears to ask for."""
+        return any(d.security for d in self.differences)
 
     @property
     def flag_ids(self) -> list[str]:
@@ -160,6 +199,19 @@ class Capabilities:
             "isolation": self.isolation,
             "background": self.background,
             "flags": [{"id": f.id, "reason": f.reason} for f in self.flags],
+            "runtime": self.runtime or None,
+            "ignored_tools": list(self.ignored_tools),
+            "differences": [
+                {
+                    "line": d.line,
+                    "col": d.col,
+                    "field": d.field,
+                    "message": d.message,
+                    "note": d.note,
+                    "security": d.security,
+                }
+                for d in self.differences
+            ],
         }
 
 
@@ -231,8 +283,9 @@ def _servers(value: object) -> tuple[Server, ...]:
     return tuple(found)
 
 
-def capabilities(entry: Entry, tool_keys: Sequence[str] = DEFAULT_FIELDS["tools"]) -> Capabilities:
-    """What the agent of ``entry`` may do, and the flags of its powerful settings."""
+def _as_written(entry: Entry, tool_keys: Sequence[str]) -> Capabilities:
+    """What the agent of ``entry`` appears to be allowed, read as written (a Copilot
+    agent, or a file Claude Code does not load)."""
     extra = entry.extra
     listed = tuple(t for t in entry.tools if t.strip() != "*")
     all_tools = not declares_tools(entry, tool_keys) or len(listed) < len(entry.tools)
@@ -303,4 +356,138 @@ def capabilities(entry: Entry, tool_keys: Sequence[str] = DEFAULT_FIELDS["tools"
         isolation=_text(extra.get("isolation")),
         background=background,
         flags=tuple(flags),
+    )
+
+
+def reading(entry: Entry, tool_keys: Sequence[str] = DEFAULT_FIELDS["tools"]) -> Reading:
+    """Claude Code's reading of ``entry``'s file, with where it differs from ours: the one
+    the catalogue made while reading (it knows the file's BOM and line ends), else one
+    made from the entry's text."""
+    found = getattr(entry, "runtime", None)
+    if isinstance(found, Reading):
+        return found
+    return runtimes.reading_of(entry.raw, tuple(tool_keys))
+
+
+def capabilities(entry: Entry, tool_keys: Sequence[str] = DEFAULT_FIELDS["tools"]) -> Capabilities:
+    """What the agent of ``entry`` may do, as Claude Code reads its file, and the flags of
+    its powerful settings. A Copilot ``*.agent.md`` file, and a file Claude Code does not
+    load, keep the reading as written (with a note when Claude Code does not load it)."""
+    return _capabilities(entry, tuple(tool_keys))
+
+
+def _capabilities(entry: Entry, tool_keys: tuple[str, ...]) -> Capabilities:
+    if entry.path.endswith(COPILOT_SUFFIX):
+        return _as_written(entry, tool_keys)
+    found = reading(entry, tool_keys)
+    if not found.loaded:
+        written = _as_written(entry, tool_keys)
+        return _replace(written, differences=found.differences)
+    return from_reading(found)
+
+
+def _replace(caps: Capabilities, **changes) -> Capabilities:
+    from dataclasses import replace
+
+    return replace(caps, **changes)
+
+
+def from_reading(found: Reading) -> Capabilities:
+    """Capabilities from Claude Code's reading of an agent file."""
+    fields = found.fields
+    all_tools = found.tools is ALL
+    listed = () if all_tools else found.tool_order
+    denied = tuple(d for d in found.denied if runtimes.known(d))
+    mode = found.permission_mode if found.permission_mode != "default" else None
+    if "permissionMode" in fields and found.permission_mode == "default":
+        mode = "default" if fields.get("permissionMode") == "default" else None
+    hooks = _hooks(fields.get("hooks"))
+    servers = _servers(list(found.mcp_servers))
+    flags = []
+    if found.permission_mode in PERMISSION_FLAGS:
+        flags.append(Flag(*PERMISSION_FLAGS[found.permission_mode]))
+    if hooks:
+        flags.append(
+            Flag(
+                "hooks",
+                "It has hooks: commands that run by themselves at points of its work, "
+                "without asking you.",
+            )
+        )
+    if all_tools:
+        but = f" except {', '.join(denied)}" if denied else ""
+        no_list = "tools" not in fields
+        flags.append(
+            Flag(
+                "all-tools",
+                (
+                    f"It has no list of tools, so it may use every tool{but}, shell commands "
+                    "and web access included."
+                    if no_list
+                    else f"Claude Code gives it every tool{but}, shell commands and web access "
+                    "included."
+                ),
+                ", ".join(denied),
+                "" if no_list else "use.flag.all-tools-runtime",
+            )
+        )
+    shell = ", ".join(t for t in listed if tool_key(t) in SHELL_TOOLS)
+    if shell:
+        flags.append(
+            Flag(
+                "shell",
+                f"It may run shell commands ({shell}): anything your user account can do.",
+                shell,
+            )
+        )
+    web = ", ".join(t for t in listed if tool_key(t) in NETWORK_TOOLS)
+    if web:
+        flags.append(
+            Flag(
+                "network",
+                f"It may fetch web pages or search the web ({web}): it reads text from "
+                "anywhere and can send data out.",
+                web,
+            )
+        )
+    if "Task" in listed:
+        flags.append(
+            Flag(
+                "agents",
+                "It may start other agents (Task): each works with tools of its own, which "
+                "can be more than the ones listed here.",
+                "Task",
+            )
+        )
+    mcp_tools = [t for t in listed if t.startswith("mcp__")]
+    if servers or mcp_tools:
+        flags.append(
+            Flag(
+                "mcp",
+                "It uses MCP servers: outside programs or services with powers of their own.",
+            )
+        )
+    if any(d.security for d in found.differences):
+        flags.append(
+            Flag(
+                "reads-differently",
+                "Claude Code reads this file differently from how it looks, and gives it more "
+                "than the file appears to ask for (see the note below).",
+            )
+        )
+    return Capabilities(
+        tools=listed,
+        all_tools=all_tools,
+        disallowed_tools=denied,
+        model=found.model,
+        permission_mode=mode,
+        hooks=hooks,
+        mcp_servers=servers,
+        memory=_text(fields.get("memory")),
+        isolation=_text(fields.get("isolation")),
+        background=fields.get("background") is True or fields.get("background") == "true",
+        flags=tuple(flags),
+        runtime=f"Claude Code {runtimes.CLAUDE_CODE_VERSION}",
+        ignored_tools=found.ignored,
+        differences=found.differences,
     )

@@ -138,6 +138,13 @@ def _read(source: Source, settings: Settings) -> _Result:
     problems += findings
     if entry is not None and findings:
         entry = replace(entry, findings=(*entry.findings, *findings))
+    if source.kind == Kind.PERSONA:
+        from .runtimes import runtime_problems
+
+        reading, more = runtime_problems(document, settings.fields.get("tools", ()), problems)
+        problems = more
+        if entry is not None:
+            entry = replace(entry, runtime=reading)
     name_node = None
     for key in settings.fields.get("name", ("name",)):
         node = document.front.get(key)

@@ -121,6 +121,9 @@ class Entry:
     """Keywords derived from what an entry without declared keywords says (never declared)."""
     findings: tuple[Problem, ...] = ()
     """Security findings (hidden text, look-alike names) that the page shows in a notice."""
+    runtime: Any = field(default=None, compare=False, repr=False)
+    """Claude Code's reading of the file (:class:`runtimes.Reading`), made while reading it:
+    what the agent may do follows it (None for skills and files read without it)."""
 
     @property
     def body(self) -> str:

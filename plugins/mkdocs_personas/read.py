@@ -65,6 +65,16 @@ class Document:
     front: Node
     body: str
     body_line: int
+    bom: bool = False
+    """The file started with a UTF-8 byte-order mark (``text`` has none)."""
+    crlf: bool = False
+    """The file ended its lines with ``\\r\\n`` (``text`` has ``\\n``)."""
+
+    @property
+    def as_read(self) -> str:
+        """The text as other tools read it: byte-order mark and ``\\r\\n`` line ends kept."""
+        text = self.text.replace("\n", "\r\n") if self.crlf else self.text
+        return "\ufeff" + text if self.bom else text
 
 
 DEFAULT_EXCLUDE: tuple[str, ...] = (
@@ -461,6 +471,12 @@ def read_document(source: Source, limits: Limits) -> tuple[Document | None, list
         return None, [parts]
     front_text, body, body_line = parts
     root, issues = strict_yaml.parse(front_text, 2, limits.max_depth)
+    if root is None and any(i.message.startswith("invalid YAML") for i in issues):
+        from .runtimes import retry_as_claude_code
+
+        retried = retry_as_claude_code(front_text, 2, limits.max_depth)
+        if retried is not None:  # what Claude Code loads gets a page, with warnings
+            root, issues = retried
     problems = [
         Problem(source.display, i.line, i.col, i.field, i.message, fatal=not i.warning)
         for i in issues
@@ -474,4 +490,5 @@ def read_document(source: Source, limits: Limits) -> tuple[Document | None, list
         root = None
     if root is None:
         return None, problems
-    return Document(source, text, root, body, body_line), problems
+    bom, crlf = data.startswith(b"\xef\xbb\xbf"), b"\r\n" in data
+    return Document(source, text, root, body, body_line, bom, crlf), problems

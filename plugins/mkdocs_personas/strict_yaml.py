@@ -171,17 +171,20 @@ def _locator(text: str, first_line: int) -> Callable[[yaml.Mark], tuple[int, int
     return locate
 
 
-def parse(text: str, first_line: int = 1, max_depth: int = 16) -> tuple[Node | None, list[Issue]]:
+def parse(
+    text: str, first_line: int = 1, max_depth: int = 16, recover: bool = True
+) -> tuple[Node | None, list[Issue]]:
     """Parse one YAML document into a tree of :class:`Node`.
 
     ``first_line`` is the file line the text starts on. Returns the root node (None if
     the text holds no document or a fatal problem stopped the parse) and every issue.
     Invalid YAML is read once more with unquoted single-line top-level values that hold
     ``: `` or `` #`` (or are a bare ``*``) read as text; if that parses, those values get
-    warnings, otherwise the first error stands.
+    warnings, otherwise the first error stands. ``recover=False`` reads the text as
+    written only (:mod:`runtimes` applies another tool's own retry instead).
     """
     root, issues, invalid = _parse(text, first_line, max_depth)
-    if invalid:
+    if invalid and recover:
         recovered = _recover(text, first_line, max_depth)
         if recovered is not None:
             return recovered
