@@ -180,24 +180,62 @@ def copy_sample(project: Path, edit: Callable[[str], str] = lambda config: confi
     return project
 
 
+def shared_build(tmp_path_factory, name: str, make: Callable[[Path], Built]) -> Built:
+    """``make(folder)`` once per test run: under pytest-xdist the first worker to ask builds
+    the site into a folder all workers see, the others wait for it and read the same
+    build (its log records keep their logger, level and message). Read-only for tests."""
+    if not os.environ.get("PYTEST_XDIST_TESTRUNUID"):
+        return make(tmp_path_factory.mktemp(name))
+    import fcntl
+    import pickle
+
+    root = tmp_path_factory.getbasetemp().parent / f"shared-{name}"
+    saved = root / "built.pickle"
+    with open(f"{root}.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if saved.exists():
+            return pickle.loads(saved.read_bytes())
+        if root.exists():
+            shutil.rmtree(root)
+        root.mkdir()
+        built = make(root / "project")
+        records = [
+            logging.makeLogRecord(
+                {"name": r.name, "levelno": r.levelno, "levelname": r.levelname}
+                | {"msg": r.getMessage(), "args": None}
+            )
+            for r in built.records
+        ]
+        aborted = Abort(str(built.aborted)) if built.aborted else None
+        copy = Built(built.project, built.site, records, aborted)
+        saved.write_bytes(pickle.dumps(copy))
+        return built
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Built:
     """This repository's own catalogue, built once with ``--strict``."""
-    return build_project(copy_sample(tmp_path_factory.mktemp("sample")), strict=True)
+    return shared_build(
+        tmp_path_factory, "sample", lambda folder: build_project(copy_sample(folder), strict=True)
+    )
 
 
 @pytest.fixture(scope="session")
 def corpus_site(tmp_path_factory) -> Built:
     """The wshobson/agents collection, configured by globs, built once."""
-    project = make_project(
-        tmp_path_factory.mktemp("corpus"),
-        {},
-        plugin={
-            "personas": [str(CORPUS / "plugins/*/agents/*.md")],
-            "skills": [str(CORPUS / "plugins/*/skills/*/SKILL.md")],
-        },
-    )
-    return build_project(project)
+
+    def make(folder: Path) -> Built:
+        project = make_project(
+            folder,
+            {},
+            plugin={
+                "personas": [str(CORPUS / "plugins/*/agents/*.md")],
+                "skills": [str(CORPUS / "plugins/*/skills/*/SKILL.md")],
+            },
+        )
+        return build_project(project)
+
+    return shared_build(tmp_path_factory, "corpus", make)
 
 
 @pytest.fixture(scope="session")
@@ -263,6 +301,20 @@ def _lock(name: str, mode: int) -> None:
         path = Path(tempfile.gettempdir()) / f"personas-tests-{run}.{name}.lock"
         _LOCKS[name] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(_LOCKS[name], mode)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under ``--dist loadgroup``, the tests of a module (or class) that use one of its
+    module- or class-scoped fixtures go to one worker, so that the fixture (a site build,
+    a server) is made once; every other test is handed out on its own."""
+    if getattr(config.option, "dist", "no") != "loadgroup":
+        return
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info else ()
+        if any(d and d[-1].scope in ("module", "class", "package") for d in definitions):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 @pytest.hookimpl(hookwrapper=True)
