@@ -318,12 +318,41 @@ def _docs_dir(config_text: str) -> str:
     return value if isinstance(value, str) and value else "docs"
 
 
+def leaves(folder: Path, path: Path) -> str | None:
+    """Why writing ``path`` would write outside the real path of ``folder`` (a symbolic
+    link on the way that leads out, naming it; a path that resolves outside; a file with
+    other names, a hard link), or None when it stays inside."""
+    root = folder.resolve()
+    current = folder
+    for part in path.relative_to(folder).parts:
+        current = current / part
+        if current.is_symlink() and not current.resolve().is_relative_to(root):
+            link = current.relative_to(folder).as_posix()
+            return (
+                f"{link} is a symbolic link to {current.resolve()}, outside the repository; "
+                "nothing is written through it (make it a real folder or file, or remove it)"
+            )
+    shown = path.relative_to(folder).as_posix()
+    if not path.resolve().is_relative_to(root):
+        return f"{shown} is outside the repository ({path.resolve()}); nothing is written there"
+    if path.is_file() and path.stat().st_nlink > 1:
+        return (
+            f"{shown} is a hard link (the same file has another name, maybe outside the "
+            "repository); nothing is written to it (replace it with a copy)"
+        )
+    return None
+
+
 def scaffold(folder: Path, config: str, force: bool, install: Install) -> Report:
-    """Write the catalogue's files into ``folder``; see :func:`run` for the rules."""
+    """Write the catalogue's files into ``folder``; see :func:`run` for the rules. A file
+    that a link would lead outside the repository is refused, never written (:func:`leaves`)."""
     report = Report([], [])
     folders = find_folders(folder)
     found = ", ".join(f"{f}/" for f in (*folders.agents, *folders.skills)) or "none found"
     config_path = folder / config
+    if outside := leaves(folder, config_path):
+        report.refused.append(outside)
+        return report
     if not config_path.exists():
         config_path.write_text(new_config(folder, folders), encoding="utf-8")
         report.done.append(f"wrote {config} (agent and skill folders: {found})")
@@ -344,8 +373,10 @@ def scaffold(folder: Path, config: str, force: bool, install: Install) -> Report
                 report.done.append(f"added the personas plugin to {config} (folders: {found})")
     config_text = config_path.read_text(encoding="utf-8-sig")
     index = folder / _docs_dir(config_text) / "index.md"
-    shown = index.relative_to(folder).as_posix()
-    if index.exists():
+    shown = index.relative_to(folder).as_posix() if index.is_relative_to(folder) else str(index)
+    if outside := leaves(folder, index):
+        report.refused.append(outside)
+    elif index.exists():
         report.done.append(f"kept {shown}: an existing home page is never replaced")
     else:
         index.parent.mkdir(parents=True, exist_ok=True)
@@ -354,7 +385,9 @@ def scaffold(folder: Path, config: str, force: bool, install: Install) -> Report
     ignore = folder / ".gitignore"
     existing = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
     missing = ignore_lines(existing)
-    if missing:
+    if missing and (outside := leaves(folder, ignore)):
+        report.refused.append(outside)
+    elif missing:
         separator = "" if not existing or existing.endswith("\n") else "\n"
         ignore.write_text(existing + separator + "\n".join(missing) + "\n", encoding="utf-8")
         report.done.append(f"{'added' if existing else 'wrote'} {', '.join(missing)} in .gitignore")
@@ -364,6 +397,9 @@ def scaffold(folder: Path, config: str, force: bool, install: Install) -> Report
         shown = path.relative_to(folder).as_posix()
         if path.exists() and not force:
             report.refused.append(f"{shown} exists (--force replaces it)")
+            continue
+        if outside := leaves(folder, path):
+            report.refused.append(outside)
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         replaced = path.exists()
