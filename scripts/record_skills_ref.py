@@ -1,0 +1,96 @@
+"""Record the verdicts of the reference Agent Skills validator (npm ``skills-ref``).
+
+    .venv/bin/python scripts/record_skills_ref.py [--skills-ref DIR] [--out FILE]
+        [--relative-to DIR] FOLDER...
+
+Every folder under the given folders that holds a ``SKILL.md`` (or a FOLDER that is itself
+a skill) is validated with ``node <skills-ref>/dist/cli.js validate <folder>``, exactly as a
+user of the reference tool would run it. The verdict (valid or not), the exit code and each
+message (``  - ...`` lines, absolute paths replaced by the path relative to
+``--relative-to``) are written as JSON with the validator's version. Install the validator
+outside the repository first: ``npm install --prefix /tmp/sr skills-ref@0.1.5``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_SKILLS_REF = "/tmp/sr/node_modules/skills-ref"
+
+
+def skill_folders(targets: list[str]) -> list[Path]:
+    found: list[Path] = []
+    for target in targets:
+        root = Path(target)
+        if (root / "SKILL.md").is_file():
+            found.append(root)
+        found.extend(sorted(p.parent for p in root.rglob("SKILL.md") if p.parent != root))
+    return list(dict.fromkeys(found))
+
+
+def validate(cli: Path, folder: Path, base: Path) -> dict:
+    absolute = folder.resolve()
+    out = subprocess.run(
+        ["node", str(cli), "validate", str(absolute)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NO_COLOR": "1"},
+    )
+    rel = os.path.relpath(absolute, base)
+    messages = []
+    for line in out.stderr.splitlines():
+        if line.startswith("  - "):
+            messages.append(line[4:].replace(str(absolute), rel))
+    entry = {"valid": out.returncode == 0, "exit": out.returncode, "messages": messages}
+    if out.returncode not in (0, 1) or (out.returncode == 1 and not messages):
+        entry["stderr"] = out.stderr.strip().replace(str(absolute), rel)
+    return entry
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("targets", nargs="+", metavar="FOLDER")
+    parser.add_argument("--skills-ref", default=os.environ.get("SKILLS_REF", DEFAULT_SKILLS_REF))
+    parser.add_argument("--out", help="JSON file to write (default: stdout)")
+    parser.add_argument("--relative-to", default=str(REPO))
+    args = parser.parse_args(argv)
+    package = Path(args.skills_ref)
+    cli = package / "dist" / "cli.js"
+    version = json.loads((package / "package.json").read_text("utf-8"))["version"]
+    base = Path(args.relative_to).resolve()
+    folders = skill_folders(args.targets)
+    if not folders:
+        print("no skill folders found", file=sys.stderr)
+        return 2
+    skills = {}
+    for folder in folders:
+        skills[os.path.relpath(folder.resolve(), base)] = validate(cli, folder, base)
+    data = {
+        "client": "skills-ref",
+        "version": version,
+        "recorded": _dt.date.today().isoformat(),
+        "command": "skills-ref validate FOLDER",
+        "skills": dict(sorted(skills.items())),
+    }
+    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    valid = sum(1 for s in skills.values() if s["valid"])
+    print(f"{valid}/{len(skills)} valid", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
