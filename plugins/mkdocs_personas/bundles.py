@@ -17,6 +17,7 @@ import posixpath
 import re
 import stat
 import time
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -44,6 +45,28 @@ _SERVED_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*(?: [A-Za-z0-9_.+-]+)*\Z
 """A file or folder name that is served as is: ASCII letters, digits, ``_.+-`` and spaces
 between words (no ``%``, ``#``, ``?`` or anything else a URL would need to escape)."""
 _HIDDEN_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+
+
+def fold(path: str) -> str:
+    """The form in which two paths name the same file once unzipped on macOS or Windows:
+    Unicode NFKC (which includes NFC), case-folded."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", path).casefold())
+
+
+def unsafe_name(path: str) -> str | None:
+    """Why ``path`` must not name a zip entry (unzip tools would write it elsewhere or
+    show it as something else), or None: a backslash, a control character, a ``..`` or
+    empty part, an absolute path or a drive letter."""
+    if "\\" in path:
+        return "holds a backslash, which unzip tools on Windows read as a folder separator"
+    if _HIDDEN_CHARACTER.search(path):
+        return "holds control, bidi or zero-width characters"
+    parts = path.split("/")
+    if path.startswith("/") or re.match(r"[A-Za-z]:", path):
+        return "is an absolute path"
+    if any(part in ("", ".", "..") for part in parts):
+        return "has an empty, '.' or '..' part"
+    return None
 
 
 @dataclass(frozen=True)
@@ -111,9 +134,11 @@ class Bundle:
         return self.zip()
 
     def entries(self) -> list[tuple[str, bytes]]:
-        """(path in the zip, bytes) of every file, ``SKILL.md`` first, then by path."""
+        """(path in the zip, bytes) of every file, ``SKILL.md`` first, then by path. A
+        name an unzip tool would write elsewhere never gets in (the scan has already left
+        such files out with a problem)."""
         return [(f"{self.skill}/{SKILL_FILE}", self.source)] + [
-            (f"{self.skill}/{f.path}", f.data) for f in self.files
+            (f"{self.skill}/{f.path}", f.data) for f in self.files if unsafe_name(f.path) is None
         ]
 
     def zip(self, epoch: int | None = None) -> bytes:
@@ -217,10 +242,21 @@ class Scanner:
         files: list[BundledFile] = []
         total = seen = 0
 
-        def warn(relative: str, message: str) -> None:
-            problems.append(Problem(f"{folder}/{relative}", 1, 1, "bundle", message, fatal=False))
+        def warn(relative: str, message: str, fatal: bool = False) -> None:
+            problems.append(Problem(f"{folder}/{relative}", 1, 1, "bundle", message, fatal=fatal))
 
-        for relative, entry in _walk(root):
+        claimed: dict[str, tuple[str, bool]] = {fold(SKILL_FILE): (SKILL_FILE, True)}
+        too_deep: list[str] = []
+        for relative, entry in _walk(root, too_deep=too_deep):
+            if "\\" in relative:
+                warn(
+                    relative,
+                    "the file name holds a backslash, which unzip tools on Windows read as "
+                    "a folder separator (the file could land outside the skill's folder): "
+                    "left out of the skill's bundle (pages, downloads and zip); rename it",
+                    fatal=True,
+                )
+                continue
             if _HIDDEN_CHARACTER.search(relative):
                 warn(
                     visible(relative),
@@ -238,6 +274,27 @@ class Scanner:
                 continue
             if not entry.is_file(follow_symlinks=False):
                 warn(relative, "refusing a special file: only regular files are bundled")
+                continue
+            links = entry.stat(follow_symlinks=False).st_nlink
+            if links > 1:
+                warn(
+                    relative,
+                    f"refusing a hard link: the file has {links} names, and another may lie "
+                    "outside the skill's folder; it is left out of the skill's pages and zip "
+                    "(copy the file instead of linking it)",
+                    fatal=True,
+                )
+                continue
+            clash = _clash(relative, claimed)
+            if clash is not None:
+                warn(
+                    relative,
+                    f"the path is the same as {clash!r} once case and Unicode forms are "
+                    "folded: unzipped on macOS or Windows one file replaces the other. "
+                    f"{clash!r} is kept, this file is left out of the skill's pages and zip; "
+                    "rename one of them",
+                    fatal=True,
+                )
                 continue
             seen += 1
             if seen > bounds.max_files:
@@ -271,6 +328,12 @@ class Scanner:
                 continue
             total += len(data)
             files.append(BundledFile(relative, data, _digest(data)))
+        for deep in too_deep:
+            warn(
+                deep + "/",
+                f"the folder is more than {MAX_DEPTH} folders below the skill's folder: "
+                "the files in it are left out of the skill's pages and zip (move them up)",
+            )
         return sorted(files, key=lambda f: f.path)
 
     def _read(self, path: Path, limit: int, cache: dict[tuple, bytes]) -> bytes | None:
@@ -294,11 +357,32 @@ class Scanner:
             return data
 
 
-def _walk(folder: Path, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, os.DirEntry]]:
+def _clash(relative: str, claimed: dict[str, tuple[str, bool]]) -> str | None:
+    """The path already taken that ``relative`` equals once folded (a file, or a folder
+    on its way), or None; else ``relative`` and its folders are taken."""
+    parts = relative.split("/")
+    folders = ["/".join(parts[: i + 1]) for i in range(len(parts) - 1)]
+    for path in folders:
+        taken = claimed.get(fold(path))
+        if taken is not None and (taken[1] or taken[0] != path):
+            return taken[0]
+    taken = claimed.get(fold(relative))
+    if taken is not None:
+        return taken[0]
+    for path in folders:
+        claimed[fold(path)] = (path, False)
+    claimed[fold(relative)] = (relative, True)
+    return None
+
+
+def _walk(
+    folder: Path, prefix: str = "", depth: int = 0, too_deep: list[str] | None = None
+) -> Iterator[tuple[str, os.DirEntry]]:
     """Every entry below ``folder``, folder by folder in name order, without following links.
 
     Hidden files and folders (``.git``, editors' files) are skipped, and so are folders
     holding a ``SKILL.md`` of their own (another skill) and the skill's own ``SKILL.md``.
+    Folders past :data:`MAX_DEPTH` are not entered; ``too_deep`` collects them.
     """
     try:
         with os.scandir(folder) as scan:
@@ -313,7 +397,9 @@ def _walk(folder: Path, prefix: str = "", depth: int = 0) -> Iterator[tuple[str,
         relative = prefix + entry.name
         if entry.is_dir(follow_symlinks=False):
             if depth < MAX_DEPTH:
-                yield from _walk(Path(entry.path), relative + "/", depth + 1)
+                yield from _walk(Path(entry.path), relative + "/", depth + 1, too_deep)
+            elif too_deep is not None:
+                too_deep.append(relative)
         else:
             yield relative, entry
 

@@ -163,6 +163,9 @@ def validate(args: argparse.Namespace) -> int:
         globs = [g for g, _ in settings.globs]
         print(_nothing_found(globs, settings.base, args.format == "github"), file=sys.stderr)
         return 1
+    from .bundles import Scanner
+
+    problems += Scanner().scan(settings.base, catalogue.skills)[1]
     problems = sorted(set(problems))
     for problem in problems:
         print(_github(problem) if args.format == "github" else str(problem))
