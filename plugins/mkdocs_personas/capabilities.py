@@ -163,6 +163,17 @@ class Capabilities:
         return sorted(self.differences, key=lambda d: (not d.security, d.line, d.col))
 
     @property
+    def gets_note(self) -> tuple[str, str]:
+        """What the agent gets, as an interface string key and its ``tools`` value."""
+        if self.all_tools:
+            if self.disallowed_tools:
+                return "runtime.gets_all_except", ", ".join(self.disallowed_tools)
+            return "runtime.gets_all", ""
+        if self.tools:
+            return "runtime.gets", ", ".join(self.tools)
+        return "runtime.gets_none", ""
+
+    @property
     def widened(self) -> bool:
         """Claude Code gives it more than the file appears to ask for."""
         return any(d.security for d in self.differences)
@@ -428,7 +439,7 @@ def from_reading(found: Reading) -> Capabilities:
                     "included."
                 ),
                 ", ".join(denied),
-                "" if no_list else "use.flag.all-tools-runtime",
+                "" if no_list else "use.flag.all-tools-runtime" + ("-except" if denied else ""),
             )
         )
     shell = ", ".join(t for t in listed if tool_key(t) in SHELL_TOOLS)

@@ -466,9 +466,10 @@ def read_document(source: Source, limits: Limits) -> tuple[Document | None, list
     text, problem = decode(data, source.display)
     if problem:
         return None, [problem]
+    bom, crlf = data.startswith(b"\xef\xbb\xbf"), b"\r\n" in data
     parts = split_front_matter(text, source.display)
     if isinstance(parts, Problem):
-        return None, [parts]
+        return None, [_loaded_by_claude_code(parts, text, bom, crlf)]
     front_text, body, body_line = parts
     root, issues = strict_yaml.parse(front_text, 2, limits.max_depth)
     if root is None and any(i.message.startswith("invalid YAML") for i in issues):
@@ -489,6 +490,20 @@ def read_document(source: Source, limits: Limits) -> tuple[Document | None, list
         problems.append(Problem(source.display, root.line, root.col, "front matter", message))
         root = None
     if root is None:
-        return None, problems
-    bom, crlf = data.startswith(b"\xef\xbb\xbf"), b"\r\n" in data
+        return None, [_loaded_by_claude_code(p, text, bom, crlf) for p in problems]
     return Document(source, text, root, body, body_line, bom, crlf), problems
+
+
+def _loaded_by_claude_code(problem: Problem, text: str, bom: bool, crlf: bool) -> Problem:
+    """An error that leaves a file out, saying so when Claude Code would load the file."""
+    if not problem.fatal or "would load this file" in problem.message:
+        return problem
+    from .runtimes import would_load
+
+    as_read = ("\ufeff" if bom else "") + (text.replace("\n", "\r\n") if crlf else text)
+    clause = would_load(as_read)
+    if not clause:
+        return problem
+    return Problem(
+        problem.path, problem.line, problem.col, problem.field, problem.message + clause
+    )

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from . import strict_yaml
+from . import strict_yaml, strings
 from .model import Problem
 from .strict_yaml import MAPPING, SCALAR, SEQUENCE, Node
 
@@ -103,8 +103,9 @@ subagent tool, ``Agent`` inside Claude Code, prints as ``Task``). MCP tools are
 ``mcp__<server>__<tool>`` and exist only where that server is configured."""
 
 SEARCH_TOOLS = ("Glob", "Grep")
-"""Tools that exist only without Bash: this build has search inside Bash, so ``Glob`` and
-``Grep`` resolve only when the agent's tools do not include ``Bash``."""
+"""Tools that exist only in a tools list without Bash: this build has search inside Bash,
+so ``Glob`` and ``Grep`` resolve only when the agent's listed tools do not include
+``Bash`` (and an agent with every tool has neither)."""
 
 TOOL_ALIASES = {
     "Agent": "Task",
@@ -188,9 +189,22 @@ class Difference:
     message: str
     """For ``personas validate``: expected, found and how to fix it."""
     note: str
-    """For the page: the same in a sentence a reader understands."""
+    """For the page: the same in a sentence a reader understands (English)."""
     security: bool = False
     """Claude Code gives the agent more than the file appears to ask for."""
+    key: str = ""
+    """The interface string of the note (``runtime.*``), for pages in other languages."""
+    args: tuple[tuple[str, str], ...] = ()
+    """The values of the note's placeholders."""
+
+    @property
+    def values(self) -> dict[str, str]:
+        return dict(self.args)
+
+
+def _note(key: str, **args: str) -> dict:
+    """A note's English text, key and values, as :class:`Difference` fields."""
+    return {"note": strings.tr(key, "en", **args), "key": key, "args": tuple(args.items())}
 
 
 @dataclass(frozen=True)
@@ -200,7 +214,10 @@ class Reading:
     loaded: bool
     """Claude Code lists the agent (a string name and description)."""
     reason: str = ""
-    """Why it is not loaded."""
+    """Why it is not loaded (English)."""
+    reason_key: str = ""
+    """The same as an interface string (``runtime.why.*``), with ``reason_args``."""
+    reason_args: tuple[tuple[str, str], ...] = ()
     name: str | None = None
     description: str | None = None
     tools: frozenset[str] | _All = ALL
@@ -607,12 +624,10 @@ def denies(denied: Iterable[str], tool: str) -> bool:
 
 
 def every_tool(denied: Iterable[str] = ()) -> frozenset[str]:
-    """The tools of an agent without a tools list, once ``denied`` are taken away."""
+    """The tools of an agent without a tools list, once ``denied`` are taken away (never
+    ``Glob`` or ``Grep``, even when ``Bash`` is denied: recorded)."""
     denied = tuple(denied)
-    tools = {t for t in TOOLS if not denies(denied, t)}
-    if "Bash" not in tools:
-        tools.update(t for t in SEARCH_TOOLS if not denies(denied, t))
-    return frozenset(tools)
+    return frozenset(t for t in TOOLS if not denies(denied, t))
 
 
 def resolve_tools(
@@ -655,14 +670,18 @@ def claude_code_reading(
     return _reading(text, max_depth, apparent)
 
 
+def _not_loaded(key: str, base: Mapping[str, object] | None = None, **args: str) -> Reading:
+    reason = strings.tr(key, "en", **args).split(": ", 1)[-1].rstrip(".")
+    return Reading(
+        False, reason, reason_key=key, reason_args=tuple(args.items()), **dict(base or {})
+    )
+
+
 def _reading(text: str, max_depth: int, apparent: Apparent | None) -> Reading:
     span = claude_code_front_matter(text)
     if span is None:
-        reason = "it does not start with a '---' line followed by front matter closed by '---'"
-        if text.startswith("\ufeff"):
-            reason = "it starts with a byte-order mark, so its first line is not '---'"
-        reading = Reading(False, reason)
-        return _with_differences(reading, text, apparent)
+        key = "runtime.why.bom" if text.startswith("\ufeff") else "runtime.why.no_front"
+        return _with_differences(_not_loaded(key), text, apparent)
     start, end, _after = span
     front_text = text[start:end]
     first_line = text.count("\n", 0, start) + 1
@@ -677,24 +696,17 @@ def _reading(text: str, max_depth: int, apparent: Apparent | None) -> Reading:
         "front_end": end,
     }
     if parsed.failed:
-        reason = "its front matter is not YAML, even after quoting the values"
-        reading = Reading(False, reason, **base)
-        return _with_differences(reading, text, apparent)
+        return _with_differences(_not_loaded("runtime.why.yaml", base), text, apparent)
     if not name or not description:
         missing = "name" if not name else "description"
         written = fields.get(missing)
-        why = (
-            f"its {missing} is not text ({written!r})"
-            if written is not None
-            else (f"it has no {missing}")
-        )
-        if missing in fields and written is None:
-            why = f"its {missing} is empty"
-        reading = Reading(False, why, **base)
+        key = "runtime.why.missing"
+        if missing in fields:
+            key = "runtime.why.empty" if written in (None, "") else "runtime.why.not_text"
+        reading = _not_loaded(key, base, field=missing)
         return _with_differences(reading, text, apparent)
     if name.startswith("-"):
-        reading = Reading(False, "its name starts with '-'", **base)
-        return _with_differences(reading, text, apparent)
+        return _with_differences(_not_loaded("runtime.why.dash", base), text, apparent)
     tools, order, denied, ignored, deny_items = resolve_tools(fields)
     mode = fields.get("permissionMode")
     reading = Reading(
@@ -855,6 +867,19 @@ def _with_differences(reading: Reading, text: str, view: Apparent | None) -> Rea
     return replace(reading, differences=found) if found else reading
 
 
+COPILOT_HINTS = {
+    "execute": "Bash",
+    "shell": "Bash",
+    "read": "Read",
+    "edit": "Edit, Write",
+    "search": "Grep, Glob",
+    "web": "WebFetch, WebSearch",
+    "agent": "Task",
+    "todo": "TaskCreate, TaskUpdate",
+}
+"""GitHub Copilot's tool aliases, for hints: what the Claude Code tools are called."""
+
+
 def differences(reading: Reading, text: str, view: Apparent) -> Iterator[Difference]:
     """Where Claude Code reads ``text`` otherwise than it appears to say (``view``)."""
     asked = _asked(view)
@@ -863,14 +888,14 @@ def differences(reading: Reading, text: str, view: Apparent) -> Iterator[Differe
     gets = _gets(reading)
     yield from _cut(reading, text, view, bool(widened) or more_mode, gets)
     if not reading.loaded:
-        if _pair(view.front, "description") is not None:
+        if _pair(view.front, "description") is not None and reading.reason_key:
             yield Difference(
                 1,
                 1,
                 "front matter",
                 f"Claude Code {CLAUDE_CODE_VERSION} does not load this file as an agent: "
-                f"{reading.reason}",
-                f"Claude Code does not load this file: {reading.reason}.",
+                f"{reading.reason}; pages and conversions show the file as written",
+                **_note(reading.reason_key, **dict(reading.reason_args)),
             )
         return
     if asked.key is not None and asked.key != "tools" and asked.node is not None:
@@ -882,13 +907,12 @@ def differences(reading: Reading, text: str, view: Apparent) -> Iterator[Differe
             f"'{asked.key}' is not a Claude Code agent field (it is the Agent Skills field "
             f"of a SKILL.md): Claude Code ignores it, so this agent {gets}; expected 'tools', "
             f"found '{asked.key}'; write `tools: {written}`",
-            f"Claude Code reads this file differently: it ignores '{asked.key}' (a skill "
-            f"field), so it {gets}.",
-            reading.tools is ALL,
+            security=reading.tools is ALL,
+            **_note("runtime.skill_field", field=asked.key),
         )
     tools = _pair(view.front, "tools")
     if tools is not None:
-        yield from _tool_items(reading, tools[1], asked, gets)
+        yield from _tool_items(reading, tools[1], gets)
     deny = _pair(view.front, "disallowedTools")
     if deny is not None:
         yield from _deny_items(reading, deny[1])
@@ -904,9 +928,8 @@ def differences(reading: Reading, text: str, view: Apparent) -> Iterator[Differe
             f"Claude Code knows no permission mode '{asked.mode}' and uses 'default' (asks "
             f"before acting); expected one of {', '.join(PERMISSION_MODES)}, found "
             f"'{asked.mode}'; {fix}",
-            f"Claude Code reads this file differently: it knows no permission mode "
-            f"'{asked.mode}', so it uses the default mode.",
-            _rank(asked.mode) < PERMISSIVENESS["default"],
+            security=_rank(asked.mode) < PERMISSIVENESS["default"],
+            **_note("runtime.mode", mode=asked.mode),
         )
 
 
@@ -933,90 +956,103 @@ def _cut(
         f"Claude Code ends the front matter at the first '---' anywhere, even inside a "
         f"value: it does not read {what}{result}; expected no '---' before the closing "
         f"line, found one in '{key}'; write it another way (an em dash '—' or ' - ')",
-        f"Claude Code reads this file differently: the '---' in '{key}' ends its front "
-        f"matter there, so it does not read {what}" + (f"; it {gets}." if result else "."),
-        security,
+        security=security,
+        **_note("runtime.cut", field=key, lost=", ".join(lost) if lost else "…"),
     )
 
 
-def _tool_items(reading: Reading, node: Node, asked: _Asked, gets: str) -> Iterator[Difference]:
+def _placed(node: Node, written: str, start: int) -> tuple[int, int, int]:
+    """The line and column of ``written`` inside a one-line string ``node`` (searching
+    from ``start``), and where to search next; the node's own place otherwise."""
+    if node.kind != SCALAR or "\n" in node.value:
+        return node.line, node.col, start
+    found = node.value.find(written, start)
+    if found < 0:
+        return node.line, node.col, start
+    return node.line, node.col + found + (0 if node.plain else 1), found + len(written)
+
+
+def _tool_items(reading: Reading, node: Node, gets: str) -> Iterator[Difference]:
     """Items of ``tools`` that Claude Code splits, widens or ignores."""
     items = _items(node)
     fixed = ", ".join(
         dict.fromkeys(p for name, _ in items for p in split_tool_list(name) or [] if p != "*")
     )
+    start = 0
     for written, item in items:
+        line, col, start = _placed(item, written, start)
         parts = split_tool_list(written) or []
         if len(parts) > 1 and "*" in parts:
             yield Difference(
-                item.line,
-                item.col,
+                line,
+                col,
                 "tools",
                 f"Claude Code splits tool lists at spaces as well as commas, and an item "
                 f"'*' means every tool: '{written}' holds one, so it {gets}; expected tool "
                 f"names separated by commas, found '{written}'; write `tools: {fixed}` with "
                 "commas only, or leave 'tools' out to allow every tool on purpose",
-                f"Claude Code reads this file differently: '{written}' holds a '*', so it {gets}.",
-                reading.tools is ALL,
+                security=reading.tools is ALL,
+                **_note("runtime.star", item=written),
             )
         elif len(parts) > 1:
-            extra = [
-                tool_name(p)
-                for p in parts
-                if tool_name(p) in POWER_TOOLS and reading.has(tool_name(p))
-            ]
+            extra = [tool_name(p) for p in parts if tool_name(p) in POWER_TOOLS]
             yield Difference(
-                item.line,
-                item.col,
+                line,
+                col,
                 "tools",
                 f"Claude Code splits tool lists at spaces as well as commas: '{written}' is "
                 f"read as {', '.join(parts)}, not as one tool, so it {gets}; expected tool "
                 f"names separated by commas, found '{written}'; write `tools: {fixed}` with "
                 "commas only (and without the tools it should not have)",
-                f"Claude Code reads this file differently: '{written}' is read as "
-                f"{' and '.join(parts)}; it {gets}.",
-                bool(extra),
+                security=any(reading.has(t) for t in extra),
+                **_note("runtime.split", item=written, parts=", ".join(parts)),
             )
         elif parts:
-            yield from _tool_name(parts[0], item, reading)
+            yield from _tool_name(parts[0], line, col, reading)
 
 
-def _tool_name(written: str, item: Node, reading: Reading) -> Iterator[Difference]:
+def _tool_name(written: str, line: int, col: int, reading: Reading) -> Iterator[Difference]:
     name = tool_name(written)
     if written == "*" or known(name):
         if name != written and _RULE.match(written) and name != "Task":
             yield Difference(
-                item.line,
-                item.col,
+                line,
+                col,
                 "tools",
                 f"Claude Code reads '{written}' in tools as the whole {name} tool: the part "
                 f"in parentheses does not limit it; expected a tool name, found '{written}'; "
                 f"write `{name}` and limit it with permission rules in settings, or leave it "
                 "out",
-                f"Claude Code reads this file differently: '{written}' gives all of {name}.",
-                name in POWER_TOOLS and reading.has(name),
+                security=name in POWER_TOOLS and reading.has(name),
+                **_note("runtime.rule", item=written, tool=name),
             )
         return
     close = close_tool(name)
-    hint = (
-        f"write '{close}' (tool names are case-sensitive)"
-        if close
-        else "write one of its tools (Read, Grep, Glob, Bash, Edit, Write...) or an MCP tool "
-        "(mcp__server__tool)"
-    )
+    if close:
+        hint = f"write '{close}' (tool names are case-sensitive)"
+    elif name in GONE_TOOLS:
+        hint = f"this release no longer has '{name}'; leave it out"
+    elif name.split("/", 1)[0].casefold() in COPILOT_HINTS:
+        hint = f"'{name}' is a GitHub Copilot alias; in Claude Code write {COPILOT_HINTS[name]}"
+    elif "/" in name:
+        hint = "MCP tools are written mcp__<server>__<tool> in Claude Code"
+    else:
+        hint = "write one of its tools (Read, Grep, Glob, Bash, Edit, Write...)"
     yield Difference(
-        item.line,
-        item.col,
+        line,
+        col,
         "tools",
-        f"Claude Code {CLAUDE_CODE_VERSION} has no tool '{written}' and ignores it; "
-        f"expected a tool name, found '{written}'; {hint}",
-        f"Claude Code has no tool '{written}'; it ignores it.",
+        f"Claude Code {CLAUDE_CODE_VERSION} has no tool '{written}' and ignores it (the agent "
+        f"does not get it); expected a tool name, found '{written}'; {hint}",
+        **_note("runtime.unknown_tool", tool=written),
     )
 
 
 def _deny_items(reading: Reading, node: Node) -> Iterator[Difference]:
     """Items of ``disallowedTools`` that Claude Code does not apply."""
+    start = 0
     for written, item in _items(node):
+        line, col, start = _placed(item, written, start)
         for part in split_tool_list(written) or []:
             name = tool_name(part)
             if part == "*" or known(name):
@@ -1024,26 +1060,24 @@ def _deny_items(reading: Reading, node: Node) -> Iterator[Difference]:
             close = close_tool(name)
             if close is None:
                 yield Difference(
-                    item.line,
-                    item.col,
+                    line,
+                    col,
                     "disallowedTools",
                     f"Claude Code {CLAUDE_CODE_VERSION} has no tool '{part}': denying it does "
                     f"nothing; expected a tool name, found '{part}'",
-                    f"Claude Code has no tool '{part}'; denying it does nothing.",
+                    **_note("runtime.deny_unknown", tool=part),
                 )
                 continue
             kept = reading.has(close)
             yield Difference(
-                item.line,
-                item.col,
+                line,
+                col,
                 "disallowedTools",
                 f"Claude Code matches tool names case-sensitively: '{part}' denies nothing"
                 + (f", so the agent keeps {close}" if kept else "")
                 + f"; expected '{close}', found '{part}'; write '{close}'",
-                f"Claude Code reads this file differently: '{part}' is not a tool name (the "
-                f"tool is '{close}'), so it does not take {close} away"
-                + (f": the agent keeps {close}." if kept else "."),
-                kept,
+                security=kept,
+                **_note("runtime.deny_case", item=part, tool=close),
             )
 
 
@@ -1073,10 +1107,7 @@ def runtime_problems(
     path = document.source.display
     result = list(problems)
     if found.loaded and any(p.fatal for p in result):
-        clause = (
-            f" (left out here, but Claude Code {CLAUDE_CODE_VERSION} would load this file as the "
-            f"agent '{found.name}')"
-        )
+        clause = would_load(document.as_read)
         result = [
             replace(p, message=p.message + clause)
             if p.fatal and "would load this file" not in p.message
@@ -1088,3 +1119,15 @@ def runtime_problems(
         for d in found.differences
     ]
     return found, result
+
+
+def would_load(text: str) -> str:
+    """For an error that leaves a file out: `` (... Claude Code would load this file as the
+    agent 'x')`` when it would, else ""."""
+    found = claude_code_reading(text)
+    if not found.loaded:
+        return ""
+    return (
+        f" (left out here, but Claude Code {CLAUDE_CODE_VERSION} would load this file as the "
+        f"agent '{found.name}')"
+    )
