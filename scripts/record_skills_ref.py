@@ -9,6 +9,11 @@ user of the reference tool would run it. The verdict (valid or not), the exit co
 message (``  - ...`` lines, absolute paths replaced by the path relative to
 ``--relative-to``) are written as JSON with the validator's version. Install the validator
 outside the repository first: ``npm install --prefix /tmp/sr skills-ref@0.1.5``.
+
+With ``--agentskills-core PYTHON`` the verdicts of PyPI ``agentskills-core``'s
+``validate_skill`` (through ``agentskills-fs``'s local provider, skill id = folder name) are
+recorded beside them, under ``"agentskills-core"``; that package needs Python >= 3.12, so
+give it a throwaway virtual environment, never the project's.
 """
 
 from __future__ import annotations
@@ -56,12 +61,62 @@ def validate(cli: Path, folder: Path, base: Path) -> dict:
     return entry
 
 
+# Run inside the interpreter given by --agentskills-core (Python >= 3.12 with
+# agentskills-core and agentskills-fs installed); reads folders as JSON on stdin.
+CORE_SNIPPET = """
+import asyncio, json, sys, logging
+from importlib.metadata import version
+from pathlib import Path
+from agentskills_core import Skill, validate_skill
+from agentskills_fs import LocalFileSystemSkillProvider
+logging.disable(logging.CRITICAL)
+async def one(folder):
+    folder = Path(folder)
+    try:
+        skill = Skill(skill_id=folder.name, provider=LocalFileSystemSkillProvider(folder.parent))
+        return await validate_skill(skill)
+    except Exception as exc:
+        return [f"{type(exc).__name__}: {exc}"]
+async def main():
+    folders = json.load(sys.stdin)
+    out = {f: await one(f) for f in folders}
+    json.dump({"version": version("agentskills-core"), "fs": version("agentskills-fs"),
+               "results": out}, sys.stdout)
+asyncio.run(main())
+"""
+
+
+def validate_core(python: str, folders: list[Path], base: Path) -> tuple[str, dict]:
+    """Verdicts of agentskills-core's validate_skill (PyPI) for each folder."""
+    absolute = [str(f.resolve()) for f in folders]
+    out = subprocess.run(
+        [python, "-c", CORE_SNIPPET],
+        input=json.dumps(absolute),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    data = json.loads(out.stdout)
+    results = {}
+    for folder in absolute:
+        rel = os.path.relpath(folder, base)
+        messages = [m.replace(folder, rel) for m in data["results"][folder]]
+        results[rel] = {"valid": not messages, "messages": messages}
+    return f"{data['version']} (agentskills-fs {data['fs']})", results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("targets", nargs="+", metavar="FOLDER")
     parser.add_argument("--skills-ref", default=os.environ.get("SKILLS_REF", DEFAULT_SKILLS_REF))
     parser.add_argument("--out", help="JSON file to write (default: stdout)")
     parser.add_argument("--relative-to", default=str(REPO))
+    parser.add_argument(
+        "--agentskills-core",
+        metavar="PYTHON",
+        help="also record agentskills-core's validate_skill with this interpreter",
+    )
     args = parser.parse_args(argv)
     package = Path(args.skills_ref)
     cli = package / "dist" / "cli.js"
@@ -81,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         "command": "skills-ref validate FOLDER",
         "skills": dict(sorted(skills.items())),
     }
+    if args.agentskills_core:
+        core_version, core = validate_core(args.agentskills_core, folders, base)
+        data["agentskills-core"] = {"version": core_version, "skills": core}
     text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
