@@ -4,8 +4,11 @@ Python-Markdown recurses once per level of nested lists, quotes and admonitions 
 RecursionError aborts the whole build past a few hundred levels), and some of its scans
 restart at every unclosed ``[``, link target ``(``, ``<tag``, fence or backslash run, which
 makes its time grow with the square of such input. :func:`check` measures those shapes
-in one linear pass over the body and reports each bound that is passed as a fatal
-problem, so the file is left out of the site. Real persona files stay far below every
+in one linear pass over the body and reports each bound that is passed. Nesting deeper
+than the bound is legitimate Markdown that every client reads: it is a warning, and
+:func:`flatten` shows the lines past the bound at the deepest level allowed (their extra
+markers as text), so the file is published. The other bounds are fatal problems, so the
+file is left out of the site. Real persona files stay far below every
 bound; the limits were found by timing Python-Markdown with the repository's
 ``mkdocs.yml`` extensions (see ``tests/test_linear.py``).
 
@@ -148,6 +151,59 @@ def _pairs(text: str, opening: str, closing: str) -> tuple[list[int], dict[int, 
     return openers, matched
 
 
+def _cut(line: str, limit: int) -> int | None:
+    """Where the container prefix of ``line`` (as :func:`_depth` reads it) passes
+    ``limit`` levels, or None if it never does."""
+    depth = column = blank = position = 0
+    while position < len(line):
+        char = line[position]
+        if char in " \t":
+            width = 1 if char == " " else 4 - column % 4
+            if depth + (blank + width) // 4 > limit:
+                return position
+            column += width
+            blank += width
+        else:
+            marker = _MARKER.match(line, position)
+            if not marker:
+                return None
+            if depth + 1 + blank // 4 > limit:
+                return position
+            depth += 1
+            column += marker.end() - position
+            position = marker.end()
+            continue
+        position += 1
+    return None
+
+
+_DEEP = r"^[ \t>*+0-9.)-]{%d,}"
+"""A line whose leading run of spaces and markers is long enough to be too deep (every
+level takes at least one character): only bodies holding one are looked at closely."""
+
+
+def flatten(body: str, bounds: Bounds = DEFAULT) -> str:
+    """``body`` with every line nested deeper than ``bounds.depth`` shown at that depth:
+    the rest of its prefix becomes text (a marker escaped, ``\\-``, ``\\>``, ``1\\.``),
+    so Python-Markdown never recurses past the bound. Lines of closed fenced code blocks
+    are kept as written. One linear pass; bodies within the bound come back unchanged."""
+    if not re.search(_DEEP % (bounds.depth + 1), body, re.MULTILINE):
+        return body
+    lines = body.split("\n")
+    prose, _ = _prose(lines)
+    for index, line in enumerate(prose):
+        cut = _cut(line, bounds.depth) if line else None
+        if cut is None:
+            continue
+        rest = line[cut:].lstrip(" \t")
+        marker = _MARKER.match(rest)
+        if marker:
+            digits = len(rest) - len(rest.lstrip("0123456789"))
+            rest = rest[:digits] + "\\" + rest[digits:]
+        lines[index] = line[:cut] + rest
+    return "\n".join(lines)
+
+
 class _Report:
     """Turns body offsets into file positions and collects one problem per bound."""
 
@@ -156,15 +212,17 @@ class _Report:
         self.first_line = first_line
         self.problems: dict[str, Problem] = {}
 
-    def add(self, kind: str, index: int, col: int, message: str) -> None:
+    def add(self, kind: str, index: int, col: int, message: str, fatal: bool = True) -> None:
         if kind not in self.problems:
             line = self.first_line + index
-            self.problems[kind] = Problem(self.path, line, col + 1, "body", message)
+            self.problems[kind] = Problem(self.path, line, col + 1, "body", message, fatal)
 
 
 def check(body: str, path: str, first_line: int = 1, bounds: Bounds = DEFAULT) -> list[Problem]:
-    """Fatal problems for the shapes of ``body`` that would make rendering it crash or
-    take too long; ``first_line`` is the line of the file where the body starts."""
+    """Problems for the shapes of ``body`` that would make rendering it crash or take
+    too long; ``first_line`` is the line of the file where the body starts. Nesting past
+    the bound is a warning (pages show the body through :func:`flatten`); the others
+    are fatal."""
     report = _Report(path, first_line)
     lines = body.split("\n")
     prose, blocks = _prose(lines)
@@ -194,7 +252,10 @@ def check(body: str, path: str, first_line: int = 1, bounds: Bounds = DEFAULT) -
                 index,
                 0,
                 f"lists, quotes or indented blocks nested {depth} levels deep, deeper than "
-                f"{bounds.depth}; flatten the list or remove indentation",
+                f"{bounds.depth}: the file is kept, and lines nested deeper are shown at "
+                f"level {bounds.depth} with their extra markers as text; flatten the list or "
+                "remove indentation",
+                fatal=False,
             )
         for found in run.finditer(line):
             same = _same_run(found.group(), bounds.run)

@@ -14,7 +14,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import bundle_pages, bundles, find, home, i18n, keywords, offline, read, strings
+from . import bounds, bundle_pages, bundles, find, home, i18n, keywords, offline, read, strings
 from . import config as options
 from .catalogue import Catalogue, Reader, Settings
 from .csp import add_policy
@@ -228,6 +228,8 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if planned.entry is not None:
             path = planned.entry.path
             protect(page, lambda message: log.warning(f"{path}: error: body: {message}"))
+            # Nesting past the bound is kept (a warning): shown flattened at the bound.
+            return bounds.flatten(self.site.markdown(planned))
         return self.site.markdown(planned)
 
     @event_priority(100)
