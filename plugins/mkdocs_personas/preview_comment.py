@@ -221,7 +221,7 @@ def post(summary_file: Path, number: str, repository: str, head_sha: str) -> Non
         c
         for page in comments
         for c in page
-        if MARKER in (c.get("body") or "") and c.get("user", {}).get("type") == "Bot"
+        if (c.get("body") or "").startswith(MARKER) and c.get("user", {}).get("type") == "Bot"
     ]
     if mine:
         path = f"repos/{repository}/issues/comments/{mine[0]['id']}"
