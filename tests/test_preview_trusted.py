@@ -342,13 +342,41 @@ def test_a_hostile_artifact_is_refused_and_never_published_or_commented(
     assert comments(repository["root"]) == []
 
 
+RACE_HOOK = """#!/bin/sh
+# The first push meets another pull request's preview pushed just before it.
+if [ ! -e "{flag}" ]; then
+  touch "{flag}"
+  env -i PATH="$PATH" git -C "{other}" push -q "{previews}" gh-pages
+  exit 1
+fi
+"""
+
+
+def race(root: Path, tmp_path: Path) -> None:
+    """The preview repository takes another preview while this one is being pushed."""
+    other = tmp_path / "other"
+    git(root, "clone", "-q", "--branch", "gh-pages", str(root / "previews.git"), str(other))
+    (other / "pr-3").mkdir()
+    (other / "pr-3/index.html").write_text("another preview\n")
+    git(other, "add", "-A")
+    git(other, "commit", "-q", "-m", "Preview of pull request 3")
+    hook = root / "previews.git/hooks/pre-receive"
+    flag = tmp_path / "raced"
+    hook.write_text(RACE_HOOK.format(flag=flag, other=other, previews=root / "previews.git"))
+    hook.chmod(0o755)
+
+
 def test_the_trusted_build_passes_the_gate_and_is_published_with_its_comment(
     repository, trusted, tmp_path
 ):
+    root = repository["root"]
+    race(root, tmp_path)
     runner = make_runner(repository, trusted["store"])
     code, log = runner.run_job("publish", tmp_path / "work")
     assert code == 0, log
-    files = published(repository["root"])
+    assert "push 1 refused: taking the other previews pushed meanwhile" in log
+    files = published(root)
+    assert "pr-3/index.html" in files  # the preview pushed meanwhile is kept
     assert f"pr-{NUMBER}/index.html" in files
     assert f"pr-{NUMBER}/personas/approved/index.html" in files
     shown = git(
