@@ -37,6 +37,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -133,6 +134,15 @@ def written_name(text: str) -> str:
     return "__recorder_no_name__"
 
 
+LIVE: set[subprocess.Popen] = set()  # running Claude Code processes, killed if we are stopped
+
+
+def stop_children(*_args) -> None:
+    for proc in list(LIVE):
+        proc.kill()
+    raise SystemExit(1)
+
+
 def run_once(claude: str, source: Path, agent: str, timeout: float) -> dict:
     """Start Claude Code once with ``source`` as the only project agent."""
     work = Path(tempfile.mkdtemp(prefix="cc-record-"))
@@ -155,6 +165,7 @@ def run_once(claude: str, source: Path, agent: str, timeout: float) -> dict:
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
+        LIVE.add(proc)
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         try:
@@ -162,6 +173,7 @@ def run_once(claude: str, source: Path, agent: str, timeout: float) -> dict:
         finally:
             timer.cancel()
             proc.kill()
+            LIVE.discard(proc)
         stderr = proc.stderr.read().decode("utf-8", "replace")
         proc.wait()
         log = debug.read_text("utf-8", "replace") if debug.exists() else ""
@@ -279,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
         "--update", action="store_true", help="keep the other entries already in --out"
     )
     parser.add_argument(
+        "--resume", action="store_true", help="like --update, and skip files already recorded"
+    )
+    parser.add_argument(
         "--relative-to", default=str(REPO), help="paths in the output are relative to this"
     )
     parser.add_argument(
@@ -299,12 +314,30 @@ def main(argv: list[str] | None = None) -> int:
     version = claude_version(args.claude)
     started = time.time()
 
-    def one(path: Path) -> tuple[str, dict]:
-        rel = os.path.relpath(path.resolve(), base)
-        return rel, record(args.claude, path, args.timeout)
+    def rel(path: Path) -> str:
+        return os.path.relpath(path.resolve(), base)
 
+    def one(path: Path) -> tuple[str, dict]:
+        return rel(path), record(args.claude, path, args.timeout)
+
+    def document() -> str:
+        data = {
+            "client": "@anthropic-ai/claude-code",
+            "version": version,
+            "recorded": _dt.date.today().isoformat(),
+            "command": COMMAND,
+            "agents": dict(sorted(results.items())),
+        }
+        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+    def save() -> None:
+        if args.out:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text(document(), encoding="utf-8")
+
+    signal.signal(signal.SIGTERM, stop_children)
     results: dict[str, dict] = {}
-    if args.update and args.out and Path(args.out).exists():
+    if (args.update or args.resume) and args.out and Path(args.out).exists():
         previous = json.loads(Path(args.out).read_text("utf-8"))
         if previous.get("version") != version:
             print(
@@ -312,24 +345,19 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
         results.update(previous.get("agents", {}))
+    if args.resume:
+        files = [f for f in files if results.get(rel(f), {}).get("loaded", None) is None]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for i, (rel, entry) in enumerate(pool.map(one, files), 1):
-            results[rel] = entry
+        for i, (name, entry) in enumerate(pool.map(one, files), 1):
+            results[name] = entry
             state = {True: "loaded", False: "NOT loaded", None: "NO VERDICT"}[entry["loaded"]]
-            print(f"[{i}/{len(files)}] {rel}: {state}", file=sys.stderr)
-    data = {
-        "client": "@anthropic-ai/claude-code",
-        "version": version,
-        "recorded": _dt.date.today().isoformat(),
-        "command": COMMAND,
-        "agents": dict(sorted(results.items())),
-    }
-    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+            print(f"[{i}/{len(files)}] {name}: {state}", file=sys.stderr)
+            if i % 10 == 0:
+                save()  # a stopped run can go on with --resume
     if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text, encoding="utf-8")
+        save()
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(document())
     loaded = sum(1 for e in results.values() if e["loaded"] is True)
     print(f"{loaded}/{len(results)} loaded in {time.time() - started:.0f}s", file=sys.stderr)
     return 0
