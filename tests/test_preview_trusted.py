@@ -497,3 +497,56 @@ def test_a_summary_that_is_not_the_expected_data_is_not_shown(monkeypatch):
         comment = preview_comment.body(summary, str(NUMBER), "not a sha <b>")
         check_no_contributor_markup(comment)
         assert "not a sha" not in comment
+
+
+def test_the_pull_request_is_found_by_its_head_and_the_commit_is_checked(monkeypatch):
+    """The lookup asks GitHub for the head owner:branch the event names, as query
+    parameters (a branch name is never part of the path), and takes only a pull request
+    whose head is the built commit; a malformed commit id is refused before any call."""
+    head = "ab" * 20
+    calls = []
+    answers = [
+        {"number": 3, "head": {"sha": "cd" * 20}},
+        {"number": "9", "head": {"sha": head}},
+        {"number": True, "head": {"sha": head}},
+        {"number": 12, "head": {"sha": head}},
+    ]
+
+    def fake_gh(*args, data=None):
+        calls.append(args)
+        return json.dumps(answers)
+
+    monkeypatch.setattr(preview_comment, "gh", fake_gh)
+    branch = "feature/x&state=closed#1"
+    assert preview_comment.find("acme/catalogue", head, "fork-owner", branch) == "12"
+    assert calls == [
+        (
+            "--method",
+            "GET",
+            "repos/acme/catalogue/pulls",
+            "-f",
+            "state=open",
+            "-f",
+            f"head=fork-owner:{branch}",
+            "-f",
+            "per_page=100",
+        )
+    ]
+    answers[:] = [{"number": 4, "head": {"sha": "cd" * 20}}]
+    assert preview_comment.find("acme/catalogue", head, "o", "b") == ""
+    for bad in ("AB" * 20, head + "\n", head[:39], "$(touch x)"):
+        with pytest.raises(ValueError, match="not a 40-digit commit id"):
+            preview_comment.find("acme/catalogue", bad, "o", "b")
+    assert len(calls) == 2
+
+
+def test_the_comment_command_refuses_a_number_that_is_not_one(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("REPOSITORY", "acme/catalogue")
+    summary = tmp_path / "summary.json"
+    summary.write_text("{}")
+    for argv in (["post", str(summary), "7; rm -rf /"], ["post", str(summary)], ["other"]):
+        assert preview_comment.main(["preview_comment", *argv]) == 2
+    assert "usage:" in capsys.readouterr().err
+    monkeypatch.setenv("HEAD_SHA", "not a commit")
+    assert preview_comment.main(["preview_comment", "find"]) == 2
+    assert "not a 40-digit commit id" in capsys.readouterr().err
