@@ -1,9 +1,9 @@
-"""The steps of a pull-request preview, as the "Preview" workflow runs them in ``base/``
-(a checkout of the base commit, whose configuration and plugin are used):
+"""The steps of a pull-request preview, as the workflows run them in ``base/`` (a
+checkout of the base commit, whose configuration and plugin are used):
 
     python -m mkdocs_personas.preview take ../pull-request   # the pull request's content
-    python -m mkdocs_personas.preview summary > summary.md   # personas diff HEAD
-    python -m mkdocs_personas.preview build --site-dir ../preview/site
+    python -m mkdocs_personas.preview summary                # personas diff HEAD
+    python -m mkdocs_personas.preview build --site-dir ../site
 
 The trusted "Publish preview" workflow runs the same steps in a checkout of the default
 branch, with ``--base`` the commit the pull request branched from (so the summary and the

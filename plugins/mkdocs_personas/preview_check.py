@@ -1,10 +1,11 @@
 """Check that a downloaded preview artifact holds only static files that cannot carry script.
 
-Runs in the trusted "Publish preview" workflow (with the mkdocs-personas its default
-branch pins) on data built from a pull request, so it uses the standard library only and
-trusts nothing in the folder: symlinks, special files, odd names, unexpected file types
-and oversized trees are all refused, and so is anything that could run script in a
-reader's browser:
+Runs in the publish job of the trusted "Publish preview" workflow (with the
+mkdocs-personas its default branch pins) on the site its build job made from a pull
+request's content: a second wall behind that build's sanitizer, so it uses the standard
+library (and the plugin's own policy text) only and trusts nothing in the folder:
+symlinks, special files, odd names, unexpected file types and oversized trees are all
+refused, and so is anything that could run script in a reader's browser:
 
 - a JavaScript, stylesheet, source map or WebAssembly file that is not byte-identical to
   a file of a trusted theme folder (``--assets``: Material's ``templates`` folder, the
