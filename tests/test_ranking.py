@@ -39,11 +39,11 @@ def test_the_vectors_cover_what_the_specification_promises():
     def first(what: str) -> dict:
         return cases[what]["results"][0]
 
-    assert first("synonym")["matches"][0] == {
-        **first("synonym")["matches"][0],
-        "task": "Postgres",
-        "keyword": "PostgreSQL",
-    }
+    assert first("synonym")["name"] == "database-tuner"
+    assert any(
+        m["task"] == "Postgres" and m["keyword"] == "PostgreSQL"
+        for m in first("synonym")["matches"]
+    )
     assert first("abbreviation")["name"] == "cluster-pilot"
     assert first("plural")["matches"][0]["keyword"] == "schema"
     assert first("word form")["matches"][0]["keyword"] == "idempotency"
@@ -60,7 +60,7 @@ def test_the_vectors_cover_what_the_specification_promises():
     for case in cases.values():
         scores = [r["score"] for r in case["results"]]
         assert scores == sorted(scores, reverse=True)
-        assert all(round(s * 1000) == s * 1000 for s in scores)
+        assert all(round(s * 1000) / 1000 == s for s in scores)
         assert len(case["results"]) <= case["top"]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from .catalogue import Catalogue, Reader, Settings, check_references, merge
 from .config import read_project
 from .model import Problem, visible
-from .ranking import Match, rank
+from .ranking import Match, search
 
 _DEFAULT_CONFIG = "mkdocs.yml"
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
@@ -283,7 +283,8 @@ def match(args: argparse.Namespace) -> int:
     synonyms = project.synonyms
     catalogue = keywords.apply(catalogue, project.keywords, synonyms)
     read = read_task(task)
-    results = rank(match_data(catalogue, synonyms), read, max(0, args.top))
+    answer = search(match_data(catalogue, synonyms), read, max(0, args.top))
+    results = answer.results
     personas = {p.name: p for p in catalogue.personas}
     if args.format == "json":
         rows = []
@@ -299,6 +300,7 @@ def match(args: argparse.Namespace) -> int:
             )
             rows.append(data)
         output = {"task": read, "truncated": read != unicodedata.normalize("NFKC", task)}
+        output.update(total=answer.total, terms=answer.terms)
         sys.stdout.write(json.dumps({**output, "results": rows}, ensure_ascii=False) + "\n")
     else:
         if not results:
@@ -309,7 +311,7 @@ def match(args: argparse.Namespace) -> int:
             for found in result.matches:
                 origin = _origin(found, persona.keywords)
                 where = (
-                    "in its name, title or description"
+                    f"in its {'text' if found.field == 'body' else found.field}"
                     if origin == "text"
                     else f"matches {origin} keyword {found.keyword!r}"
                 )

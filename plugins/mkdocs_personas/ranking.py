@@ -29,15 +29,16 @@ FORMAT = 2
 """Version of the index format (``docs/matching.md``)."""
 
 FIELD_WEIGHTS = {
-    "keywords": 3.0,
+    "keywords": 2.0,
     "name": 2.0,
     "title": 1.0,
     "description": 1.0,
     "expertise": 1.0,
     "headings": 0.5,
-    "body": 0.5,
+    "body": 1.5,
 }
-"""How much a term counts by the field it is found in: keywords first."""
+"""How much a term counts by the field it is found in (chosen on the tuning halves of
+the labelled task sets, ``tests/tasks/natural``)."""
 
 TEXT_FIELDS = ("name", "title", "description", "expertise", "headings", "body")
 """The fields other than keywords, by their code in a posting (``-1 - code``)."""
@@ -52,11 +53,18 @@ against its length, so a long list cannot beat a focused one."""
 RARE = 10
 """A body term found in the files of at most this many entries is indexed for each."""
 
-BODY_TERMS = 24
+BODY_TERMS = 48
 """Commoner body terms: each entry's most distinctive ones, this many at most."""
 
 MAX_RARE = 400
 """At most this many rare body terms per entry (a file of random words stays small)."""
+
+SPECIFIC = 1.5
+"""Points of a term that names a technology or domain (the vocabulary's, the synonyms')
+are multiplied by this: the words that say what a task is about decide."""
+
+GENERAL = 0.5
+"""Points of a term of general English (``data/general.txt``) are multiplied by this."""
 
 MAX_KEYWORDS = 30
 """Declared keywords that count: the first this many (of at most :data:`MAX_KEYWORD`)."""
@@ -196,6 +204,7 @@ class Analyzer:
         synonyms: Mapping[str, str],
         forms: Mapping[str, str] | None = None,
         code: Iterable[str] = (),
+        go: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self.stopwords = frozenset(stopwords)
         self.synonyms = dict(synonyms)
@@ -203,6 +212,11 @@ class Analyzer:
         """Stems of word forms -> the stem of their base (``auditor`` -> ``audit``)."""
         self.code = frozenset(code)
         """Stems of the words that make a text about code (for the word "go")."""
+        go = go or {}
+        self.go_after = frozenset(go.get("after", ()))
+        """Words after a lowercase "go" that make it a verb (``data/go.txt``)."""
+        self.go_before = frozenset(go.get("before", ()))
+        """Words before a final lowercase "go" that make it the language."""
         self.prefixes = prefixes(self.synonyms)
         """Beginnings of the synonyms that are phrases (to stop looking early)."""
         self._terms: dict[str, str] = {}
@@ -223,7 +237,11 @@ class Analyzer:
                 forms.setdefault(stem(form.lower()), stem(base.strip().lower()))
         forms = {k: v for k, v in forms.items() if k != v}
         code = {forms.get(s, s) for s in (stem(w.lower()) for w in word_list("code"))}
-        analyzer = cls(stopwords, {}, forms, code)
+        go = {
+            side.strip(): sorted(words.split())
+            for side, _, words in (line.partition(":") for line in word_list("go"))
+        }
+        analyzer = cls(stopwords, {}, forms, code, go)
         groups = [*word_list("synonyms"), *extra_synonyms]
         for group in groups:
             members = group.split(" = ") if isinstance(group, str) else list(group)
@@ -283,9 +301,10 @@ class Analyzer:
         ends with a stop word, each replaced by its synonym group's canonical term.
 
         Word forms count as their base (:attr:`forms`), and ``go`` is the language
-        (``golang``) when the text is about code (:meth:`about_code`), when it is the only
-        word of its phrase, or when it is written with a capital ``G`` and is not the
-        first word of its phrase; elsewhere it is a stop word ("go through the logs").
+        (``golang``) when it is the only word of its phrase, when it is written with a
+        capital ``G`` and is not the first word of its phrase, or when the text is about
+        code (:meth:`about_code`) and the words around it do not make it a verb
+        (``data/go.txt``); elsewhere it is a stop word ("go through the logs").
 
         With ``phrases=False`` (long fields: name, title, description, body), runs of
         words are kept only when they are a synonym (``continuous delivery``) or
@@ -305,7 +324,15 @@ class Analyzer:
                 if w.lower == "go":
                     if code is None:
                         code = self.about_code(found)
-                    language = code or size == 1 or (i > 0 and normal[w.start] == "G")
+                    language = (
+                        size == 1
+                        or (i > 0 and normal[w.start] == "G")
+                        or (
+                            code
+                            and (i + 1 == size or phrase[i + 1].lower not in self.go_after)
+                            and (i + 1 < size or i == 0 or phrase[i - 1].lower in self.go_before)
+                        )
+                    )
                     stems.append("golang" if language else "go")
                     stops.append(not language)
                 else:
@@ -424,6 +451,8 @@ def index(
     df = Counter(t for found in fields for t in {t for terms in found.values() for t, _ in terms})
     postings: dict[str, list[int]] = defaultdict(list)
     last: dict[str, int] = {}
+    specific = specific_terms(analyzer)
+    general = general_terms(analyzer)
     for position, found in enumerate(fields):
         by_field: dict[str, dict[str, float]] = {}
         for field_name in FIELD_WEIGHTS:
@@ -449,6 +478,10 @@ def index(
                     best[t] = (w, -1 - code)
         for t, w in sorted(weights.items()):
             idf = _idf(count, df[t])
+            if t in specific:
+                w *= SPECIFIC
+            elif t in general:
+                w *= GENERAL
             points = round(idf * w * SCALE)
             if points > 0:
                 where = keyword_of.get(t)
@@ -465,8 +498,21 @@ def index(
         "synonyms": dict(sorted(analyzer.synonyms.items())),
         "forms": dict(sorted(analyzer.forms.items())),
         "code": sorted(analyzer.code),
+        "go": {"after": sorted(analyzer.go_after), "before": sorted(analyzer.go_before)},
         "terms": dict(sorted(postings.items())),
     }
+
+
+def specific_terms(analyzer: Analyzer) -> frozenset[str]:
+    """Terms that name a technology or domain: the vocabulary's and the synonyms'."""
+    found = {analyzer.term(v) for v in word_list("vocabulary")}
+    found.update(analyzer.synonyms.values())
+    return frozenset(found)
+
+
+def general_terms(analyzer: Analyzer) -> frozenset[str]:
+    """Terms of general English words (``data/general.txt``)."""
+    return frozenset(analyzer.term(w) for line in word_list("general") for w in line.split()) - {""}
 
 
 def _idf(count: int, df: int) -> float:
@@ -568,7 +614,11 @@ def analyzer_of(data: Mapping[str, Any]) -> Analyzer:
         if known is data:
             return analyzer
     analyzer = Analyzer(
-        data["stopwords"], data["synonyms"], data.get("forms", {}), data.get("code", ())
+        data["stopwords"],
+        data["synonyms"],
+        data.get("forms", {}),
+        data.get("code", ()),
+        data.get("go", {}),
     )
     _analyzers[:] = [*_analyzers[-3:], (data, analyzer)]
     return analyzer

@@ -361,6 +361,45 @@ class _Checker:
         return tuple(text for text, _ in self.strings("tools"))
 
 
+MAX_KEYWORDS = 30
+"""Declared keywords that count (the matcher, the keyword pages): the first this many."""
+MAX_KEYWORD_LENGTH = 60
+"""Characters a declared keyword may have to count."""
+
+
+def _counted_keywords(check: _Checker, items: list[tuple[str, Node]]) -> list[tuple[str, Node]]:
+    """The declared keywords that count: each of at most :data:`MAX_KEYWORD_LENGTH`
+    characters, the first :data:`MAX_KEYWORDS` of them; a warning names each one left out,
+    so that a long list cannot buy a persona the first place for every task."""
+    if not items:
+        return items
+    key = check.nodes["keywords"][0]
+    kept = []
+    for text, node in items:
+        if len(text) > MAX_KEYWORD_LENGTH:
+            shown = text[:40] + "..."
+            message = (
+                f"keyword {shown!r} has {len(text)} characters, more than the limit of "
+                f"{MAX_KEYWORD_LENGTH}: it is left out of the matcher and the keyword pages "
+                "(the file is kept); shorten it to the words a task would use"
+            )
+            check.add(node, key, message, fatal=False)
+        else:
+            kept.append((text, node))
+    if len(kept) > MAX_KEYWORDS:
+        rest = kept[MAX_KEYWORDS:]
+        listed = ", ".join(repr(t) for t, _ in rest[:3]) + (", ..." if len(rest) > 3 else "")
+        message = (
+            f"{len(kept)} keywords declared, more than the limit of {MAX_KEYWORDS}: only the "
+            f"first {MAX_KEYWORDS} count; the other {len(rest)} ({listed}) are left out of "
+            "the matcher and the keyword pages (the file is kept); keep the keywords that "
+            "say what this persona is for"
+        )
+        check.add(rest[0][1], key, message, fatal=False)
+        kept = kept[:MAX_KEYWORDS]
+    return kept
+
+
 _TOOL = re.compile(r"[^\s(]+(?:\([^()]*\)[^\s(]*)*")
 """A tool: a word with optional ``(arguments)``; the arguments stop at the next parenthesis."""
 
@@ -393,6 +432,7 @@ def normalize(
     if source.kind == Kind.SKILL:
         _spec_limits(check)
     lists = {field: check.strings(field) for field in _LISTS}
+    lists["keywords"] = _counted_keywords(check, lists["keywords"])
     tools = check.tools()
     check.problems.extend(bounds.check(document.body, check.path, document.body_line))
 

@@ -137,7 +137,10 @@ CATALOGUE = [
 SHARED = (
     "Read the request carefully, plan the change, write it down, review each step with the "
     "owner, measure the result, explain trade offs plainly, keep notes tidy, report progress "
-    "daily, ask questions early, share drafts often, close loops politely, thank reviewers."
+    "daily, ask questions early, share drafts often, close loops politely, thank reviewers. "
+    "Gather context, weigh options, prefer small batches, avoid surprises, document "
+    "assumptions, verify outcomes, celebrate wins, learn from mistakes, stay curious, "
+    "respect budgets, protect users, mind deadlines, welcome feedback, iterate calmly."
 )
 """Body text of every persona of the vector catalogue: common words (in more than
 ``RARE`` files), of which each entry keeps only its ``BODY_TERMS`` most distinctive."""
@@ -174,6 +177,8 @@ TASKS = [
     ("Go in a task about code", "fix a go concurrency bug"),
     ("go that is not the language", "go through the notes"),
     ("capital Go inside a phrase", "Teach me Go"),
+    ("go as a verb in a task about code", "errors go up after the service deploy"),
+    ("go ending a phrase after in", "rewrite this script in go"),
     ("filler words weigh nothing", "set up GitHub Actions CI, please help"),
     ("keywords beyond 30 do not count", "word31 word32 word1"),
     ("common body words: each entry's most distinctive only", "review tidy drafts"),

@@ -156,7 +156,9 @@
         stopwords: new Set(index.stopwords),
         synonyms: synonyms,
         forms: forms,
-        code: new Set(index.code || [])
+        code: new Set(index.code || []),
+        goAfter: new Set((index.go || {}).after || []),
+        goBefore: new Set((index.go || {}).before || [])
       };
       analyzers.set(index, known);
     }
@@ -187,7 +189,9 @@
         var word = phrase[w];
         if (word.lower === "go") {
           if (code === null) code = aboutCode(a, found);
-          var language = code || size === 1 || (w > 0 && normal.charAt(word.start) === "G");
+          var language = size === 1 || (w > 0 && normal.charAt(word.start) === "G") ||
+            (code && (w + 1 === size || !a.goAfter.has(phrase[w + 1].lower)) &&
+             (w + 1 < size || w === 0 || a.goBefore.has(phrase[w - 1].lower)));
           stemsOf.push(language ? "golang" : "go");
           stops.push(!language);
         } else {
