@@ -14,7 +14,19 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import bounds, bundle_pages, bundles, find, home, i18n, keywords, offline, read, strings
+from . import (
+    bounds,
+    bundle_pages,
+    bundles,
+    find,
+    home,
+    i18n,
+    keywords,
+    offline,
+    read,
+    rootlinks,
+    strings,
+)
 from . import config as options
 from .catalogue import Catalogue, Reader, Settings
 from .csp import add_policy
@@ -153,7 +165,15 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 log.warning(f"{existing.src_uri} in docs_dir is replaced by the generated page")
                 files.remove(existing)
             files.append(file)
+        rootlinks.install(
+            config, rootlinks.RootLinks.of(files, catalogue.entries, config.site_url, self._entry)
+        )
         return files
+
+    def _entry(self, file: File) -> Entry | None:
+        """The entry (or bundled document) a generated page shows, if any."""
+        planned = self._planned(file)
+        return None if planned is None else planned.entry
 
     def _source(self, file: File) -> None:
         """Give an entry's page its source file as ``abs_src_path``, as other plugins expect
