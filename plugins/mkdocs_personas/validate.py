@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from . import bounds
+from . import bounds, runtimes
 from .examples import split as split_examples
 from .model import COMPLEXITIES, Entry, Kind, Problem, Reference, hidden
 from .read import Document
@@ -54,7 +54,10 @@ SPEC_NAME_RULE = (
     "with -' and 'must not contain consecutive hyphens (--)'"
 )
 SPEC_FOLDER_RULE = "the Agent Skills spec says the name 'must match the parent directory name'"
-SPEC_LIMITS = {"description": ("Description", 1024), "compatibility": ("Compatibility", 500)}
+SPEC_LIMITS = {
+    "description": ("Description", runtimes.SKILL_DESCRIPTION_MAX),
+    "compatibility": ("Compatibility", runtimes.SKILL_COMPATIBILITY_MAX),
+}
 """The Agent Skills spec's length limits on ``SKILL.md`` fields, in characters, with the
 label the reference validators (skills-ref) name them by."""
 
@@ -251,11 +254,41 @@ def _identity(check: _Checker) -> tuple[str | None, str | None]:
     return written, display
 
 
-def _spec_limits(check: _Checker) -> None:
-    """Warnings for a skill's description over 1,024 characters and compatibility over
-    500, in the reference validators' words (skills-ref rejects such a skill; the file is
-    kept). Lengths are of the value as YAML gives it; skills-ref counts UTF-16 units, so
-    the larger of that and the characters counts."""
+def _spec_checks(check: _Checker) -> None:
+    """Warnings where the reference validators (skills-ref) reject a ``SKILL.md`` that we
+    keep: a description over 1,024 characters or a compatibility over 500 (in their
+    words; lengths of the value as YAML gives it, the larger of characters and the UTF-16
+    units skills-ref counts), no description, a byte order mark before the front matter."""
+    source = check.document.source
+    if source.path.name != "SKILL.md":
+        return
+    if check.document.bom:
+        check.problems.append(
+            Problem(
+                check.path,
+                1,
+                1,
+                "front matter",
+                "the file starts with a byte order mark (U+FEFF) before '---': skills-ref "
+                "then finds no front matter ('SKILL.md must start with YAML frontmatter') "
+                "and rejects the skill; it is kept here; save the file as UTF-8 without a BOM",
+                fatal=False,
+            )
+        )
+    node = check.document.front.get("description")
+    if node is None or (node.kind == SCALAR and not node.value.strip()):
+        where = (node.line, node.col) if node is not None else (1, 1)
+        check.problems.append(
+            Problem(
+                check.path,
+                *where,
+                "description",
+                "the Agent Skills spec requires a description (what the skill does and when "
+                "to use it) and skills-ref rejects the skill without one; it is kept, with "
+                "its first paragraph as description; add 'description: ...'",
+                fatal=False,
+            )
+        )
     for key, (label, limit) in SPEC_LIMITS.items():
         node = check.document.front.get(key)
         if node is None or node.kind != SCALAR:
@@ -430,7 +463,7 @@ def normalize(
 
     values = {field: check.string(field) for field in _STRINGS}
     if source.kind == Kind.SKILL:
-        _spec_limits(check)
+        _spec_checks(check)
     lists = {field: check.strings(field) for field in _LISTS}
     lists["keywords"] = _counted_keywords(check, lists["keywords"])
     tools = check.tools()
