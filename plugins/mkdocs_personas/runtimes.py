@@ -660,14 +660,19 @@ def resolve_tools(
 
 
 def claude_code_reading(
-    text: str, first_line_offset: int = 0, max_depth: int = 16, apparent: Apparent | None = None
+    text: str,
+    max_depth: int = 16,
+    apparent: Apparent | None = None,
+    parsed: tuple[str, Node] | None = None,
 ) -> Reading:
     """How Claude Code reads the agent file ``text`` (as decoded, BOM and line ends kept).
 
-    ``apparent`` is what the file appears to say (our own reading, :func:`apparent`);
-    when given, the reading lists where the two differ.
+    ``apparent`` is what the file appears to say (our own reading, :func:`apparent_of`);
+    when given, the reading lists where the two differ. ``parsed`` is front-matter text
+    that our reader parsed as written (without recovery) and its tree: when Claude Code
+    takes the same text, the tree is used instead of parsing it again.
     """
-    return _reading(text, max_depth, apparent)
+    return _reading(text, max_depth, apparent, parsed)
 
 
 def _not_loaded(key: str, base: Mapping[str, object] | None = None, **args: str) -> Reading:
@@ -677,7 +682,9 @@ def _not_loaded(key: str, base: Mapping[str, object] | None = None, **args: str)
     )
 
 
-def _reading(text: str, max_depth: int, apparent: Apparent | None) -> Reading:
+def _reading(
+    text: str, max_depth: int, apparent: Apparent | None, known_parse: tuple[str, Node] | None
+) -> Reading:
     span = claude_code_front_matter(text)
     if span is None:
         key = "runtime.why.bom" if text.startswith("\ufeff") else "runtime.why.no_front"
@@ -685,7 +692,10 @@ def _reading(text: str, max_depth: int, apparent: Apparent | None) -> Reading:
     start, end, _after = span
     front_text = text[start:end]
     first_line = text.count("\n", 0, start) + 1
-    parsed = parse_claude_code(front_text, first_line, max_depth)
+    if known_parse is not None and known_parse[0] == front_text:
+        parsed = Parsed(known_parse[1] if known_parse[1].kind == MAPPING else None, [], [])
+    else:
+        parsed = parse_claude_code(front_text, first_line, max_depth)
     fields = read_fields(parsed.root)
     refused = _refusal(parsed.issues)
     name, description = _text(fields.get("name")), _text(fields.get("description"))
@@ -1103,7 +1113,12 @@ def runtime_problems(
     view = Apparent(
         document.front, document.body_line - 1, tuple(tools_keys) or Apparent.tools_keys
     )
-    found = claude_code_reading(document.as_read, apparent=view)
+    as_written = not any(
+        not p.fatal and "Claude Code" in p.message and p.line <= view.closing_line for p in problems
+    )
+    front_text = _front_text(document.text, view.closing_line)
+    reuse = (front_text, document.front) if as_written and document.front is not None else None
+    found = claude_code_reading(document.as_read, apparent=view, parsed=reuse)
     path = document.source.display
     result = list(problems)
     if found.loaded and any(p.fatal for p in result):
@@ -1119,6 +1134,15 @@ def runtime_problems(
         for d in found.differences
     ]
     return found, result
+
+
+def _front_text(text: str, closing_line: int) -> str:
+    """The text between our first line and our closing line (what our reader parsed)."""
+    start = text.find("\n") + 1
+    end = start
+    for _ in range(closing_line - 2):
+        end = text.find("\n", end) + 1
+    return text[start:end]
 
 
 def would_load(text: str) -> str:
