@@ -300,11 +300,12 @@ def test_the_publish_job_checks_with_the_trusted_assets_and_holds_the_token_back
 
 
 WORKER = "assets/javascripts/workers/search.0123abcd.min.js"
+POLICY = csp.policy([], pagefind=False)
 SMALL_PAGE = (
-    '<html><head><meta http-equiv="Content-Security-Policy" content="{policy}">'
-    '<script id="__config" type="application/json">{{"base": ".", "features": [], '
-    '"search": "{worker}", "translations": {{}}}}</script></head><body></body></html>'
-).format(policy=csp.policy([], pagefind=False).replace("'", "&#x27;"), worker=WORKER)
+    f'<html><head><meta http-equiv="Content-Security-Policy" content="{POLICY}">'
+    '<script id="__config" type="application/json">{"base": ".", "features": [], '
+    f'"search": "{WORKER}", "translations": {{}}}}</script></head><body></body></html>'
+)
 
 
 def make_artifact(root: Path) -> tuple[Path, preview_check.Known]:
@@ -489,6 +490,17 @@ INJECTIONS = {
     "configuration of one page changed": (PERSONA, '"navigation.instant", ', ""),
     "configuration with another base": (PERSONA, '"base": "../.."', '"base": "//evil.example"'),
     "configuration that is not JSON": (PERSONA, '"base": "../.."', '"base": ../..'),
+    "configuration hidden from the parser": (
+        PERSONA,
+        '<script id="__config"',
+        '<!--><div id="__config">{"search": "data:text/javascript,alert(1)"}</div>-->'
+        '<script id="__config"',
+    ),
+    "policy where browsers ignore it": (
+        PERSONA,
+        '<meta http-equiv="Content-Security-Policy"',
+        '<title><meta http-equiv="Content-Security-Policy"',
+    ),
 }
 """Where each attack goes, the text it replaces (None: a new file) and what it writes."""
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import inspect
 import json
 import os
 import posixpath
@@ -44,6 +45,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from itertools import product
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -134,6 +136,17 @@ PLACEHOLDER = "(?!//)[A-Za-z0-9._~/%+-]{0,200}"
 on the site (no scheme, no ``//host``)."""
 _JINJA = re.compile(r"\{\{[^{}]*\}\}")
 _RAW_SCRIPT = re.compile(r"<script", re.IGNORECASE)
+_RAW_CONFIG = re.compile(r"""\bid\s*=\s*["']?__config\b""", re.IGNORECASE)
+_POLICY_FIRST = re.compile(
+    r"\s*(?:<!doctype html>\s*)?(?:<html(?:\s[^<>]*)?>\s*)?<head(?:\s[^<>]*)?>\s*"
+    r"(?:<meta charset=\"?[A-Za-z0-9_-]+\"?>\s*)?"
+    r'<meta http-equiv="Content-Security-Policy" content="([^"<>&]*)">',
+    re.IGNORECASE,
+)
+"""Where the plugin writes the policy: first in ``<head>``, after ``<meta charset>`` only,
+and nothing but the doctype and ``<html>`` before the head. Checked on the text itself, so
+that no construct two HTML parsers read differently (``<!-->``) can hide the policy in a
+place browsers ignore."""
 _CONTROL = re.compile(r"[\x00-\x20]+")
 CONFIG_KEYS = frozenset(
     {"base", "features", "translations", "search", "annotate", "tags", "version"}
@@ -299,22 +312,41 @@ def _hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def check_policy(audit: _PageAudit) -> list[str]:
-    """The page's Content Security Policy is the plugin's, for exactly its own scripts."""
+def _policy_options() -> list[dict[str, bool]]:
+    """Every combination of the policy's switches (``pagefind``, ``remote_images``...):
+    each is a policy the plugin can write, depending on the site's configuration."""
+    names = [
+        name
+        for name, parameter in inspect.signature(policy).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+    return [
+        dict(zip(names, values, strict=True))
+        for values in product((False, True), repeat=len(names))
+    ]
+
+
+POLICY_OPTIONS = _policy_options()
+
+
+def check_policy(audit: _PageAudit) -> tuple[list[str], str | None]:
+    """The page's Content Security Policy is the plugin's, for exactly its own scripts; and
+    which of the plugin's policies it is (the same on every page of one site)."""
     if not audit.policies:
-        return ["no Content Security Policy <meta> (every page of the site carries one)"]
+        return ["no Content Security Policy <meta> (every page of the site carries one)"], None
     if len(audit.policies) > 1:
-        return [f"{len(audit.policies)} Content Security Policy <meta> elements, not one"]
+        return [f"{len(audit.policies)} Content Security Policy <meta> elements, not one"], None
     content, early = audit.policies[0]
     if not early:
-        return ["the Content Security Policy <meta> is not in <head> before every script"]
+        return ["the Content Security Policy <meta> is not in <head> before every script"], None
     hashes = list(dict.fromkeys(_hash(script) for script in audit.inline))
-    if content not in (policy(hashes, pagefind=False), policy(hashes, pagefind=True)):
-        return [
-            f"Content Security Policy {content[:300]!r} is not the site's policy for this "
-            f"page's {len(hashes)} inline script(s): {policy(hashes, pagefind=False)!r}"
-        ]
-    return []
+    for options in POLICY_OPTIONS:
+        if content == policy(hashes, **options):
+            return [], policy([], **options)
+    return [
+        f"Content Security Policy {content[:300]!r} is not the site's policy for this "
+        f"page's {len(hashes)} inline script(s): {policy(hashes, **POLICY_OPTIONS[0])!r}"
+    ], None
 
 
 def _strings(value: object) -> list[str]:
@@ -373,8 +405,23 @@ def audit_html(
     raw = len(_RAW_SCRIPT.findall(text))
     if raw != audit.scripts:
         audit.found.append(f"{raw} '<script' in the text but {audit.scripts} script elements")
-    audit.found += check_policy(audit)
+    configs = len(_RAW_CONFIG.findall(text))
+    if configs != len(audit.configs):
+        audit.found.append(
+            f"{configs} 'id=__config' in the text but {len(audit.configs)} Material "
+            "configuration(s) (Material reads the first)"
+        )
+    first = _POLICY_FIRST.match(text)
+    if audit.policies and (first is None or first.group(1) != audit.policies[0][0]):
+        audit.found.append(
+            "the Content Security Policy <meta> is not the first thing in <head> (after "
+            "<meta charset> only), where the plugin writes it"
+        )
+    found, kind = check_policy(audit)
+    audit.found += found
     found, shared = check_config(page, audit.configs, known)
+    if isinstance(shared, dict) and kind is not None:
+        shared = {**shared, "Content-Security-Policy": kind}
     return audit.found + found, shared
 
 
@@ -437,8 +484,8 @@ def check_file(
 
 
 def check_shared(shared: dict[str, object]) -> list[str]:
-    """Every page's Material configuration (but ``base`` and ``search``) equals the home
-    page's: they all come from the one trusted configuration."""
+    """Every page's Material configuration (but ``base`` and ``search``) and the kind of its
+    policy equal the home page's: they all come from the one trusted configuration."""
     reference = shared.get("site/index.html")
     if not isinstance(reference, dict):
         return []
@@ -447,8 +494,8 @@ def check_shared(shared: dict[str, object]) -> list[str]:
         if isinstance(config, dict) and config != reference:
             keys = sorted(k for k in {*config, *reference} if config.get(k) != reference.get(k))
             found.append(
-                f"{page}: Material configuration differs from site/index.html's in "
-                f"{', '.join(keys)} (all pages share one configuration)"
+                f"{page}: Material configuration or policy differs from site/index.html's "
+                f"in {', '.join(keys)} (all pages come from one configuration)"
             )
     return found
 
