@@ -157,3 +157,56 @@ def test_every_sample_persona_has_its_capabilities(sample_site):
         entry = next(p for p in catalogue.personas if p.name == record["name"])
         assert record["capabilities"] == capabilities(entry).to_data()
         assert 'id="capabilities"' in sample_site.html(record["url"])
+
+
+# --- powers follow Claude Code's reading (runtimes.py) ---------------------------------------
+
+SPACED = "---\nname: spaced\ndescription: Reads.\ntools: Read, Grep Bash\n---\n\nYou read.\n"
+TEAM = "---\nname: team\ndescription: Leads.\ntools: Read, Agent\n---\n\nYou lead.\n"
+SKILLISH = "---\nname: skillish\ndescription: Reads.\nallowed-tools: Read, Grep\n---\n\nYou read.\n"
+
+
+@pytest.fixture(scope="module")
+def runtime_site(tmp_path_factory):
+    project = make_project(
+        tmp_path_factory.mktemp("caps-runtime"),
+        {"agents/spaced.md": SPACED, "agents/team.md": TEAM, "agents/skillish.md": SKILLISH},
+        plugin={"personas": ["agents/*.md"]},
+        site_url="https://example.org/",
+    )
+    built = build_project(project)
+    assert built.aborted is None, built.log
+    return built
+
+
+def test_the_risk_facet_and_personas_json_follow_what_claude_code_grants(runtime_site):
+    data = json.loads((runtime_site.site / "personas.json").read_text())
+    jsonschema.validate(data, SCHEMA)
+    caps = {p["name"]: p["capabilities"] for p in data["personas"]}
+    assert caps["spaced"]["tools"] == ["Read", "Bash"]
+    assert caps["team"]["tools"] == ["Read", "Task"]
+    assert caps["skillish"]["all_tools"] is True and caps["skillish"]["tools"] == []
+    risk = {
+        p["name"]: p["risk"]
+        for p in json.loads((runtime_site.site / "catalogue.json").read_text())["personas"]
+    }
+    assert risk["spaced"] == ["shell", "reads-differently"]
+    assert risk["team"] == ["agents"]
+    assert risk["skillish"] == ["all-tools", "reads-differently"]
+
+
+def test_conversions_write_the_tools_claude_code_grants(runtime_site):
+    claude = (runtime_site.site / "personas/spaced/convert/claude/spaced.md").read_text()
+    assert "tools: Read, Bash\n" in claude
+    copilot = (runtime_site.site / "personas/spaced/convert/copilot/spaced.agent.md").read_text()
+    assert "execute" in copilot, "the Copilot file gets the shell Claude Code grants"
+    skillish = (runtime_site.site / "personas/skillish/convert/claude/skillish.md").read_text()
+    assert "tools:" not in skillish.split("\n---", 1)[0], "every tool, as Claude Code reads it"
+
+
+def test_the_panel_lists_what_claude_code_grants_not_what_the_file_seems_to_say(runtime_site):
+    spaced = text(panel(runtime_site.html("personas/spaced/")))
+    assert "Tools Read Bash" in spaced and "Grep Bash" in spaced  # named in the note
+    assert "It may run shell commands (Bash)" in spaced
+    team = text(panel(runtime_site.html("personas/team/")))
+    assert "Tools Read Task" in team and "It may start other agents (Task)" in team
