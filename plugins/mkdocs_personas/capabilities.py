@@ -427,7 +427,7 @@ def from_reading(found: Reading) -> Capabilities:
         )
     if all_tools:
         but = f" except {', '.join(denied)}" if denied else ""
-        no_list = "tools" not in fields
+        no_list = "tools" not in fields and not any(d.security for d in found.differences)
         flags.append(
             Flag(
                 "all-tools",
