@@ -24,13 +24,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import material
 import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from mkdocs_personas import preview_comment
+from mkdocs_personas import preview_check, preview_comment
 
-from conftest import REPO, copy_sample
+from conftest import REPO, build_project, copy_sample, make_project, persona
 
 WORKFLOW = REPO / ".github/workflows/preview-publish.yml"
 PREVIEWS = "acme/catalogue-previews"
@@ -550,3 +551,49 @@ def test_the_comment_command_refuses_a_number_that_is_not_one(tmp_path, monkeypa
     monkeypatch.setenv("HEAD_SHA", "not a commit")
     assert preview_comment.main(["preview_comment", "find"]) == 2
     assert "not a 40-digit commit id" in capsys.readouterr().err
+
+
+THEME_FOLDERS = (Path(material.__file__).parent / "templates", REPO / "templates/theme")
+
+
+def test_a_bilingual_preview_passes_the_gate(tmp_path, monkeypatch):
+    """With mkdocs-static-i18n, French pages carry Material's French interface strings:
+    the gate compares every page's configuration but those strings, which follow the
+    page's language (and still may hold no markup or URL)."""
+    files = {
+        "personas/kafka-expert.md": persona("kafka-expert", keywords=("kafka",)),
+        "docs/index.fr.md": "# Accueil\n",
+    }
+    i18n = {
+        "i18n": {
+            "docs_structure": "suffix",
+            "languages": [
+                {"locale": "en", "default": True, "name": "English"},
+                {"locale": "fr", "name": "Français"},
+            ],
+        }
+    }
+    project = make_project(tmp_path / "project", files, plugins=["search", i18n, "personas"])
+    monkeypatch.setenv("PERSONAS_SANITIZE", "all")
+    built = build_project(project)
+    assert built.aborted is None, built.log
+    artifact = tmp_path / "preview"
+    artifact.mkdir()
+    built.site.rename(artifact / "site")
+    french = (artifact / "site/fr/index.html").read_text(encoding="utf-8")
+    english = (artifact / "site/index.html").read_text(encoding="utf-8")
+    assert '"clipboard.copy": "Copier' in french and '"clipboard.copy": "Copy' in english
+    known = preview_check.Known.from_folders(list(THEME_FOLDERS))
+    assert preview_check.problems(artifact, known) == []
+    page = artifact / "site/fr/index.html"
+    page.write_text(french.replace('"Copier', '"<img src=x>Copier', 1), encoding="utf-8")
+    sitemap = artifact / "site/sitemap.xml"
+    text = sitemap.read_text(encoding="utf-8")
+    assert 'xmlns:xhtml="http://www.w3.org/1999/xhtml"' in text and "<xhtml:link " in text
+    sitemap.write_text(re.sub(r'href="[^"]*"', 'href="javascript:alert(1)"', text, count=1))
+    assert sorted(preview_check.problems(artifact, known)) == [
+        "site/fr/index.html: Material configuration holds markup or a URL: '<img src=x>Copier "
+        "dans le presse-papier'",
+        "site/sitemap.xml: not a plain sitemap: "
+        '\'<xhtml:link rel="alternate" hreflang="en" href="javascript:alert(1)"/>\'',
+    ]

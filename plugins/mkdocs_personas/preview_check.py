@@ -155,13 +155,20 @@ CONFIG_KEYS = frozenset(
 WORKERS = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js\Z")
 """Material's search worker, as its ``templates`` folder holds it."""
 _URL_LIKE = re.compile(r"[\x00-\x20]*(?:[A-Za-z][A-Za-z0-9+.-]*:|[/\\]{2})")
+TRANSLATION_KEY = re.compile(r"[a-z]+(?:\.[a-z]+)*\Z")
 ABSOLUTE_BASE = re.compile(r"/(?:[A-Za-z0-9._~-]+/)*\Z")
 """The ``base`` Material writes in ``404.html`` (a path from the site's URL, not relative)."""
 _SITEMAP_TAG = re.compile(
     r"<\?xml version=\"1\.0\" encoding=\"UTF-8\"\?>"
-    r"|<urlset xmlns=\"http://www\.sitemaps\.org/schemas/sitemap/0\.9\">"
+    r"|<urlset xmlns=\"http://www\.sitemaps\.org/schemas/sitemap/0\.9\""
+    r"(?: xmlns:xhtml=\"http://www\.w3\.org/1999/xhtml\")?>"
     r"|</?(?:urlset|url|loc|lastmod|changefreq|priority)>"
+    r"|<xhtml:link rel=\"alternate\" hreflang=\"[A-Za-z0-9_-]{1,20}\""
+    r" href=\"(?!\s*(?:javascript|vbscript|data):)[^\"<>\s]*\"/>",
+    re.IGNORECASE,
 )
+"""The tags of a sitemap: MkDocs' own, and the language alternates mkdocs-static-i18n adds
+(an inert ``<link>`` each)."""
 
 
 def _template_scripts(template: str) -> list[str]:
@@ -390,6 +397,12 @@ def check_config(page: str, texts: list[str], known: Known) -> tuple[list[str], 
     for text in _strings(rest):
         if "<" in text or ">" in text or _URL_LIKE.match(text):
             found.append(f"Material configuration holds markup or a URL: {text[:200]!r}")
+    translations = rest.pop("translations", {})
+    if not isinstance(translations, dict) or not all(
+        isinstance(v, str) and TRANSLATION_KEY.match(k) for k, v in translations.items()
+    ):
+        found.append("Material configuration: translations are not interface strings")
+    # The rest is equal on every page; the translations follow each page's language.
     return found, rest
 
 
