@@ -83,6 +83,8 @@ MEMORY = 200_000
 
 _TOKEN = re.compile(r"[^\W_]+(?:[./_-][^\W_]+)*[+#]*")
 _PART = re.compile(r"[./_-]")
+_WORD = re.compile(r"[^\W_]+[+#]*")
+"""The words of the tokens of a text at once: a token's parts between ``. / _ -``."""
 _BREAK = re.compile(r"[,;:!?()\[\]{}|\"\n\u2013\u2014]|\.(?=\s|$)")
 _SUFFIXES = (
     ("ization", "ize"),
@@ -221,6 +223,7 @@ class Analyzer:
         """Beginnings of the synonyms that are phrases (to stop looking early)."""
         self._terms: dict[str, str] = {}
         self._labels: dict[str, list[str]] = {}
+        self._info: dict[str, tuple[str, str, bool]] = {}
 
     @classmethod
     def default(cls, extra_synonyms: Groups = ()) -> Analyzer:
@@ -357,6 +360,87 @@ class Analyzer:
                         result.append((canonical or k, spelling, first.start, last.end))
         return result
 
+    def field_terms(self, text: str) -> Counter:
+        """The terms of a long field and how often each occurs: the same terms as
+        ``spans(text, phrases=False)``, counted, without positions (fast: catalogue
+        bodies are long, and only the build reads them). Words are counted at once;
+        only the phrases with a word that may begin a synonym phrase, or with "go",
+        are read word by word."""
+        counts: Counter = Counter()
+        if not text:
+            return counts
+        normal = unicodedata.normalize("NFKC", text)
+        parts = Counter(_WORD.findall(normal))
+        known, synonyms = self.prefixes, self.synonyms
+        special: set[str] = set()
+        code = False
+        info = self._info
+        for part, times in parts.items():
+            lower, form, stop = info.get(part) or self._word(part)
+            if lower == "go":
+                special.add(part)
+                continue
+            code = code or form in self.code
+            if not stop:
+                counts[synonyms.get(form, form)] += times
+                if form in known:
+                    special.add(part)
+        if not special:
+            return counts
+        for piece in _BREAK.split(normal):
+            phrase = _WORD.findall(piece)
+            if not special.isdisjoint(phrase):
+                self._phrase_terms(phrase, code, counts)
+        return counts
+
+    def _word(self, part: str) -> tuple[str, str, bool]:
+        """A word's lowercase, its stem after word forms, and whether it is a stop word."""
+        found = self._info.get(part)
+        if found is None:
+            lower = part.lower()
+            form = stem(lower)
+            found = (lower, self.forms.get(form, form), lower in self.stopwords)
+            if len(self._info) > MEMORY:
+                self._info.clear()
+            self._info[part] = found
+        return found
+
+    def _phrase_terms(self, phrase: list[str], code: bool, counts: Counter) -> None:
+        """Add the synonym phrases of a phrase, and its "go" when it is the language."""
+        known, synonyms = self.prefixes, self.synonyms
+        size = len(phrase)
+        stems: list[str] = []
+        stops: list[bool] = []
+        info = self._info
+        for i, part in enumerate(phrase):
+            lower, form, stop = info.get(part) or self._word(part)
+            if lower == "go":
+                language = (
+                    size == 1
+                    or (i > 0 and part[0] == "G")
+                    or (
+                        code
+                        and (i + 1 == size or phrase[i + 1].lower() not in self.go_after)
+                        and (i + 1 < size or i == 0 or phrase[i - 1].lower() in self.go_before)
+                    )
+                )
+                form, stop = ("golang", False) if language else ("go", True)
+                if language:
+                    counts[synonyms.get(form, form)] += 1
+            stems.append(form)
+            stops.append(stop)
+        for i in range(size):
+            if stops[i] or stems[i] not in known:
+                continue
+            k = stems[i]
+            for n in range(2, min(MAX_PHRASE, size - i) + 1):
+                j = i + n - 1
+                if k not in known:
+                    break
+                k = k + " " + stems[j]
+                if not stops[j] and k in synonyms:
+                    counts[synonyms[k]] += 1
+
     def about_code(self, found: Sequence[Sequence[Word]]) -> bool:
         """Whether a text is about code: one of its words is a code word (``data/code.txt``)."""
         code, forms = self.code, self.forms
@@ -420,17 +504,19 @@ def index(
     analyzer = default_analyzer(groups_key(synonyms))
     derived = derived or {}
     labels: list[list[str]] = []
-    fields: list[dict[str, list[tuple[str, int]]]] = []
+    fields: list[dict[str, Counter]] = []
     wholes: list[dict[str, int]] = []
     for entry in entries:
         declared = counted_keywords(entry.keywords)
         extra = [k for k in derived.get((entry.kind, entry.name), ()) if k not in declared]
         labels.append(declared + extra)
-        found: dict[str, list[tuple[str, int]]] = {}
-        found["keywords"] = [
-            (t, i) for i, label in enumerate(declared + extra) for t in analyzer.label_terms(label)
-        ]
+        found: dict[str, Counter] = {}
         whole = {analyzer.term(label): i for i, label in reversed(list(enumerate(labels[-1])))}
+        found["keywords"] = Counter()
+        for i, label in enumerate(labels[-1]):
+            for t in analyzer.label_terms(label):
+                found["keywords"][t] += 1
+                whole.setdefault(t, i)
         headings, body = body_parts(entry.body)
         sources = {
             "name": entry.name.replace("-", " "),
@@ -441,14 +527,18 @@ def index(
             "body": body,
         }
         for field_name, source in sources.items():
-            found[field_name] = [(t, -1) for t, _, _, _ in analyzer.spans(source, phrases=False)]
+            found[field_name] = analyzer.field_terms(source)
         fields.append(found)
         wholes.append(whole)
     count = len(entries)
+    lengths = [{f: sum(found[f].values()) for f in FIELD_WEIGHTS} for found in fields]
     average = {
-        f: sum(len(found[f]) for found in fields) / count if count else 0.0 for f in FIELD_WEIGHTS
+        f: sum(length[f] for length in lengths) / count if count else 0.0 for f in FIELD_WEIGHTS
     }
-    df = Counter(t for found in fields for t in {t for terms in found.values() for t, _ in terms})
+    df: Counter = Counter()
+    for found in fields:
+        df.update(set().union(*found.values()))
+    idf = {t: _idf(count, n) for t, n in df.items()}
     postings: dict[str, list[int]] = defaultdict(list)
     last: dict[str, int] = {}
     specific = specific_terms(analyzer)
@@ -456,19 +546,16 @@ def index(
     for position, found in enumerate(fields):
         by_field: dict[str, dict[str, float]] = {}
         for field_name in FIELD_WEIGHTS:
-            terms = found[field_name]
-            length = len(terms)
+            frequency = found[field_name]
+            length = lengths[position][field_name]
             b = FIELD_B.get(field_name, B)
             norm = K1 * (1 - b + b * length / average[field_name]) if length else K1
-            frequency = Counter(t for t, _ in terms)
             by_field[field_name] = {
                 t: FIELD_WEIGHTS[field_name] * tf * (K1 + 1) / (tf + norm)
                 for t, tf in frequency.items()
             }
-        by_field["body"] = _vocabulary(by_field["body"], df, count)
-        keyword_of = dict(wholes[position])
-        for t, i in found["keywords"]:
-            keyword_of.setdefault(t, i)
+        by_field["body"] = _vocabulary(by_field["body"], df, idf)
+        keyword_of = wholes[position]
         weights: dict[str, float] = dict(by_field["keywords"])
         best: dict[str, tuple[float, int]] = {}
         for code, field_name in enumerate(TEXT_FIELDS):
@@ -477,12 +564,11 @@ def index(
                 if w > best.get(t, (0.0, 0))[0]:
                     best[t] = (w, -1 - code)
         for t, w in sorted(weights.items()):
-            idf = _idf(count, df[t])
             if t in specific:
                 w *= SPECIFIC
             elif t in general:
                 w *= GENERAL
-            points = round(idf * w * SCALE)
+            points = round(idf[t] * w * SCALE)
             if points > 0:
                 where = keyword_of.get(t)
                 if where is None:
@@ -519,7 +605,9 @@ def _idf(count: int, df: int) -> float:
     return math.log(1 + (count - df + 0.5) / (df + 0.5))
 
 
-def _vocabulary(body: dict[str, float], df: Mapping[str, int], count: int) -> dict[str, float]:
+def _vocabulary(
+    body: dict[str, float], df: Mapping[str, int], idf: Mapping[str, float]
+) -> dict[str, float]:
     """The body terms of an entry that are indexed: every rare one (found in the files of
     at most :data:`RARE` entries; :data:`MAX_RARE` at most, rarest first) and the
     :data:`BODY_TERMS` commoner ones of most weight times idf. Numbers are left out."""
@@ -530,7 +618,7 @@ def _vocabulary(body: dict[str, float], df: Mapping[str, int], count: int) -> di
     common = heapq.nsmallest(
         BODY_TERMS,
         (t for t in body if df[t] > RARE and not t.isdigit()),
-        key=lambda t: (-body[t] * _idf(count, df[t]), t),
+        key=lambda t: (-body[t] * idf[t], t),
     )
     return {t: body[t] for t in (*rare, *common)}
 
