@@ -415,8 +415,9 @@ def retry_as_claude_code(
     """For front matter our reader refuses as invalid YAML: Claude Code's quoting retry,
     parsed safely, so that what Claude Code loads gets a page.
 
-    Returns None when the retry changes nothing or does not parse either (the file is
-    left out, as Claude Code leaves it out). Otherwise the tree (None when a safety rule
+    Returns None when the retry changes nothing, does not parse either, or gives no
+    string ``name`` and ``description`` (the file is left out, as Claude Code leaves it
+    out). Otherwise the tree (None when a safety rule
     refuses the retried text) and the issues: a warning for each value the retry reads
     as text, with how to write it for every tool; the safety errors say that Claude
     Code would load the file.
@@ -426,6 +427,12 @@ def retry_as_claude_code(
         return None
     root, issues = strict_yaml.parse(quoted, first_line, max_depth, recover=False)
     if _invalid(issues) or (root is not None and root.kind != MAPPING):
+        return None
+    fields = read_fields(root)
+    name, description = fields.get("name"), fields.get("description")
+    if not (isinstance(name, str) and name and not name.startswith("-")):
+        return None  # Claude Code would not load it either: the YAML error stands
+    if not (isinstance(description, str) and description):
         return None
     loads = (
         f"; Claude Code {CLAUDE_CODE_VERSION} would load this file (it quotes values that YAML "
