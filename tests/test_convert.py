@@ -47,6 +47,7 @@ FIELDS = {
         "description",
         "tools",
         "disallowedTools",
+        "initialPrompt",
         "model",
         "permissionMode",
         "maxTurns",
@@ -145,10 +146,10 @@ def test_every_agent_converts_to_every_format_and_reads_back_valid(corpus):
             check(entry, target)
 
 
-def agent(tmp_path: Path, text: str):
+def agent(tmp_path: Path, text: str, file: str = "x.md"):
     """The persona of one agent file."""
-    (tmp_path / "agents").mkdir(exist_ok=True)
-    (tmp_path / "agents" / "x.md").write_text(text, encoding="utf-8")
+    (tmp_path / "agents").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "agents" / file).write_text(text, encoding="utf-8")
     catalogue = load(tmp_path, ("agents/*.md",))
     assert len(catalogue.personas) == 1, "the agent file did not load"
     return catalogue.personas[0]
@@ -188,15 +189,18 @@ def test_claude_keeps_every_power_with_its_type_and_others_list_what_they_leave_
     assert claude["hooks"]["PreToolUse"][0]["hooks"][0]["command"] == './scripts/check.sh "$1"'
     assert claude["mcpServers"] == ["github"] and claude["model"] == "sonnet"
     conversions = convert_all(entry)
-    assert [d.what for d in conversions["claude"].dropped] == ["expertise"]
+    # Claude Code 2.1.197 has no LS: listing it gave nothing, and the copy says so.
+    assert [d.what for d in conversions["claude"].dropped] == ["tool LS", "expertise"]
     for target in ("copilot", "cursor", "codex"):
         left_out = {d.what for d in conversions[target].dropped}
         assert {"permissionMode", "hooks", "mcpServers", "memory", "maxTurns"} <= left_out
         assert "model sonnet" in left_out, target
+    # As Claude Code resolves it: Bash(git *) is the whole Bash, Grep and Glob vanish
+    # beside Bash, LS no longer exists.
     copilot = check(entry, "copilot")
-    assert copilot["tools"] == ["read", "search", "execute", "web", "github/search_code"]
+    assert copilot["tools"] == ["read", "execute", "web", "github/search_code"]
     reasons = {d.what: d.reason for d in conversions["copilot"].dropped}
-    assert "tool LS" in reasons and "arguments" in reasons["tool Bash(git *)"]
+    assert "no such tool" in reasons["tool LS"]
     cursor = check(entry, "cursor")
     assert cursor.get("is_background") is True and "readonly" not in cursor
     widened = [d for d in conversions["cursor"].dropped if d.what.startswith("tools (")]
@@ -214,12 +218,15 @@ def test_a_read_only_agent_stays_read_only_where_a_format_has_no_tool_list(tmp_p
 
 
 def test_copilot_tool_aliases_become_claude_code_tools(tmp_path):
-    entry = agent(
-        tmp_path,
+    text = (
         "---\nname: helper\ndescription: Helps.\ntools: ['read', 'edit', 'execute', "
-        "'github/*']\n---\nHelp.\n",
+        "'github/*']\n---\nHelp.\n"
     )
+    entry = agent(tmp_path, text, "helper.agent.md")  # a Copilot agent: its aliases
     assert check(entry, "claude")["tools"] == "Read, Edit, Write, Bash, mcp__github"
+    # The same list in a Claude Code file names no tool Claude Code has: none is granted.
+    claude_file = agent(tmp_path / "cc", text)
+    assert check(claude_file, "claude")["tools"] == ""
 
 
 def test_examples_go_back_into_the_description_and_a_missing_one_is_the_title(tmp_path):

@@ -39,9 +39,11 @@ from urllib.parse import quote
 
 import yaml
 
-from .capabilities import Capabilities, capabilities, tool_key, typed
+from . import runtimes
+from .capabilities import Capabilities, capabilities, reading, tool_key, typed
 from .model import Entry, Kind
 from .read import split_front_matter
+from .runtimes import Reading
 from .validate import COPILOT_SUFFIX, slug
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -83,6 +85,7 @@ TARGETS = {
 
 CLAUDE_FIELDS = (
     "disallowedTools",
+    "initialPrompt",
     "permissionMode",
     "maxTurns",
     "mcpServers",
@@ -333,9 +336,40 @@ def _to_claude_tools(tools: tuple[str, ...]) -> list[str]:
     return result
 
 
+_COVERS = {
+    "execute": ("Bash",),
+    "read": ("Read",),
+    "edit": ("Edit", "Write", "NotebookEdit"),
+    "search": ("Grep", "Glob"),
+    "agent": ("Task",),
+    "web": ("WebFetch", "WebSearch"),
+    "todo": (),
+}
+"""The Claude Code tools each Copilot alias grants (as Claude Code 2.1.197 names them)."""
+_IMPLIES = {
+    "Write": ("Edit", "NotebookEdit"),
+    "Edit": ("NotebookEdit",),
+    "WebFetch": ("WebSearch",),
+    "Agent": ("Task",),
+}
+"""A tool that can do all another can (overwriting a file edits it; fetching any page
+searches): an alias granting both grants no more than the stronger one."""
+
+
+def _granted(tools: tuple[str, ...]) -> set[str]:
+    have = {runtimes.tool_name(tool.strip()) for tool in tools}
+    for tool in list(have):
+        have.update(_IMPLIES.get(tool, ()))
+    return have
+
+
 def _to_copilot_tools(tools: tuple[str, ...]) -> tuple[list[str], list[Dropped]]:
+    """Copilot aliases for Claude Code tools. An alias that would grant a power the
+    source does not have (``web`` for an agent with WebSearch only, ``edit`` for one with
+    Edit only) is left out and listed: a conversion never grants more."""
     result: list[str] = []
     dropped = []
+    have = _granted(tools)
     for tool in tools:
         key = tool_key(tool)
         mcp = _MCP_TOOL.match(tool.strip())
@@ -345,6 +379,20 @@ def _to_copilot_tools(tools: tuple[str, ...]) -> tuple[list[str], list[Dropped]]
             mapped = tool.strip()
         elif key in _TO_COPILOT:
             mapped = _TO_COPILOT[key]
+            more = [
+                t
+                for t in _COVERS.get(mapped, ())
+                if t not in have and t in runtimes.POWER_TOOLS and t.lower() != key
+            ]
+            if more and tool[:1].isupper():  # a Claude Code tool, not an alias as written
+                dropped.append(
+                    Dropped(
+                        f"tool {tool}",
+                        f"Copilot's nearest alias, {mapped}, also allows {', '.join(more)}, "
+                        "which this agent does not have: left out rather than widened",
+                    )
+                )
+                continue
             if "(" in tool:
                 dropped.append(
                     Dropped(f"tool {tool}", f"Copilot cannot limit {mapped} to these arguments")
@@ -357,34 +405,68 @@ def _to_copilot_tools(tools: tuple[str, ...]) -> tuple[list[str], list[Dropped]]
     return result, dropped
 
 
+_COPILOT_MODEL = re.compile(r"(?=.*[A-Z ])[A-Za-z0-9][A-Za-z0-9 .()-]*\Z")
+"""A model as Copilot documents it: the name its model picker shows (``Claude Sonnet
+4.5``, ``GPT-5 (copilot)``), never an API id such as ``claude-sonnet-4-20250514``."""
+
+
 def _model(model: str | None, target: str) -> str | None:
     """The model a target can run, or None: Claude Code takes its aliases and ``claude-``
     ids; Cursor ``inherit`` or ``fast``; Codex OpenAI ``gpt-`` and ``o`` models; Copilot
-    any model but Claude Code's aliases."""
+    a model's display name, never a Claude Code alias or an API id."""
     if not model:
         return None
     lowered = model.lower()
     keep = {
         "claude": lowered in CLAUDE_MODELS or lowered.startswith("claude-"),
-        "copilot": lowered not in CLAUDE_MODELS,
+        "copilot": lowered not in CLAUDE_MODELS and bool(_COPILOT_MODEL.match(model)),
         "cursor": lowered in ("inherit", "fast"),
         "codex": lowered.startswith("gpt-") or bool(re.match(r"o[0-9]", lowered)),
     }[target]
     return model if keep else None
 
 
+def _runtime(entry: Entry) -> Reading | None:
+    """Claude Code's reading of the source, when Claude Code loads it (a Copilot
+    ``*.agent.md`` file is read as written)."""
+    if entry.path.endswith(COPILOT_SUFFIX):
+        return None
+    found = reading(entry)
+    return found if found.loaded else None
+
+
 def _claude(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
-    data: dict[str, object] = {"name": written_name(entry), "description": description_of(entry)}
+    """Claude Code's own fields, as Claude Code reads them in the source (so the copy
+    loads with the same name, tools and mode: a deny list or a mode that Claude Code does
+    not see in the source, after a ``---`` inside a value, is not written either)."""
+    found = _runtime(entry)
+    name = found.name if found is not None and isinstance(found.name, str) else None
+    data: dict[str, object] = {
+        "name": name or written_name(entry),
+        "description": description_of(entry),
+    }
     dropped: list[Dropped] = []
     if not caps.all_tools:
         data["tools"] = ", ".join(_to_claude_tools(caps.tools))
-    if _model(entry.model, "claude"):
-        data["model"] = entry.model
-    elif entry.model:
-        dropped.append(Dropped(f"model {entry.model}", "not a Claude Code model"))
+    model = found.model if found is not None else entry.model
+    if _model(model, "claude"):
+        data["model"] = model
+    elif model:
+        dropped.append(Dropped(f"model {model}", "not a Claude Code model"))
+    fields = found.fields if found is not None else {k: typed(v) for k, v in entry.extra.items()}
     for key in CLAUDE_FIELDS:
-        if key in entry.extra:
-            data[key] = typed(entry.extra[key])
+        if key not in fields:
+            continue
+        value = fields[key]
+        if key == "permissionMode" and value not in runtimes.PERMISSION_MODES:
+            dropped.append(
+                Dropped(
+                    f"permissionMode {value}",
+                    "not a mode Claude Code knows: it runs in the default mode either way",
+                )
+            )
+            continue
+        data[key] = value
     if entry.skills:
         data["skills"] = [ref.name for ref in entry.skills]
     return data, dropped + _extra_drops(entry, "claude", (*CLAUDE_FIELDS, "skills"))
@@ -400,8 +482,43 @@ def _copilot(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
     if model:
         data["model"] = model
     elif entry.model:
-        dropped.append(Dropped(f"model {entry.model}", "a Claude Code model name"))
+        dropped.append(
+            Dropped(
+                f"model {entry.model}",
+                "Copilot takes a model's name as its model picker shows it (for example "
+                "Claude Sonnet 4.5), not a Claude Code model name or id",
+            )
+        )
     return data, dropped + _extra_drops(entry, "copilot", ())
+
+
+WRITE_OR_RUN = frozenset({"Bash", "Write", "Edit", "MultiEdit", "NotebookEdit", "Task", "Agent"})
+"""Tools that change files, run commands or start other agents (Claude Code names)."""
+_WRITE_OR_RUN_KEYS = frozenset(t.lower() for t in WRITE_OR_RUN) | {
+    "execute",
+    "shell",
+    "powershell",
+    "edit",
+    "agent",
+    "custom-agent",
+}
+
+
+def read_only(caps: Capabilities) -> bool:
+    """Whether the agent, as Claude Code resolves it, can only read: none of Bash, Write,
+    Edit, MultiEdit, NotebookEdit, Task and no MCP tool (web tools allowed), or the
+    ``plan`` mode. Cursor's ``readonly: true`` and Codex's read-only sandbox follow it,
+    so a conversion never grants more than the panel shows. Every tool (no list) holds
+    the MCP tools of any server, so it is read-only only in ``plan`` mode."""
+    if caps.permission_mode == "plan":
+        return True
+    if caps.all_tools:
+        return False
+    for tool in caps.tools:
+        name = tool.strip()
+        if tool_key(name) in _WRITE_OR_RUN_KEYS or name.startswith("mcp__") or "/" in name:
+            return False
+    return True
 
 
 def _no_tool_list(caps: Capabilities, target: str, flag: str) -> list[Dropped]:
@@ -409,7 +526,7 @@ def _no_tool_list(caps: Capabilities, target: str, flag: str) -> list[Dropped]:
     if caps.all_tools:
         return []
     listed = ", ".join(caps.tools) or "none"
-    if caps.read_only:
+    if read_only(caps):
         return [Dropped(f"tools ({listed})", f"{label} has no tool list; {flag} instead")]
     return [
         Dropped(
@@ -427,7 +544,7 @@ def _cursor(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
         data["model"] = model
     elif entry.model:
         dropped.append(Dropped(f"model {entry.model}", "Cursor takes inherit, fast or its own ids"))
-    if caps.read_only:
+    if read_only(caps):
         data["readonly"] = True
     if caps.background:
         data["is_background"] = True
@@ -448,7 +565,7 @@ def _codex(entry: Entry, caps: Capabilities) -> tuple[dict, list[Dropped]]:
         data["model"] = model
     elif entry.model:
         dropped.append(Dropped(f"model {entry.model}", "not a Codex model"))
-    if caps.read_only:
+    if read_only(caps):
         data["sandbox_mode"] = "read-only"
     dropped += _no_tool_list(caps, "codex", 'sandbox_mode = "read-only" is set')
     return data, dropped + _extra_drops(entry, "codex", ())
@@ -483,7 +600,14 @@ def plan(entry: Entry, target: str, caps: Capabilities | None = None) -> tuple[d
     """The fields of ``entry``'s file for ``target`` and what it leaves out (no text)."""
     if entry.kind != Kind.PERSONA:
         raise ValueError("only personas convert to agent files; a skill's folder is used as is")
-    data, dropped = _CONVERTERS[target](entry, caps or capabilities(entry))
+    caps = caps or capabilities(entry)
+    data, dropped = _CONVERTERS[target](entry, caps)
+    if caps.runtime:
+        gone = [
+            Dropped(f"tool {tool}", f"{caps.runtime} has no such tool: listing it gives nothing")
+            for tool in caps.ignored_tools
+        ]
+        dropped = gone + [d for d in dropped if d.what not in {g.what for g in gone}]
     if entry.model and entry.model.lower() == "inherit" and "model" not in data:
         dropped = [d for d in dropped if d.what != f"model {entry.model}"]  # the default
     body = entry.raw[entry.body_offset :]
