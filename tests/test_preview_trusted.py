@@ -597,3 +597,41 @@ def test_a_bilingual_preview_passes_the_gate(tmp_path, monkeypatch):
         "site/sitemap.xml: not a plain sitemap: "
         '\'<xhtml:link rel="alternate" hreflang="en" href="javascript:alert(1)"/>\'',
     ]
+
+
+def test_a_huge_summary_fits_in_one_comment_and_stays_code(monkeypatch):
+    """Thousands of changes, each with long names and many keywords: the comment stays
+    under GitHub's limit, says how many more there are, and every fence still closes."""
+    monkeypatch.setenv("PREVIEW_REPOSITORY", PREVIEWS)
+    long = "`@x <b>` " * 40
+    change = {
+        "kind": "persona",
+        "status": "changed",
+        "name": long,
+        "path": long,
+        "fields": ["keywords"],
+        "gained": {"keywords": [long] * 500},
+    }
+    summary = {"changes": [change] * 3000, "introduced": [long] * 3000, "fixed": [long] * 3000}
+    comment = preview_comment.body(summary, str(NUMBER), "0" * 40)
+    assert len(comment) < 60_000
+    assert "- … and " in comment and " more" in comment
+    check_no_contributor_markup(comment)
+    html = GITHUB_LIKE.render(comment)
+    assert html.count("<pre>") == 2 and html.rstrip().endswith("</details>")
+
+
+def test_hidden_content_is_listed_once_not_again_as_a_problem(monkeypatch):
+    finding = {
+        "path": "personas/a.md",
+        "line": 3,
+        "col": 5,
+        "severity": "security",
+        "field": "description",
+        "text": "hidden bidi control <U+202E>",
+    }
+    written = "personas/a.md:3:5: security: description: hidden bidi control <U+202E>"
+    summary = {"changes": [], "introduced": [written, "personas/b.md:1:1: error: x"]}
+    summary["hidden"] = [finding]
+    text = preview_comment.summary_markdown(summary)
+    assert text.count(written) == 1 and "Problems introduced** (1)" in text

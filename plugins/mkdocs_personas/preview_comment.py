@@ -33,6 +33,8 @@ MAX_ITEMS = 100
 """Changes and problems listed at most, each; the rest are counted."""
 MAX_TEXT = 300
 """Characters of one name, path or problem shown at most."""
+MAX_SUMMARY = 50_000
+"""Characters of the summary at most (GitHub takes comments of up to 65,536)."""
 SHA = re.compile(r"[0-9a-f]{40}\Z")
 STATUSES = ("added", "removed", "renamed", "changed", "broken")
 KINDS = ("persona", "skill")
@@ -65,11 +67,11 @@ def _texts(value: object) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _more(count: int) -> list[str]:
-    return [f"- … and {count - MAX_ITEMS} more"] if count > MAX_ITEMS else []
+def _more(count: int, limit: int) -> list[str]:
+    return [f"- … and {count - limit} more"] if count > limit else []
 
 
-def _change(change: dict) -> list[str]:
+def _change(change: dict, limit: int) -> list[str]:
     """One change as a list item (and its keyword and expertise changes below it)."""
     status = change.get("status")
     kind = change.get("kind")
@@ -83,17 +85,21 @@ def _change(change: dict) -> list[str]:
         line += f" ({code(change['path'])})"
     fields = [f for f in _texts(change.get("fields")) if f != "name"]
     if fields:
-        line += ": " + ", ".join(code(f) for f in fields[:MAX_ITEMS])
+        line += ": " + ", ".join(code(f) for f in fields[:limit])
     lines = [line]
     for word, values in (("gained", change.get("gained")), ("lost", change.get("lost"))):
         for field, items in (values or {}).items() if isinstance(values, dict) else ():
-            listed = ", ".join(code(v) for v in _texts(items)[:MAX_ITEMS])
-            lines.append(f"  - {code(field)} {word}: {listed}")
+            values = _texts(items)
+            listed = ", ".join(code(v) for v in values[:limit])
+            more = f" and {len(values) - limit} more" if len(values) > limit else ""
+            lines.append(f"  - {code(field)} {word}: {listed}{more}")
     return lines
 
 
-def summary_markdown(summary: object) -> str:
-    """The change summary (``Diff.to_json``) as comment Markdown, every string in code."""
+def summary_markdown(summary: object, limit: int = MAX_ITEMS) -> str:
+    """The change summary (``Diff.to_json``) as comment Markdown, every string in code:
+    at most ``limit`` changes, values of a list and problems, fewer when the text would
+    not fit in a comment."""
     if not isinstance(summary, dict):
         return "The change summary could not be read.\n"
     changes = [c for c in summary.get("changes") or [] if isinstance(c, dict)]
@@ -109,32 +115,38 @@ def summary_markdown(summary: object) -> str:
     total = ", ".join(f"{n} {status}" for status, n in counts.items()) or "none changed"
     lines = [f"**Personas and skills:** {total}.", ""]
     hiding = {h.get("path") for h in hidden}
-    for change in changes[:MAX_ITEMS]:
-        items = _change(change)
+    for change in changes[:limit]:
+        items = _change(change, limit)
         if change.get("path") in hiding:
             items[0] += " (**hidden content added**, listed below)"
         lines += items
-    lines += _more(len(changes))
-    if hidden:
-        shown = [
+    lines += _more(len(changes), limit)
+    # As `personas validate` prints a finding (diff.Finding): also one of the problems.
+    found = [
+        visible(
             f"{h.get('path')}:{h.get('line')}:{h.get('col')}: {h.get('severity')}: "
             f"{h.get('field')}: {h.get('text')}"
-            for h in hidden[:MAX_ITEMS]
-        ]
+        )
+        for h in hidden
+    ]
+    if found:
         lines += [
             "",
-            f"**Hidden content introduced** ({len(hidden)}): text that readers of the page "
+            f"**Hidden content introduced** ({len(found)}): text that readers of the page "
             "cannot see, but that agents given the raw file read.",
             "",
-            *fenced(shown),
-            *_more(len(hidden)),
+            *fenced(found[:limit]),
+            *_more(len(found), limit),
         ]
-    others = [p for p in introduced if p not in set(map(str, hidden))]
+    others = [p for p in introduced if p not in set(found)]
     for title, problems in (("Problems introduced", others), ("Problems fixed", fixed)):
         if problems:
             lines += ["", f"**{title}** ({len(problems)}):", ""]
-            lines += [*fenced(problems[:MAX_ITEMS]), *_more(len(problems))]
-    return "\n".join(lines) + "\n"
+            lines += [*fenced(problems[:limit]), *_more(len(problems), limit)]
+    text = "\n".join(lines) + "\n"
+    if len(text) > MAX_SUMMARY and limit > 1:
+        return summary_markdown(summary, limit // 2)
+    return text
 
 
 def preview_link(number: str) -> str:
