@@ -469,7 +469,7 @@ def read_document(source: Source, limits: Limits) -> tuple[Document | None, list
     bom, crlf = data.startswith(b"\xef\xbb\xbf"), b"\r\n" in data
     parts = split_front_matter(text, source.display)
     if isinstance(parts, Problem):
-        return None, [_loaded_by_claude_code(parts, text, bom, crlf)]
+        return None, [_loaded_by_claude_code(parts, text, bom, crlf, source)]
     front_text, body, body_line = parts
     root, issues = strict_yaml.parse(front_text, 2, limits.max_depth)
     if root is None and any(i.message.startswith("invalid YAML") for i in issues):
@@ -490,13 +490,17 @@ def read_document(source: Source, limits: Limits) -> tuple[Document | None, list
         problems.append(Problem(source.display, root.line, root.col, "front matter", message))
         root = None
     if root is None:
-        return None, [_loaded_by_claude_code(p, text, bom, crlf) for p in problems]
+        return None, [_loaded_by_claude_code(p, text, bom, crlf, source) for p in problems]
     return Document(source, text, root, body, body_line, bom, crlf), problems
 
 
-def _loaded_by_claude_code(problem: Problem, text: str, bom: bool, crlf: bool) -> Problem:
-    """An error that leaves a file out, saying so when Claude Code would load the file."""
+def _loaded_by_claude_code(
+    problem: Problem, text: str, bom: bool, crlf: bool, source: Source
+) -> Problem:
+    """An error that leaves an agent file out, saying so when Claude Code would load it."""
     if not problem.fatal or "would load this file" in problem.message:
+        return problem
+    if source.kind != Kind.PERSONA or source.path.name.endswith(".agent.md"):
         return problem
     from .runtimes import would_load
 
@@ -504,6 +508,4 @@ def _loaded_by_claude_code(problem: Problem, text: str, bom: bool, crlf: bool) -
     clause = would_load(as_read)
     if not clause:
         return problem
-    return Problem(
-        problem.path, problem.line, problem.col, problem.field, problem.message + clause
-    )
+    return Problem(problem.path, problem.line, problem.col, problem.field, problem.message + clause)
