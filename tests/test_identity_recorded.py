@@ -1,0 +1,136 @@
+"""Claude Code loads our Claude Code copy of every agent under the source's name, with
+the same resolved tools and permission mode (issue 20).
+
+For the conformance cases and both collections of ``../shared/corpora``:
+
+- each copy is read with Claude Code 2.1.197's rules (``runtimes.py``) and compared with
+  Claude Code's recorded reading of the source (``tests/conformance/claude_code/``);
+- where the copies themselves were recorded through Claude Code
+  (``converted-<corpus>.json``, made by ``scripts/export_converted.py`` then
+  ``scripts/record_claude_code.py``), the two recordings are compared;
+- the digests in ``tests/conformance/converted/<corpus>.json`` say which copies were
+  recorded: they must be today's conversions, or the recording is stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from mkdocs_personas import runtimes
+from mkdocs_personas.catalogue import Reader, Settings
+from mkdocs_personas.export import CONVERTED_CORPORA, claude_copies
+
+from conftest import REPO
+
+RECORDINGS = REPO / "tests" / "conformance" / "claude_code"
+MANIFESTS = REPO / "tests" / "conformance" / "converted"
+HOW = "run scripts/export_converted.py, then record its folders (tests/conformance/README.md)"
+
+
+def base_of(corpus: str) -> Path:
+    base = (REPO / CONVERTED_CORPORA[corpus][0]).resolve()
+    if not base.is_dir():
+        pytest.skip(f"{base} is not there")
+    return base
+
+
+def source_recording(corpus: str) -> dict:
+    path = RECORDINGS / ("cases.json" if corpus == "cases" else f"{corpus}.json")
+    if not path.is_file():
+        pytest.skip(f"Claude Code's reading of {corpus} is not recorded yet ({path.name})")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["version"] == runtimes.CLAUDE_CODE_VERSION
+    return data["agents"]
+
+
+def tools(names) -> set[str]:
+    """Tools to compare: MCP tools resolve only where their server is connected."""
+    return {name for name in names if not name.startswith("mcp__")}
+
+
+def left_out(corpus: str, paths: list[str]) -> dict[str, str]:
+    """Our error for each file we leave out, by path."""
+    base = base_of(corpus)
+    _, problems = Reader().load(Settings(base, tuple(paths), ()))
+    return {p.path: p.message for p in problems if p.fatal}
+
+
+@pytest.fixture(scope="module")
+def copies():
+    found = {}
+
+    def get(corpus: str):
+        if corpus not in found:
+            found[corpus] = claude_copies(base_of(corpus), CONVERTED_CORPORA[corpus][1])
+        return found[corpus]
+
+    return get
+
+
+@pytest.mark.parametrize("corpus", sorted(CONVERTED_CORPORA))
+def test_claude_code_reads_our_copy_as_it_reads_the_source(corpus, copies):
+    agents = source_recording(corpus)
+    ours = copies(corpus)
+    compared, missing, different = 0, [], {}
+    for path, agent in sorted(agents.items()):
+        if not agent.get("loaded"):
+            continue
+        copy = ours.get(path)
+        if copy is None:
+            missing.append(path)
+            continue
+        compared += 1
+        found = runtimes.claude_code_reading(copy.text)
+        got = (found.loaded, found.name, tools(found.resolved), found.permission_mode)
+        want = (True, agent["name"], tools(agent["tools"]), agent["permissionMode"])
+        if got != want:
+            different[path] = (got, want)
+    assert different == {}
+    assert compared >= (60 if corpus == "cases" else 150)
+    # A file Claude Code loads that we leave out says so in its error (issue 18).
+    for path, message in left_out(corpus, missing).items():
+        assert "Claude Code 2.1.197 would load this file" in message, (path, message)
+    assert len(left_out(corpus, missing)) == len(missing)
+
+
+@pytest.mark.parametrize("corpus", sorted(CONVERTED_CORPORA))
+def test_the_recorded_copies_are_todays_conversions(corpus, copies):
+    manifest = MANIFESTS / f"{corpus}.json"
+    if not manifest.is_file():
+        pytest.skip(f"no copies of {corpus} were exported: {HOW}")
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))["copies"]
+    today = {
+        path: hashlib.sha256(copy.text.encode("utf-8")).hexdigest()
+        for path, copy in copies(corpus).items()
+    }
+    stale = sorted(p for p in set(recorded) | set(today) if recorded.get(p) != today.get(p))
+    assert stale == [], f"conversions changed since they were recorded: {HOW}"
+
+
+@pytest.mark.parametrize("corpus", sorted(CONVERTED_CORPORA))
+def test_claude_code_loaded_our_copies_as_their_sources(corpus):
+    """The recording of the copies themselves, through the real Claude Code."""
+    path = RECORDINGS / f"converted-{corpus}.json"
+    if not path.is_file():
+        pytest.skip(
+            f"our copies of {corpus} are not recorded through Claude Code yet "
+            f"({path.name}): {HOW}; the test above checks them with the recorded rules"
+        )
+    sources = source_recording(corpus)
+    converted = json.loads(path.read_text(encoding="utf-8"))["agents"]
+    different = {}
+    for key, agent in sorted(sources.items()):
+        if not agent.get("loaded") or key not in converted:
+            continue
+        copy = converted[key]
+        got = (copy.get("loaded"), copy.get("name"), tools(copy.get("tools") or []))
+        want = (True, agent["name"], tools(agent["tools"]))
+        if got != want or copy.get("permissionMode") != agent["permissionMode"]:
+            different[key] = (got, copy.get("permissionMode"), want, agent["permissionMode"])
+    assert different == {}
+    loaded = [k for k, a in sources.items() if a.get("loaded")]
+    assert sum(1 for k in loaded if k in converted) >= len(loaded) - 1
