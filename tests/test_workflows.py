@@ -490,6 +490,11 @@ INJECTIONS = {
     "configuration of one page changed": (PERSONA, '"navigation.instant", ', ""),
     "configuration with another base": (PERSONA, '"base": "../.."', '"base": "//evil.example"'),
     "configuration that is not JSON": (PERSONA, '"base": "../.."', '"base": ../..'),
+    "another JSON script": (
+        PERSONA,
+        "</article>",
+        '<script type="application/json" id="pc-data">{"x": "<img src=x>"}</script></article>',
+    ),
     "configuration hidden from the parser": (
         PERSONA,
         '<script id="__config"',

@@ -10,7 +10,8 @@ refused, and so is anything that could run script in a reader's browser:
 - a JavaScript, stylesheet, source map or WebAssembly file that is not byte-identical to
   a file of a trusted theme folder (``--assets``: Material's ``templates`` folder, the
   plugin's ``templates/theme`` folder, a reference Pagefind output);
-- in HTML, a ``<script>`` that is neither Material's JSON configuration, nor an external
+- in HTML, a ``<script>`` that is neither Material's JSON configuration (the only JSON
+  script the site writes), nor an external
   script of the site, nor an inline script that one of the trusted folders' templates
   writes (its ``{{ ... }}`` values limited to path characters); an event-handler
   attribute (``on*=``); a ``javascript:``/``vbscript:`` URL or a ``data:`` link; frames,
@@ -309,6 +310,10 @@ class _PageAudit(HTMLParser):
                 self.found.append(f"inline <script> the theme does not write: {text[:80]!r}")
         elif kind == "config":
             self.configs.append(text)
+        elif kind == "data":
+            self.found.append(
+                f"a JSON <script> that is not Material's configuration: {text[:80]!r}"
+            )
         self._script = None
 
 
