@@ -6,23 +6,28 @@ risk facet, ``personas.json`` and the conversions take an agent's powers from
 :func:`claude_code_reading`, not from our own reading of the same text, because what an
 agent may do is what the runtime gives it.
 
-Claude Code's reading, as recorded from ``@anthropic-ai/claude-code`` |version|:
+Claude Code's reading, as recorded from ``@anthropic-ai/claude-code`` 2.1.197
+(:data:`CLAUDE_CODE_VERSION`; the recordings are in ``tests/conformance/claude_code``):
 
-- The front matter is the text between a first line ``---`` and the first ``---``
-  *anywhere* after it (pattern ``^---\\s*\\n([\\s\\S]*?)---\\s*\\n?``): a ``---`` inside a
-  value ends it, and the lines after it are not read.
+- The front matter is the text between a first line ``---`` (at the very first byte: a
+  byte-order mark or a blank line first means none) and the first ``---`` *anywhere*
+  after it (pattern ``^---\\s*\\n([\\s\\S]*?)---\\s*\\n?``): a ``---`` inside a value ends
+  it, and the lines after it are not read.
 - It is parsed as YAML 1.2 (core schema: ``true``, ``12``, ``null`` are typed). When
   that fails, every top-level line ``key: value`` whose value holds one of
-  ``{}[]*&#!|>%@``` or ``: `` and is not already wrapped in quotes is rewritten as
-  ``key: "value"`` (backslashes and quotes escaped), and the text is parsed once more;
-  a value that starts with a quote and goes on after it is rewritten too.
-- An agent needs a string ``name`` and a string ``description``. Its fields are
-  :data:`AGENT_FIELDS`; ``allowed-tools`` is not one of them (it is a skill field).
+  ``{}[]*&#!|>%@`` or a backtick or ``: ``, is not wrapped in quotes and is not a flow
+  list is rewritten as ``key: "value"`` (backslashes and quotes escaped), tabs that start
+  a line become two spaces each, and the text is parsed once more; a value that starts
+  with a quote and goes on after it is rewritten too.
+- An agent needs a string ``name`` (not starting with ``-``) and a non-empty string
+  ``description``. Its fields are :data:`AGENT_FIELDS`; ``allowed-tools`` is not one of
+  them (it is a skill field).
 - ``tools`` and ``disallowedTools`` (a string or a list of strings) are split at commas
-  *and spaces* outside parentheses; an item ``*`` anywhere means every tool (and denies
-  nothing in ``disallowedTools``); ``Tool(arguments)`` names ``Tool``; names match
-  exactly, case included, after the aliases of :data:`TOOL_ALIASES`; names the runtime
-  does not have are ignored.
+  *and spaces* outside parentheses; an item ``*`` means every tool (and denies nothing
+  in ``disallowedTools``); ``Tool(arguments)`` names the whole ``Tool``; names match
+  exactly, case included, after the aliases of :data:`TOOL_ALIASES`; ``Glob`` and
+  ``Grep`` exist only in a list without ``Bash``; names the runtime does not have are
+  ignored; a deny entry takes its tool away even when ``tools`` lists it.
 - ``permissionMode`` is one of :data:`PERMISSION_MODES`; anything else is ``default``.
 
 This module never loosens the safe YAML reader: it takes the text Claude Code would
@@ -478,22 +483,13 @@ def retry_as_claude_code(
             strict_yaml.Issue(
                 line,
                 1,
-                _field_of(root, line),
+                _field_at(root, line),
                 "a line starts with a tab, which YAML refuses; Claude Code reads each tab "
                 "there as two spaces, and so it is read here; indent with spaces",
                 warning=True,
             )
         )
     return root, sorted(errors, key=lambda issue: (issue.line, issue.col))
-
-
-def _field_of(root: Node | None, line: int) -> str:
-    found = "front matter"
-    if root is not None and root.kind == MAPPING:
-        for key, _ in root.items:
-            if key.line <= line:
-                found = key.value
-    return found
 
 
 _REFUSED = {
@@ -837,7 +833,7 @@ def _rank(mode: str | None) -> int:
     return PERMISSIVENESS["default"]
 
 
-def wider(reading: Reading, asked: _Asked) -> list[str]:
+def _wider(reading: Reading, asked: _Asked) -> list[str]:
     """The power tools Claude Code gives that the file does not appear to allow
     (``"every tool"`` when it gives all and the file lists some)."""
     if not reading.loaded:
@@ -900,7 +896,7 @@ COPILOT_HINTS = {
 def differences(reading: Reading, text: str, view: Apparent) -> Iterator[Difference]:
     """Where Claude Code reads ``text`` otherwise than it appears to say (``view``)."""
     asked = _asked(view)
-    widened = wider(reading, asked)
+    widened = _wider(reading, asked)
     more_mode = reading.loaded and PERMISSIVENESS[reading.permission_mode] > _rank(asked.mode)
     gets = _gets(reading)
     yield from _cut(reading, text, view, bool(widened) or more_mode, gets)
