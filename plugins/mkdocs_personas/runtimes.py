@@ -778,13 +778,33 @@ def _pair(front: Node | None, key: str) -> tuple[Node, Node] | None:
     return None
 
 
+def _split_outside(text: str, separators: str) -> list[str]:
+    """``text`` split at ``separators`` outside parentheses."""
+    parts, current, depth = [], [], 0
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+        elif char in separators and not depth:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
 def _items(node: Node) -> list[tuple[str, Node]]:
     """The items of a tools value as written, with their nodes: a string split at
-    commas (at spaces when it has no comma), or the strings of a list."""
+    commas outside parentheses (at spaces when it has no comma), or the strings of a
+    list."""
     if node.kind == SCALAR:
         if node.is_empty:
             return []
-        parts = node.value.split(",") if "," in node.value else node.value.split()
+        value = node.value
+        commas = _split_outside(value, ",")
+        parts = commas if len(commas) > 1 else _split_outside(value, " \t\n")
         return [(part.strip(), node) for part in parts if part.strip()]
     if node.kind == SEQUENCE:
         return [(item.value.strip(), item) for item in node.items if item.kind == SCALAR]
@@ -901,7 +921,8 @@ def differences(reading: Reading, text: str, view: Apparent) -> Iterator[Differe
     gets = _gets(reading)
     yield from _cut(reading, text, view, bool(widened) or more_mode, gets)
     if not reading.loaded:
-        if _pair(view.front, "description") is not None and reading.reason_key:
+        cut = reading.front_end > 0 and _position(text, reading.front_end)[0] < view.closing_line
+        if _pair(view.front, "description") is not None and reading.reason_key and not cut:
             yield Difference(
                 1,
                 1,
