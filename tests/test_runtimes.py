@@ -317,3 +317,18 @@ def test_a_french_site_words_the_note_in_french(tmp_path):
     words = panel(built.html("personas/star/"))
     assert "Claude Code lit ce fichier autrement" in words
     assert "« Grep * » contient un « * »" in words
+
+
+def test_arguments_in_parentheses_are_one_item_and_widen_only_in_tools():
+    rule = runtimes.reading_of(
+        agent("x", "description: d", "tools: Read, Bash(git status, git diff), Edit(src/**)")
+    )
+    found = [(d.line, d.col, d.field, d.security) for d in rule.differences]
+    assert found == [(4, 14, "tools", True), (4, 42, "tools", True)]
+    assert "the whole Bash tool" in rule.differences[0].message
+    deny = runtimes.reading_of(agent("x", "description: d", "disallowedTools: Bash(rm *)"))
+    assert deny.differences == () and "Bash" not in deny.resolved
+    types = runtimes.reading_of(
+        agent("x", "description: d", "tools: Read, Agent(worker, reviewer)")
+    )
+    assert types.differences == () and types.tools == {"Read", "Task"}
