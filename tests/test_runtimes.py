@@ -332,3 +332,23 @@ def test_arguments_in_parentheses_are_one_item_and_widen_only_in_tools():
         agent("x", "description: d", "tools: Read, Agent(worker, reviewer)")
     )
     assert types.differences == () and types.tools == {"Read", "Task"}
+
+
+def test_errors_say_when_claude_code_would_load_a_file_the_safety_rules_refuse(tmp_path):
+    files = {
+        "agents/big.md": agent("big", "description: Big.", body="word " * 60_000),
+        "agents/merge.md": agent("merge", "description: d", "hooks:", "  <<: {a: b}"),
+        "agents/hidden.md": agent("re\u200bviewer", "description: d"),
+        "agents/unclosed.md": "---\nname: unclosed\ndescription: d\n--- trailing\nBody\n",
+        "agents/no-description.md": agent("plain", "expertise: [a"),
+    }
+    write(tmp_path, files)
+    command = [sys.executable, "-m", "mkdocs_personas.cli", "validate", "agents"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    errors = [line for line in result.stdout.splitlines() if ": error: " in line]
+    for name in ("big", "merge", "hidden", "unclosed"):
+        mine = [line for line in errors if line.startswith(f"agents/{name}.md:")]
+        assert mine and all("Claude Code 2.1.197 would load this file" in m for m in mine), name
+    plain = [line for line in errors if line.startswith("agents/no-description.md:")]
+    assert plain and not any("would load" in line for line in plain), "not an agent to Claude Code"

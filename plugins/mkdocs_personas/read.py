@@ -415,7 +415,9 @@ def _read_bytes(source: Source, limits: Limits) -> tuple[bytes | None, Problem |
                 f"file is {info.st_size} bytes, larger than the limit of "
                 f"{limits.max_file_bytes} bytes"
             )
-            return None, Problem(display, 1, 1, "file", message)
+            problem = Problem(display, 1, 1, "file", message)
+            text = head.decode("utf-8", "ignore")  # its front matter, for Claude Code's reading
+            return None, _loaded_by_claude_code(problem, text, False, False, source)
         return head + handle.read(limits.max_file_bytes + 1 - len(head)), None
 
 
