@@ -31,7 +31,7 @@ from markdown_it import MarkdownIt
 
 from mkdocs_personas import preview_check, preview_comment
 
-from conftest import REPO, build_project, copy_sample, make_project, persona
+from conftest import REPO, build_project, copy_sample, make_project, persona, skill
 
 WORKFLOW = REPO / ".github/workflows/preview-publish.yml"
 PREVIEWS = "acme/catalogue-previews"
@@ -635,3 +635,36 @@ def test_hidden_content_is_listed_once_not_again_as_a_problem(monkeypatch):
     summary["hidden"] = [finding]
     text = preview_comment.summary_markdown(summary)
     assert text.count(written) == 1 and "Problems introduced** (1)" in text
+
+
+def test_pull_request_files_never_shadow_the_trusted_code(tmp_path):
+    """A skill glob rooted at the repository (`**/SKILL.md`) takes a skill folder named
+    like a Python package, with an `__init__.py`, into the default branch's checkout,
+    where the trusted steps run `python -m ...`: Python must not import it from there."""
+    origin = make_project(
+        tmp_path / "origin",
+        {"personas/a.md": persona("a")},
+        plugin={"personas": ["personas/**/*.md"], "skills": ["**/SKILL.md"]},
+    )
+    git(origin, "init", "-q", "-b", "main")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "catalogue")
+    marker = tmp_path / "pwned"
+    payload = f"open({str(marker)!r}, 'a').write(__name__ + '\\n')\n"
+    for package in ("mkdocs_personas", "yaml", "markdown", "mkdocs"):
+        (origin / package).mkdir()
+        (origin / package / "SKILL.md").write_text(skill(package.replace("_", "-")))
+        (origin / package / "__init__.py").write_text(payload)
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "pull request")
+    head = git(origin, "rev-parse", "HEAD")
+    git(origin, "update-ref", f"refs/pull/{NUMBER}/head", head)
+    git(origin, "checkout", "-q", "HEAD~1")
+    repository = {"root": tmp_path, "origin": origin, "head": head}
+    runner = make_runner(repository, tmp_path / "artifacts")
+    workspace = tmp_path / "runner"
+    code, log = runner.run_job("build", workspace)
+    assert (workspace / "base/mkdocs_personas/__init__.py").is_file()  # taken as content
+    assert not marker.exists(), marker.read_text()
+    assert code == 0, log
+    assert (tmp_path / "artifacts/preview/site/skills/mkdocs-personas/index.html").is_file()

@@ -230,6 +230,8 @@ def test_jobs_that_read_pull_request_files_hold_no_credential(variants):
             assert permissions == {"contents": "read"}, (path.name, name)
             assert "secrets." not in text and "GH_TOKEN" not in text, (path.name, name)
             assert "github.token" not in text and "upload-pages" not in text, (path.name, name)
+            # Its scripts run Python beside the pull request's files.
+            assert job["env"]["PYTHONSAFEPATH"] == "1", (path.name, name)
     assert readers >= 2
 
 
