@@ -208,3 +208,145 @@ def test_axe_finds_no_violations_on_the_matcher_with_results(sample, chromium, s
     violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
     assert violations == [], (scheme, violations)
     context.close()
+
+
+# ---- issue 22: one ranking everywhere, on every labelled task; the filter reads the files
+
+
+def natural_options(name: str) -> dict[str, object] | None:
+    """Plugin options reading the catalogue of a natural-task set (absolute globs); {} for
+    the sample (this repository), None when the corpus is not on this machine."""
+    spec = json.loads((REPO / "tests/tasks/natural" / f"{name}.json").read_text("utf-8"))[
+        "catalogue"
+    ]
+    if spec["base"] == ".":
+        return {}
+    base = (REPO / spec["base"]).resolve()
+    if not base.is_dir():
+        return None
+    globs = {key: [str(base / g) for g in spec[key]] for key in ("personas", "skills")}
+    return {k: v for k, v in globs.items() if v}
+
+
+@pytest.fixture(scope="module")
+def natural_served(sample_site, tmp_path_factory):
+    """Base URLs of the sites of the natural-task sets (issue 22) whose catalogue is here."""
+    import contextlib
+
+    with contextlib.ExitStack() as stack:
+        bases = {"sample": stack.enter_context(serve_site(sample_site.site))}
+        for name in ("voltagent-subagents", "wshobson-agents"):
+            options = natural_options(name)
+            if options is None:
+                continue
+            project = make_project(tmp_path_factory.mktemp(name), {}, plugin=options)
+            built = build_project(project)
+            assert built.aborted is None
+            bases[name] = stack.enter_context(serve_site(built.site))
+        yield bases
+
+
+def test_the_page_and_personas_match_agree_on_every_natural_task(natural_served, page):
+    """Orders, scores and the total count of /match/ are those of ``personas match``
+    (the CLI's own code path: reader, derived keywords, match_data, search) on every task
+    of the natural sets; one task per set also goes through the command itself."""
+    from test_match import cli_json
+    from test_search_quality import catalogue_of, natural
+
+    from mkdocs_personas import ranking
+
+    differences, count = [], 0
+    for name, base in natural_served.items():
+        tasks = natural(name)["tasks"]
+        _, index, _, _ = catalogue_of(name)
+        open_matcher(page, base + "match/")
+        for task in tasks:
+            count += 1
+            shown = page.evaluate(FEED, task["task"])
+            total = int(page.locator("[data-pc-matcher]").get_attribute("data-pc-total"))
+            expected = ranking.search(index, task["task"], 20)
+            cli = [[r.name, f"score {r.score:.3f}"] for r in expected.results]
+            if shown != cli or total != expected.total:
+                differences.append(f"{name}: {task['task']!r}\n  page {shown}\n  cli  {cli}")
+        if name == "sample":
+            first = tasks[0]["task"]
+            data = cli_json(REPO / "mkdocs.yml", first, 20)
+            expected = ranking.search(index, first, 20)
+            assert data["total"] == expected.total
+            assert [r["name"] for r in data["results"]] == [r.name for r in expected.results]
+    assert count >= 44
+    assert differences == []
+    assert page.errors == []
+
+
+def test_the_home_box_shows_the_top_of_the_match_page_with_the_same_count(sample, page):
+    task = "Our Postgres schemas need a zero-downtime change and the API is slow"
+    page.goto(sample)
+    page.fill("#pc-task", task)
+    page.wait_for_selector("[data-pc-matcher][data-pc-loaded]")
+    page.wait_for_function("document.querySelectorAll('[data-pc-ranked] .pc-result').length > 0")
+    home = page.eval_on_selector_all(
+        "[data-pc-ranked] .pc-result", "cards => cards.map(c => c.dataset.name)"
+    )
+    home_status = page.locator("[data-pc-status]").inner_text()
+    home_total = page.locator("[data-pc-matcher]").get_attribute("data-pc-total")
+    more = page.locator("[data-pc-more]")
+    assert more.is_visible()
+    assert "task=" in more.get_attribute("href")
+    open_matcher(page, sample + "match/?task=" + task.replace(" ", "+"))
+    full = page.eval_on_selector_all(
+        "[data-pc-ranked] .pc-result", "cards => cards.map(c => c.dataset.name)"
+    )
+    status = page.locator("[data-pc-status]").inner_text()
+    assert len(home) == 5 < int(home_total)
+    assert home == full[:5]
+    assert page.locator("[data-pc-matcher]").get_attribute("data-pc-total") == home_total
+    assert status.split(" (")[0] == home_status.split(" (")[0]
+    assert status.startswith(f"{home_total} personas ranked by ")
+    assert page.errors == []
+
+
+def test_the_filter_finds_words_of_the_whole_file(corpus_site, page):
+    """A word only in agents' bodies finds them in the catalogue filter (it read names,
+    descriptions and keywords only: 0 of 39 for pytest and the like, issue 22)."""
+    import re
+
+    catalogue = json.loads((corpus_site.site / "catalogue.json").read_text("utf-8"))
+    visible = {
+        p["name"]
+        for p in catalogue["personas"]
+        if "pytest"
+        in " ".join(
+            [
+                p["name"],
+                p["title"],
+                p["description"],
+                *p["keywords"],
+                *p["keywords_derived"],
+                *p["expertise"],
+            ]
+        ).lower()
+    }
+    with serve_site(corpus_site.site) as base:
+        page.goto(base + "catalogue/")
+        page.wait_for_selector("form[data-pc-filter][data-pc-loaded]")
+        page.fill("#pc-filter", "pytest")
+        page.wait_for_selector("form[data-pc-filter][data-pc-text]")
+        names = set(
+            page.eval_on_selector_all(
+                "[data-pc-results] .pc-card", "cards => cards.map(c => c.dataset.name)"
+            )
+        )
+        index = json.loads((corpus_site.site / "match.json").read_text("utf-8"))
+        assert "pytest" in index["terms"]
+        files = {n for n in names if n in {p["name"] for p in catalogue["personas"]}}
+        assert len(files) > len(visible)
+        status = page.locator("[data-pc-status]").inner_text()
+        assert re.match(rf"{len(names)} ", status)
+        page.fill("#pc-filter", "zzqxv nothing")
+        empty = page.locator(".pc-empty")
+        empty.wait_for()
+        links = empty.locator("a").evaluate_all("a => a.map(x => x.href)")
+        assert any("task=zzqxv" in link for link in links)
+        assert any("zzqxv" in link and "task=" not in link for link in links)
+    assert page.errors == []

@@ -11,16 +11,24 @@
   var dataCache = {};
 
   /* Fetch a JSON data file (catalogue.json, match.json) once per URL. A site opened from
-     disk (Material's offline plugin) cannot fetch: its data.js put the files on
-     window.mkdocsPersonasData ({base, files: {site path: data}}), used first. */
+     disk (Material's offline plugin) cannot fetch: its data.js says where the site is
+     (window.mkdocsPersonasData = {base, files}), and each file's data is in a script,
+     assets/personas/data/<site path>.js, added to the page the first time it is needed. */
   PC.loadData = function (url) {
     var absolute = new URL(url, location.href).href;
     var offline = window.mkdocsPersonasData;
-    if (!dataCache[absolute] && offline && absolute.indexOf(offline.base) === 0) {
+    if (!dataCache[absolute] && offline && offline.base && absolute.indexOf(offline.base) === 0) {
       var path = absolute.slice(offline.base.length);
-      if (Object.prototype.hasOwnProperty.call(offline.files, path)) {
-        dataCache[absolute] = Promise.resolve(offline.files[path]);
-      }
+      var has = function () { return Object.prototype.hasOwnProperty.call(offline.files, path); };
+      dataCache[absolute] = has() ? Promise.resolve(offline.files[path]) : new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = offline.base + "assets/personas/data/" + path + ".js";
+        script.onload = function () {
+          if (has()) resolve(offline.files[path]); else reject(new Error("cannot load " + absolute));
+        };
+        script.onerror = function () { reject(new Error("cannot load " + absolute)); };
+        document.head.appendChild(script);
+      });
     }
     if (!dataCache[absolute]) {
       dataCache[absolute] = fetch(absolute).then(function (response) {

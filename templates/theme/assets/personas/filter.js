@@ -104,9 +104,10 @@
   /* Entries matching the form: every word of the query somewhere in the entry, an
      expertise label holding any of the parts given (comma-separated), every other facet
      equal; sorted as asked (by default, an entry declaring the query comes first). */
-  function filter(prepared, form) {
+  function filter(prepared, form, inText) {
     var query = fold(value(form, "filter"));
     var words = query ? query.split(/\s+/) : [];
+    var found = words.map(function (w) { return inText ? inText(w) : null; });
     var facets = {};
     FACETS.forEach(function (name) {
       var given = value(form, name);
@@ -127,13 +128,40 @@
         return item.expertise.some(function (label) { return label.indexOf(part) >= 0; });
       })) continue;
       var ok = true;
-      for (var w = 0; w < words.length && ok; w++) ok = item.text.indexOf(words[w]) >= 0;
+      var inBody = false;
+      for (var w = 0; w < words.length && ok; w++) {
+        ok = item.text.indexOf(words[w]) >= 0;
+        if (!ok && found[w] && item.kind === "persona" && found[w].has(e.name)) ok = inBody = true;
+      }
       if (!ok) continue;
       var declared = query && (item.keywords.indexOf(query) >= 0 || item.expertise.indexOf(query) >= 0);
-      results.push({ item: item, rank: declared ? 0 : 1 });
+      results.push({ item: item, rank: declared ? 0 : inBody ? 2 : 1 });
     }
     results.sort(SORTS[facets.sort] || SORTS[""]);
     return { results: results, words: words, active: words.length > 0 || Object.keys(facets).length > 0 };
+  }
+
+  /* The personas whose whole file has a word, from the matcher's index (match.json):
+     the names of the entries with a posting for one of the word's terms. */
+  function textFinder(index) {
+    var known = new Map();
+    return function (word) {
+      if (known.has(word)) return known.get(word);
+      var names = new Set();
+      if (PC.terms) {
+        PC.terms(index, word).forEach(function (pair) {
+          var flat = Object.prototype.hasOwnProperty.call(index.terms, pair[0]) ? index.terms[pair[0]] : [];
+          var position = 0;
+          for (var i = 0; i < flat.length; i += 3) {
+            position += flat[i];
+            names.add(index.names[position]);
+          }
+        });
+      }
+      if (known.size > 200) known.clear();
+      known.set(word, names);
+      return names;
+    };
   }
 
   /* Which entries the status counts: the fixed or chosen kind, else what the data holds. */
@@ -216,6 +244,8 @@
         form.elements.filter.focus();
       }
       var drawn = null;
+      var inText = null;
+      var indexUrl = form.getAttribute("data-pc-index");
       function update(keepPage) {
         /* A "change" after "input" (when a field loses focus) changes nothing: redrawing
            then would remove the button being clicked. */
@@ -224,7 +254,17 @@
         drawn = state;
         if (!keepPage) shown = PAGE;
         var started = performance.now();
-        var found = filter(prepared, form);
+        if (!inText && indexUrl && value(form, "filter")) {
+          var wanted = indexUrl;
+          indexUrl = null;
+          PC.loadData(wanted).then(function (index) {
+            inText = textFinder(index);
+            form.setAttribute("data-pc-text", "1");
+            drawn = null;
+            update(true);
+          }).catch(function () { /* the filter still reads names, descriptions, keywords */ });
+        }
+        var found = filter(prepared, form, inText);
         var kind = countKind(form, prepared);
         var total = prepared.filter(function (item) { return kind === "both" || item.kind === kind; }).length;
         results.textContent = "";

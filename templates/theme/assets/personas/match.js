@@ -504,6 +504,7 @@
           told += " (" + PC.t(strings, "match.shown", { count: ranked.length }) + ")";
         }
         status.textContent = given ? told : "";
+        form.setAttribute("data-pc-total", String(given ? answer.total : 0));
         if (more) {
           more.hidden = !given || answer.total <= ranked.length;
           more.href = new URL(form.getAttribute("action"), location.href).href +
