@@ -182,17 +182,6 @@ class Capabilities:
     def flag_ids(self) -> list[str]:
         return [flag.id for flag in self.flags]
 
-    @property
-    def read_only(self) -> bool:
-        """Whether the agent can only read: a listed set of tools that neither edit files,
-        run commands nor call other agents or servers, or the ``plan`` permission mode."""
-        if self.permission_mode == "plan":
-            return True
-        allowed = {"read", "grep", "glob", "ls", "notebookread", "search", "todowrite"}
-        return not self.all_tools and all(
-            tool_key(t) in allowed | NETWORK_TOOLS for t in self.tools
-        )
-
     def to_data(self) -> dict:
         """JSON-ready form, as ``personas.json`` carries it."""
         return {
