@@ -159,7 +159,7 @@ class Capabilities:
 
     @property
     def notes(self) -> list[Difference]:
-        """The differences that change what the agent may do, first the security ones."""
+        """Every difference, the ones that give the agent more first."""
         return sorted(self.differences, key=lambda d: (not d.security, d.line, d.col))
 
     @property

@@ -934,15 +934,19 @@ def differences(reading: Reading, text: str, view: Apparent) -> Iterator[Differe
         return
     if asked.key is not None and asked.key != "tools" and asked.node is not None:
         written = ", ".join(name for name, _ in _items(asked.node))
+        skill_field = asked.key.replace("_", "-") == "allowed-tools"
         yield Difference(
             asked.node.line,
             asked.node.col,
             asked.key,
-            f"'{asked.key}' is not a Claude Code agent field (it is the Agent Skills field "
-            f"of a SKILL.md): Claude Code ignores it, so this agent {gets}; expected 'tools', "
+            f"'{asked.key}' is not a Claude Code agent field"
+            + (" (it is the Agent Skills field of a SKILL.md)" if skill_field else "")
+            + f": Claude Code ignores it, so this agent {gets}; expected 'tools', "
             f"found '{asked.key}'; write `tools: {written}`",
             security=reading.tools is ALL,
-            **_note("runtime.skill_field", field=asked.key),
+            **_note(
+                "runtime.skill_field" if skill_field else "runtime.other_field", field=asked.key
+            ),
         )
     tools = _pair(view.front, "tools")
     if tools is not None:
