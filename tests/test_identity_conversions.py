@@ -164,3 +164,32 @@ def test_the_page_panel_lists_what_a_target_changes(tmp_path):
     assert "<code>name WinFormsExpert -&gt; winformsexpert</code>" in html
     claude = (built.site / "personas/winformsexpert/convert/claude/winformsexpert.md").read_text()
     assert front(claude)["name"] == "WinFormsExpert"
+
+
+def test_export_to_copilot_keeps_a_shared_name_as_the_file_name_in_each_folder(tmp_path):
+    files = {
+        "agents/one/helper.md": AGENT.format(name="helper", description="The first helper."),
+        "agents/two/helper.md": AGENT.format(name="helper", description="The second helper."),
+    }
+    write(tmp_path, files)
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\nplugins:\n  - personas:\n      personas: ['agents/**/*.md']\n"
+        "      skills: []\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs_personas.cli", "export", "--to", "copilot", "-o", str(out)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*.agent.md"))
+    assert written == ["one/helper.agent.md", "two/helper.agent.md"]
+    assert ": changed:" not in result.stderr  # Copilot's identity, the file name, is kept
+    # On the site, the downloads are named after the pages: there, it is said.
+    found, _ = Reader().load(Settings(tmp_path, ("agents/**/*.md",), ()))
+    for entry in found.personas:
+        (change,) = convert(entry, "copilot").changed
+        assert change.what == f"file name {entry.name}.agent.md"

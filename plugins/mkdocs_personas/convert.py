@@ -577,19 +577,21 @@ def _cursor_name(entry: Entry) -> str:
     return slug(written_name(entry)) or entry.name
 
 
-def changes(entry: Entry, target: str) -> list[Dropped]:
-    """What ``target`` makes differ from the source's identity (the "changed" list)."""
+def changes(entry: Entry, target: str, file: str | None = None) -> list[Dropped]:
+    """What ``target`` makes differ from the source's identity (the "changed" list), for
+    the file ``file`` (default: the download's name, after the page's slug)."""
     written = written_name(entry)
+    file = file or file_name(entry, target)
     label = TARGETS[target].label
     if target == "cursor" and _cursor_name(entry) != written:
         reason = f"{label} documents names as lowercase letters and hyphens"
         return [Dropped(f"name {written} -> {_cursor_name(entry)}", reason)]
-    if target == "copilot" and entry.name != written:
+    if target == "copilot" and file != written + COPILOT_SUFFIX:
         reason = (
             f"{label} names an agent by its file name, and downloads are named after the "
             f"page's address; rename the file to {written}{COPILOT_SUFFIX} to keep the name"
         )
-        return [Dropped(f"file name {file_name(entry, target)}", reason)]
+        return [Dropped(f"file name {file}", reason)]
     return []
 
 

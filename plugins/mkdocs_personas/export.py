@@ -7,11 +7,20 @@ import json
 import os
 import posixpath
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .capabilities import capabilities
 from .catalogue import Catalogue
-from .convert import TARGETS, Conversion, convert, convert_all, site_path, written_name
+from .convert import (
+    TARGETS,
+    Conversion,
+    changes,
+    convert,
+    convert_all,
+    site_path,
+    written_name,
+)
 from .examples import summary
 from .model import COMPLEXITIES, Entry, Kind
 from .ranking import Groups, index
@@ -126,15 +135,20 @@ def browser_data(catalogue: Catalogue, directory_urls: bool = True) -> dict:
     }
 
 
-def match_data(catalogue: Catalogue, synonyms: Groups = ()) -> dict:
+def match_data(catalogue: Catalogue, synonyms: Groups = (), labels: bool = True) -> dict:
     """The task matcher's index of the personas (``match.json``; ``docs/matching.md``),
     with their declared and derived keywords and the catalogue's own synonym groups.
 
     Entry ``i`` of the index is persona ``i`` of ``catalogue.json``. A file of its own,
-    loaded by the matcher only: the catalogue filter does not pay for it.
+    loaded by the matcher (and by the filter once a word is typed). With ``labels=False``
+    (the file the site ships) it leaves out the keywords' spellings: the page takes them
+    from ``catalogue.json``, which it loads anyway.
     """
     derived = {(p.kind, p.name): p.keywords_derived for p in catalogue.personas}
-    return index(catalogue.personas, derived, synonyms)
+    data = index(catalogue.personas, derived, synonyms)
+    if not labels:
+        del data["keywords"]
+    return data
 
 
 _STRING = {"type": "string"}
@@ -246,7 +260,7 @@ def write_exports(
         outputs = {
             "personas.json": catalogue_data(catalogue, relations, directory_urls),
             "catalogue.json": browser_data(catalogue, directory_urls),
-            "match.json": match_data(catalogue, synonyms),
+            "match.json": match_data(catalogue, synonyms, labels=False),
             "persona.schema.json": front_matter_schema(fields),
         }
         for name, value in outputs.items():
@@ -324,7 +338,12 @@ def agent_files(
         path = posixpath.join(folder, stem + suffix)
         if counts[path] > 1:
             path = posixpath.join(folder, entry.name + suffix)
-        files.append((path, convert(entry, target)))
+        conversion = convert(entry, target)
+        name = posixpath.basename(path)
+        conversion = replace(
+            conversion, file_name=name, changed=tuple(changes(entry, target, name))
+        )
+        files.append((path, conversion))
     return files
 
 
