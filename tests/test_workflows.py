@@ -48,7 +48,9 @@ INSTALLS = {
     "properdocs": Install("==9.9.9", "# pinned", extra=("properdocs",)),
 }
 CONFIGS = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml", "site conf/x.yml")
-BRANCHES = ("main", "release/2.x")
+BRANCHES = ("main", "release/2.x", "it's-#1,{x}", "!déploiement+")
+"""Branch names `init` reads from git: plain, and with characters YAML or GitHub's branch
+filters would read as syntax (quotes, comments, flow mappings, globs)."""
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +63,7 @@ def variants(tmp_path_factory) -> list[Path]:
     for install_name, install in INSTALLS.items():
         for index, config in enumerate(CONFIGS):
             for branch in BRANCHES:
-                folder = root / f"{install_name}-{index}-{branch.replace('/', '-')}"
+                folder = root / f"{install_name}-{index}-{BRANCHES.index(branch)}"
                 folder.mkdir()
                 for name in TEMPLATES:
                     path = folder / f"{name}.yml"
@@ -78,6 +80,11 @@ def test_actionlint_is_clean_on_every_variant_init_can_write(variants):
     assert result.returncode == 0, result.stdout + result.stderr
     properdocs = [p for p in variants if "properdocs" in p.parent.name and p.stem == "checks"]
     assert all("properdocs" in p.read_text() for p in properdocs)
+    for path in variants:
+        if path.stem in ("checks", "deploy"):
+            branch = BRANCHES[int(path.parent.name.rsplit("-", 1)[1])]
+            filters = load(path)["on"]["push"]["branches"]
+            assert [re.sub(r"\\(.)", r"\1", f) for f in filters] == [branch], path
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path):

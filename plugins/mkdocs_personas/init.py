@@ -118,6 +118,14 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return TOKEN.sub(lambda match: values[match.group()], text)
 
 
+def _branch_filter(branch: str) -> str:
+    """``branch`` as a YAML flow item that GitHub's branch filter matches literally: as it
+    is when plain, else double-quoted with the filter's glob characters escaped."""
+    if re.fullmatch(r"[A-Za-z0-9._/-]+", branch):
+        return branch
+    return json.dumps(re.sub(r"([*?+!\[\]\\])", r"\\\1", branch), ensure_ascii=False)
+
+
 def render_workflow(
     name: str,
     install: Install,
@@ -135,7 +143,7 @@ def render_workflow(
         "__ENGINE__": engine,
         "__ENGINE_CONFIG__": "" if config == f"{engine}.yml" else option,
         "__PERSONAS_CONFIG__": "" if config == "mkdocs.yml" else option,
-        "__BRANCH__": branch,
+        "__BRANCH__": _branch_filter(branch),
     }
     lines = []
     for line in template("workflows", f"{name}.yml").splitlines(keepends=True):
