@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from .dropped import scan_bundled
 from .model import Entry, Problem, visible
 from .read import split_glob
 
@@ -89,6 +90,8 @@ class BundledFile:
     """Path below the skill's folder, with ``/``."""
     data: bytes
     digest: str
+    findings: tuple[Problem, ...] = ()
+    """Hidden content of the file (:func:`.dropped.scan_bundled`), for its page's notice."""
 
     @property
     def suffix(self) -> str:
@@ -207,6 +210,7 @@ class Scanner:
     def __init__(self) -> None:
         self._cache: dict[tuple, bytes] = {}
         self._bundles: dict[tuple[Path, str], Bundle] = {}
+        self._findings: dict[tuple[str, str], tuple[Problem, ...]] = {}
 
     def scan(
         self, base: Path, skills: Iterable[Entry], bounds: Bounds = Bounds()
@@ -327,7 +331,13 @@ class Scanner:
                 warn(relative, "cannot be read as a regular file: left out of the bundle")
                 continue
             total += len(data)
-            files.append(BundledFile(relative, data, _digest(data)))
+            digest = _digest(data)
+            key = (f"{folder}/{relative}", digest)
+            findings = self._findings.get(key)
+            if findings is None:
+                findings = self._findings[key] = tuple(scan_bundled(key[0], data))
+            problems.extend(findings)
+            files.append(BundledFile(relative, data, digest, findings))
         for deep in too_deep:
             warn(
                 deep + "/",

@@ -135,6 +135,11 @@ def _read(source: Source, settings: Settings) -> _Result:
     from .hidden import scan
 
     findings = scan(document, settings.fields, entry.title if entry else None)
+    from .dropped import dropped
+
+    more_findings = dropped(document.body, document.source.display, document.body_line)
+    if more_findings:
+        findings = sorted(findings + more_findings, key=lambda p: (p.line, p.col))
     problems += findings
     if entry is not None and findings:
         entry = replace(entry, findings=(*entry.findings, *findings))

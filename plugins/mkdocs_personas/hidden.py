@@ -61,7 +61,7 @@ def _quote(text: str, limit: int = _QUOTE) -> str:
 
 def is_finding(problem: Problem) -> bool:
     """Whether ``problem`` is about hidden content (a security finding or a comment)."""
-    return problem.security or problem.message.startswith(COMMENT)
+    return problem.security or problem.message.startswith((COMMENT, "hidden markup"))
 
 
 # --- hidden characters -------------------------------------------------------------------
