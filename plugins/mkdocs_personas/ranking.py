@@ -54,7 +54,13 @@ RARE = 10
 """A body term found in the files of at most this many entries is indexed for each."""
 
 BODY_TERMS = 48
-"""Commoner body terms: each entry's most distinctive ones, this many at most."""
+"""Commoner body terms: each entry's most distinctive ones, this many at most..."""
+
+BODY_BUDGET = 240_000
+"""...and at most this many over the catalogue (``BODY_BUDGET // entries`` per entry, not
+fewer than :data:`MIN_BODY_TERMS`): the index stays small for a large catalogue."""
+
+MIN_BODY_TERMS = 16
 
 MAX_RARE = 400
 """At most this many rare body terms per entry (a file of random words stays small)."""
@@ -539,6 +545,7 @@ def index(
     for found in fields:
         df.update(set().union(*found.values()))
     idf = {t: _idf(count, n) for t, n in df.items()}
+    bound = body_terms(count)
     postings: dict[str, list[int]] = defaultdict(list)
     last: dict[str, int] = {}
     specific = specific_terms(analyzer)
@@ -554,7 +561,7 @@ def index(
                 t: FIELD_WEIGHTS[field_name] * tf * (K1 + 1) / (tf + norm)
                 for t, tf in frequency.items()
             }
-        by_field["body"] = _vocabulary(by_field["body"], df, idf)
+        by_field["body"] = _vocabulary(by_field["body"], df, idf, bound)
         keyword_of = wholes[position]
         weights: dict[str, float] = dict(by_field["keywords"])
         best: dict[str, tuple[float, int]] = {}
@@ -605,18 +612,24 @@ def _idf(count: int, df: int) -> float:
     return math.log(1 + (count - df + 0.5) / (df + 0.5))
 
 
+def body_terms(count: int) -> int:
+    """How many commoner body terms each of ``count`` entries keeps."""
+    return min(BODY_TERMS, max(MIN_BODY_TERMS, BODY_BUDGET // max(count, 1)))
+
+
 def _vocabulary(
-    body: dict[str, float], df: Mapping[str, int], idf: Mapping[str, float]
+    body: dict[str, float], df: Mapping[str, int], idf: Mapping[str, float], bound: int
 ) -> dict[str, float]:
     """The body terms of an entry that are indexed: every rare one (found in the files of
     at most :data:`RARE` entries; :data:`MAX_RARE` at most, rarest first) and the
-    :data:`BODY_TERMS` commoner ones of most weight times idf. Numbers are left out."""
+    ``bound`` commoner ones of most weight times idf (:func:`body_terms`). Numbers are
+    left out."""
     rare = sorted(
         (t for t in body if df[t] <= RARE and not t.isdigit()),
         key=lambda t: (df[t], -body[t], t),
     )[:MAX_RARE]
     common = heapq.nsmallest(
-        BODY_TERMS,
+        bound,
         (t for t in body if df[t] > RARE and not t.isdigit()),
         key=lambda t: (-body[t] * idf[t], t),
     )
@@ -691,6 +704,18 @@ class Ranking:
             "terms": self.terms,
             "results": [r.to_data() for r in self.results],
         }
+
+
+def with_labels(data: Mapping[str, Any], personas: Sequence[Mapping[str, Any]]) -> dict:
+    """An index whose keyword spellings were left out (the site's ``match.json``), with
+    those of ``catalogue.json``'s personas: declared, then derived ones not declared."""
+    if "keywords" in data:
+        return dict(data)
+    labels = [
+        [*p["keywords"], *(k for k in p["keywords_derived"] if k not in p["keywords"])]
+        for p in personas
+    ]
+    return {**data, "keywords": labels}
 
 
 _analyzers: list[tuple[Mapping, Analyzer]] = []

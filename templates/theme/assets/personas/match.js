@@ -225,6 +225,19 @@
     return spans(index, task).spans.map(function (s) { return [s.term, s.spelling]; });
   }
 
+  /* The index with each entry's keyword spellings: the site's match.json leaves them
+     out, and they are those of catalogue.json (declared, then derived ones not declared). */
+  function withLabels(index, personas) {
+    if (index.keywords) return index;
+    var labels = personas.map(function (p) {
+      var declared = p.keywords || [];
+      return declared.concat((p.keywords_derived || []).filter(function (k) {
+        return declared.indexOf(k) < 0;
+      }));
+    });
+    return Object.assign({}, index, { keywords: labels });
+  }
+
   /* Whether entry p ranks before entry q: more points, then name, then kind. */
   function before(index, points, p, q) {
     return points.get(p) > points.get(q) || (points.get(p) === points.get(q) &&
@@ -470,7 +483,7 @@
     ]).then(function (loaded) {
       var byName = new Map();
       loaded[0].personas.forEach(function (p) { byName.set(p.name, p); });
-      var index = loaded[1];
+      var index = withLabels(loaded[1], loaded[0].personas);
       var shown = null;
       function update() {
         var started = performance.now();
