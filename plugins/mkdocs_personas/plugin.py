@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import posixpath
+import shutil
+from pathlib import Path
 from urllib.parse import quote
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -15,6 +17,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from . import (
+    background,
     bounds,
     bundle_pages,
     bundles,
@@ -168,7 +171,31 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         rootlinks.install(
             config, rootlinks.RootLinks.of(files, catalogue.entries, config.site_url, self._entry)
         )
+        self._export_meanwhile(config)
         return files
+
+    def _export_meanwhile(self, config: MkDocsConfig) -> None:
+        """In a one-off build (not ``serve``, not mkdocs-static-i18n's passes), write the data
+        files, raw sources and conversions in a second process while MkDocs renders the
+        pages; :meth:`on_post_build` moves them into the site (``background.py``)."""
+        self.exporting = None
+        if self.rebuilds is not None or self.serving or i18n.active(config):
+            return
+        staging = Path(config.site_dir) / background.STAGING
+        self.exporting = background.Background(self._write_exports, staging, config)
+
+    def _write_exports(self, root: Path, config: MkDocsConfig, **how: object) -> dict:
+        root.mkdir(parents=True, exist_ok=True)
+        return write_exports(
+            root,
+            self.site.catalogue,
+            self.site.relations,
+            self.settings.fields,
+            config.use_directory_urls,
+            more=self.site.data_files(),
+            synonyms=options.synonym_groups(self.config),
+            **how,
+        )
 
     def _entry(self, file: File) -> Entry | None:
         """The entry (or bundled document) a generated page shows, if any."""
@@ -339,17 +366,20 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         rebuilds = self.rebuilds
         key = data_key(site.catalogue, site.relations, config.use_directory_urls)
         again = rebuilds is not None and not rebuilds.force
-        written = write_exports(
-            config.site_dir,
-            site.catalogue,
-            site.relations,
-            self.settings.fields,
-            config.use_directory_urls,
-            unchanged=rebuilds.raw if again else None,
-            data=not (again and rebuilds.data_key == key),
-            more=site.data_files(),
-            synonyms=options.synonym_groups(self.config),
-        )
+        exporting, self.exporting = getattr(self, "exporting", None), None
+        staging = Path(config.site_dir) / background.STAGING
+        if exporting is not None and exporting.join():
+            background.move_into(staging, Path(config.site_dir))
+            log.debug("data files, raw sources and conversions written by a second process")
+            written = {}
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+            written = self._write_exports(
+                Path(config.site_dir),
+                config,
+                unchanged=rebuilds.raw if again else None,
+                data=not (again and rebuilds.data_key == key),
+            )
         if rebuilds is not None:
             rebuilds.raw, rebuilds.data_key = written, key
             rebuilds.finish(config, self.files, written)
@@ -359,6 +389,12 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             error = find.index_site(config.site_dir)
             if error:
                 raise PluginError(f"personas: Pagefind could not index the site: {error}")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop writing the data files in the background: the build failed."""
+        exporting, self.exporting = getattr(self, "exporting", None), None
+        if exporting is not None:
+            exporting.cancel()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
         """Rebuild when a persona or skill file is added, edited, renamed or deleted."""
