@@ -394,9 +394,10 @@ class Analyzer:
         if not special:
             return counts
         for piece in _BREAK.split(normal):
-            phrase = _WORD.findall(piece)
-            if not special.isdisjoint(phrase):
-                self._phrase_terms(phrase, code, counts)
+            if any(word in piece for word in special):
+                phrase = _WORD.findall(piece)
+                if not special.isdisjoint(phrase):
+                    self._phrase_terms(phrase, code, counts)
         return counts
 
     def _word(self, part: str) -> tuple[str, str, bool]:
@@ -624,16 +625,10 @@ def _vocabulary(
     at most :data:`RARE` entries; :data:`MAX_RARE` at most, rarest first) and the
     ``bound`` commoner ones of most weight times idf (:func:`body_terms`). Numbers are
     left out."""
-    rare = sorted(
-        (t for t in body if df[t] <= RARE and not t.isdigit()),
-        key=lambda t: (df[t], -body[t], t),
-    )[:MAX_RARE]
-    common = heapq.nsmallest(
-        bound,
-        (t for t in body if df[t] > RARE and not t.isdigit()),
-        key=lambda t: (-body[t] * idf[t], t),
-    )
-    return {t: body[t] for t in (*rare, *common)}
+    rare = sorted((df[t], -w, t) for t, w in body.items() if df[t] <= RARE and not t.isdigit())
+    common = sorted((-w * idf[t], t) for t, w in body.items() if df[t] > RARE and not t.isdigit())
+    chosen = [t for _, _, t in rare[:MAX_RARE]] + [t for _, t in common[:bound]]
+    return {t: body[t] for t in chosen}
 
 
 @dataclass(frozen=True)
