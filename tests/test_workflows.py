@@ -47,7 +47,14 @@ INSTALLS = {
     "commit": Install(f" @ git+{REPOSITORY}@{'0' * 40}", "# pinned to a commit"),
     "properdocs": Install("==9.9.9", "# pinned", extra=("properdocs",)),
 }
-CONFIGS = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml", "site conf/x.yml")
+CONFIGS = (
+    "mkdocs.yml",
+    "mkdocs.yaml",
+    "properdocs.yml",
+    "properdocs.yaml",
+    "site conf/x.yml",
+    'my #1: site\'s "x".yml',
+)
 BRANCHES = ("main", "release/2.x", "it's-#1,{x}", "!déploiement+")
 """Branch names `init` reads from git: plain, and with characters YAML or GitHub's branch
 filters would read as syntax (quotes, comments, flow mappings, globs)."""
@@ -81,6 +88,15 @@ def test_actionlint_is_clean_on_every_variant_init_can_write(variants):
     properdocs = [p for p in variants if "properdocs" in p.parent.name and p.stem == "checks"]
     assert all("properdocs" in p.read_text() for p in properdocs)
     for path in variants:
+        if path.stem == "checks":
+            config = CONFIGS[int(path.parent.name.split("-")[1])]
+            build = load(path)["jobs"]["catalogue"]["steps"][-1]["run"]
+            words = build.replace("mkdocs build", "printf '%s\\0'", 1)
+            words = words.replace("properdocs build", "printf '%s\\0'", 1)
+            argv = subprocess.run(["bash", "-c", words], capture_output=True, text=True).stdout
+            engine = "properdocs" if config.startswith("properdocs") else "mkdocs"
+            expected = [] if config == f"{engine}.yml" else ["-f", config]
+            assert argv.split("\0")[:-1] == ["--strict", *expected], (path, build)
         if path.stem in ("checks", "deploy"):
             branch = BRANCHES[int(path.parent.name.rsplit("-", 1)[1])]
             filters = load(path)["on"]["push"]["branches"]

@@ -126,6 +126,13 @@ def _branch_filter(branch: str) -> str:
     return json.dumps(re.sub(r"([*?+!\[\]\\])", r"\\\1", branch), ensure_ascii=False)
 
 
+def _shell_word(text: str) -> str:
+    """``text`` as one shell word that stays a plain YAML scalar in a ``run:`` line: every
+    character but letters, digits and ``._/-`` escaped with a backslash (a quoted word
+    could hold `` #`` or ``: ``, which YAML reads as a comment or a mapping)."""
+    return re.sub(r"([^A-Za-z0-9._/-])", r"\\\1", text)
+
+
 def render_workflow(
     name: str,
     install: Install,
@@ -135,7 +142,7 @@ def render_workflow(
 ) -> str:
     """One workflow: its template with the install, engine, configuration and branch."""
     engine = "properdocs" if Path(config).name.startswith("properdocs") else "mkdocs"
-    option = f" -f {shlex.quote(config)}"
+    option = f" -f {_shell_word(config)}"
     values = {
         "__INSTALL__": install.requirement(),
         "__INSTALL_BASE__": install.requirement(where="./base"),
