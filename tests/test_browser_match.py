@@ -176,12 +176,14 @@ def hostile(tmp_path_factory):
 
 
 def test_a_hostile_keyword_or_task_does_not_freeze_the_page(hostile, page):
+    """A 60 KB keyword is left out (more than 60 characters: issue 22); a 60 KB task is
+    cut to 4,000 characters and never read as HTML."""
     open_matcher(page, hostile + "match/")
     shown = page.evaluate(FEED, "word1 word2 word3 and Kafka")
     assert shown[0][0] == "huge"
     labels = page.locator("[data-pc-ranked] .pc-reason__keyword").all_inner_texts()
-    assert labels and max(len(label) for label in labels) <= 81
-    assert any(label.endswith("…") for label in labels)
+    assert labels and max(len(label) for label in labels) <= 60
+    assert not any("word1" in label for label in labels)
     task = "Kafka " + "word1 word2 <img src=x onerror=alert(1)> " * 2000
     assert len(task) > 60_000
     started = time.monotonic()

@@ -140,3 +140,30 @@ def test_the_sample_skills_get_keywords_its_personas_declare():
     derived = derive(catalogue.entries)
     assert {(e.kind, e.name) for e in catalogue.skills} == set(derived)
     assert "PostgreSQL" in derived[(Kind.SKILL, "database-migrations")]
+
+
+def test_only_thirty_keywords_of_sixty_characters_count_and_the_rest_is_a_warning(tmp_path):
+    """Issue 22: a persona cannot buy every task with a long keyword list. The first 30
+    keywords of at most 60 characters count; each one left out is named in a warning
+    (the file is kept), and it leaves the matcher's index."""
+    from mkdocs_personas.catalogue import Reader, Settings
+
+    many = [f"topic{i}" for i in range(1, 41)]
+    long = "x" * 61
+    lines = "\n".join(f"  - {k}" for k in [long, *many])
+    (tmp_path / "personas").mkdir()
+    (tmp_path / "personas" / "stuffed.md").write_text(
+        f"---\nname: stuffed\ndescription: Says every word.\nkeywords:\n{lines}\n---\nBody.\n",
+        encoding="utf-8",
+    )
+    catalogue, problems = Reader().load(Settings(tmp_path, personas=("personas/*.md",), skills=()))
+    (entry,) = catalogue.personas
+    assert list(entry.keywords) == many[:30]
+    messages = [str(p) for p in problems]
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("personas/stuffed.md:5:5: warning: keywords: keyword 'xxx")
+    assert "more than the limit of 60" in messages[0] and "file is kept" in messages[0]
+    assert "personas/stuffed.md:36:5: warning: keywords: 40 keywords declared" in messages[1]
+    assert "limit of 30" in messages[1] and "'topic31'" in messages[1]
+    index = ranking.index(catalogue.personas)
+    assert "topic30" in index["terms"] and "topic31" not in index["terms"]
