@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -303,18 +304,44 @@ def _lock(name: str, mode: int) -> None:
     fcntl.flock(_LOCKS[name], mode)
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto``: one worker per core this process may use (xdist would count physical
+    cores, one on a virtual machine whose two cores are hyperthreads)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+DURATIONS = REPO / "tests" / "durations.json"
+"""The slowest tests' seconds (benchmarks/suite_durations.py): the order workers start in."""
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup``, the tests of a module (or class) that use one of its
+    """Under ``--dist loadgroup``: the tests of a module (or class) that use one of its
     module- or class-scoped fixtures go to one worker, so that the fixture (a site build,
-    a server) is made once; every other test is handed out on its own."""
+    a server) is made once; every other test is handed out on its own. Exclusive tests
+    come first, then the costliest (tests/durations.json), so that no long test starts
+    last and keeps one worker busy alone at the end."""
     if getattr(config.option, "dist", "no") != "loadgroup":
         return
+    known = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.exists() else {}
+    units: dict[str, list] = {}
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         definitions = info.name2fixturedefs.values() if info else ()
+        unit = item.nodeid
         if any(d and d[-1].scope in ("module", "class", "package") for d in definitions):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+            unit = item.nodeid.split("::")[0]
+            item.add_marker(pytest.mark.xdist_group(unit))
+        units.setdefault(unit, []).append(item)
+
+    def cost(unit: list) -> float:
+        if any(item.get_closest_marker("exclusive") for item in unit):
+            return float("inf")
+        return sum(known.get(item.nodeid, 1.0) for item in unit)
+
+    items[:] = [item for unit in sorted(units.values(), key=cost, reverse=True) for item in unit]
 
 
 @pytest.hookimpl(hookwrapper=True)
