@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import copy_sample
+from conftest import REPO, copy_sample
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
 
@@ -51,3 +51,45 @@ def test_data_written_in_the_background_equals_data_written_in_the_build(tmp_pat
     assert {"personas.json", "catalogue.json", "match.json", "cards.json"} <= set(inline)
     assert any(path.endswith(".toml") for path in inline)  # the conversions
     assert not any(".personas-staging" in path for path in inline)
+
+
+POOLED = """
+import sys
+from pathlib import Path
+import mkdocs_personas.catalogue as catalogue
+
+pools = []
+
+
+class Counted(catalogue.ProcessPoolExecutor):
+    def __init__(self, *args, **kwargs):
+        pools.append(kwargs.get("mp_context") or args[1])
+        super().__init__(*args, **kwargs)
+
+
+catalogue.ProcessPoolExecutor = Counted
+settings = catalogue.Settings(
+    Path(sys.argv[1]), ("plugins/*/agents/*.md",), ("plugins/*/skills/*/SKILL.md",)
+)
+catalogue.PARALLEL_FROM = 1
+pooled = catalogue.load(settings)
+catalogue.PARALLEL_FROM = catalogue.SPAWNED_FROM = 10**9
+alone = catalogue.load(settings)
+assert [p.get_start_method() for p in pools] == ["fork"], pools
+assert pooled == alone, "the pool read the catalogue differently"
+print(len(alone[0].entries), len(alone[1]))
+"""
+
+
+def test_reading_in_forked_workers_equals_reading_in_one_process():
+    """The wshobson collection (384 files, warnings among them) read by a pool of forked
+    workers and by the build's own process: the same entries and problems, in order."""
+    result = subprocess.run(
+        [sys.executable, "-c", POOLED, str(REPO / "tests/corpora/wshobson-agents")],
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    entries, problems = map(int, result.stdout.split())
+    assert entries > 300 and problems > 0

@@ -345,8 +345,14 @@ def check_references(catalogue: Catalogue) -> list[Problem]:
     return problems
 
 
-PARALLEL_FROM = 2000
-"""Files to parse from which reading is spread over one process per core."""
+PARALLEL_FROM = 300
+"""Files to parse from which reading is spread over one forked process per core (forking
+costs little; below this the pool's start and the results' shipping cost more than the
+second core saves)."""
+
+SPAWNED_FROM = 2000
+"""The same where workers must be spawned (a threaded process, such as ``mkdocs serve``):
+each then starts a new interpreter and imports the plugin, about a second."""
 
 
 def _read_chunk(sources: Sequence[Source], settings: Settings, text: bool) -> list[_Result]:
@@ -370,11 +376,11 @@ def _read_many(sources: Sequence[Source], settings: Settings, text: bool) -> lis
     (``mkdocs serve`` runs a server thread, and forking a threaded process is unsafe).
     """
     workers = min(os.cpu_count() or 1, 8)
-    if len(sources) < PARALLEL_FROM or workers < 2:
+    single = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    if len(sources) < (PARALLEL_FROM if single else SPAWNED_FROM) or workers < 2:
         return _read_chunk(sources, settings, text)
     size = -(-len(sources) // (workers * 4))
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
-    single = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if single else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         parts = pool.map(_read_chunk, chunks, [settings] * len(chunks), [text] * len(chunks))
