@@ -184,8 +184,31 @@ def _best_time(text: str) -> float:
     ],
 )
 def test_the_scan_is_linear_in_the_size_of_the_body(make):
-    """Four times the text takes less than six times as long (plus 200 ms for a loaded
+    """Four times the text takes less than eight times as long (plus 500 ms for a loaded
     machine: a quadratic scan takes seconds at these sizes). Single long lines are left
     to the body's bounds (bounds.py), past which the page is a notice."""
     small, large = _best_time(make(10_000)), _best_time(make(40_000))
-    assert large < 6 * small + 0.2, (make(12), small, large)
+    assert large < 8 * small + 0.5, (make(12), small, large)
+
+
+def test_the_payload_file_reports_every_shape(capsys):
+    payload = Path(__file__).parent / "payloads/personas/hidden-markup.md"
+    code = main(["validate", str(payload)])
+    out = capsys.readouterr().out
+    assert code == 1  # the instruction in the unused definition is a security finding
+    for words in (
+        "Ignore previous instructions",
+        "angle-hidden-path",
+        "style hidden words",
+        "script hidden words",
+        "processing hidden words",
+        "bogus hidden words",
+        "data hidden words",
+        "element hidden words",
+        "base hidden words",
+        "empty-hidden-words",
+        "zero hidden words",
+        "hover hidden words",
+        "tiny hidden words",
+    ):
+        assert sum(words in line for line in out.splitlines()) == 1, (words, out)

@@ -40,6 +40,9 @@ WINDOW = 64
 """How far ahead the alignment looks for a word that moved (nh3 may move text out of
 misnested tables); words further away count as removed."""
 
+CHECK = 3
+"""Words after a moved word that must follow it in what survives too."""
+
 MAX_FINDINGS = 50
 
 _WORD = re.compile(r"\w+")
@@ -225,8 +228,8 @@ def _align(source: list[_Token], kept: list[_Token]) -> list[tuple[_Token, str |
 
     What survives sanitizing is the source minus what was removed, in the same order, so
     a source word is kept when it is the next kept word. A word the sanitizer moved (text
-    out of a misnested table) is kept too when it and the word after it are found a
-    little further on (within :data:`WINDOW` words).
+    out of a misnested table) is kept too when it and the :data:`CHECK` words after it
+    are found a little further on (within :data:`WINDOW` words).
     """
     where: dict[tuple[str, str], list[int]] = {}
     for index, token in enumerate(kept):
@@ -241,12 +244,10 @@ def _align(source: list[_Token], kept: list[_Token]) -> list[tuple[_Token, str |
         else:
             places = where.get(key, ())
             found = bisect.bisect_left(places, position)
-            after = source[index + 1] if index + 1 < len(source) else None
             for place in places[found : found + 4]:
                 if place >= position + WINDOW:
                     break
-                following = kept[place + 1] if place + 1 < len(kept) else None
-                if after is None or (following is not None and following[0] == after[0]):
+                if _same_run(source, index + 1, kept, place + 1):
                     match = place
                     break
         if match is None:
@@ -256,6 +257,13 @@ def _align(source: list[_Token], kept: list[_Token]) -> list[tuple[_Token, str |
         if kept[match][3] is not None:
             lost.append((token, kept[match][3]))
     return lost
+
+
+def _same_run(source: list[_Token], at: int, kept: list[_Token], there: int) -> bool:
+    """Whether the next :data:`CHECK` words of ``source`` from ``at`` are the words of
+    ``kept`` from ``there`` (or both end): a moved word, not a repeated one."""
+    ahead = source[at : at + CHECK]
+    return [t[0] for t in ahead] == [t[0] for t in kept[there : there + len(ahead)]]
 
 
 def _runs(html: str, lost: list[tuple[_Token, str | None]]) -> list[tuple[int, int, str | None]]:
@@ -310,6 +318,7 @@ _DEFINITION = re.compile(
     re.MULTILINE,
 )
 """A reference definition: ``[label]: url "title"``."""
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _LABEL = re.compile(r"\[([^\]\n]+)\]")
 _ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*=[^{}\n]*)\}")
 """An attribute list with at least one ``key=value`` (``{: data-note="..." }``)."""
@@ -406,6 +415,7 @@ def dropped(body: str, path: str, first_line: int = 1, policy=None) -> list[Prob
         if not image and not _WORD.search(text) and _WORD.search(url):
             found.append((match.start(), match.end(), _REASONS["empty"]))
     hide += [m.span() for m in _AUTOLINK.finditer(prose)]
+    hide += [m.span() for m in _COMMENT.finditer(prose)]  # reported by hidden.comments
     if definitions:
         labels = {
             m.group(1).strip().casefold()
