@@ -42,14 +42,10 @@ def test_same_skill_md_with_different_files_publishes_both_folders(tmp_path):
     )
     assert (built.site / f"skills/{b}/scripts/merge.py").read_text() == "print('merge')\n"
     assert not (built.site / f"skills/{b}/references").exists()
-    assert zip_names(built.site / f"skills/{a}/{a}.zip") == {
-        f"{a}/SKILL.md",
-        f"{a}/references/forms.md",
-    }
-    assert zip_names(built.site / f"skills/{b}/{b}.zip") == {
-        f"{b}/SKILL.md",
-        f"{b}/scripts/merge.py",
-    }
+    # Each zip holds its skill's folder as the source names it (a, b), never a slug.
+    assert zip_names(built.site / f"skills/{a}/{a}.zip") == {"a/SKILL.md", "a/references/forms.md"}
+    assert zip_names(built.site / f"skills/{b}/{b}.zip") == {"b/SKILL.md", "b/scripts/merge.py"}
+    assert ".claude/skills/a/" in built.html(f"skills/{a}/")
     # The plain URL lists both; the log names both files, and says nothing is a copy.
     listing = built.html("skills/forms/")
     assert f"skills/{a}/" in listing and f"skills/{b}/" in listing
@@ -68,8 +64,8 @@ def test_byte_identical_skill_folders_publish_once(tmp_path):
     data = json.loads((built.site / "personas.json").read_text())
     assert [s["name"] for s in data["skills"]] == ["forms"]
     assert zip_names(built.site / "skills/forms/forms.zip") == {
-        "forms/SKILL.md",
-        "forms/references/forms.md",
+        "a/SKILL.md",
+        "a/references/forms.md",
     }
     (copy,) = [line for line in built.log.splitlines() if "exact copy" in line]
     assert "skills/b/SKILL.md" in copy and "whole skill folder" in copy
@@ -90,5 +86,7 @@ def test_a_file_differing_only_in_a_nested_folder_makes_two_skills(tmp_path):
     for name in names:
         archive = built.site / f"skills/{name}/{name}.zip"
         with zipfile.ZipFile(io.BytesIO(archive.read_bytes())) as opened:
-            contents.add(opened.read(f"{name}/assets/deep/template.html"))
+            top = opened.namelist()[0].split("/")[0]
+            assert top in ("a", "b")
+            contents.add(opened.read(f"{top}/assets/deep/template.html"))
     assert contents == {b"<p>one</p>\n", b"<p>two</p>\n"}

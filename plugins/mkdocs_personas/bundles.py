@@ -54,6 +54,15 @@ def fold(path: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", path).casefold())
 
 
+def top_folder(folder: str, name: str) -> str:
+    """The folder a skill at ``folder`` (a path with ``/``) installs into: the source
+    folder's own name when a zip can hold it as is, else ``name``."""
+    last = posixpath.basename(folder)
+    if not last or not _SERVED_PART.match(last) or unsafe_name(last) is not None:
+        return name
+    return last
+
+
 def unsafe_name(path: str) -> str | None:
     """Why ``path`` must not name a zip entry (unzip tools would write it elsewhere or
     show it as something else), or None: a backslash, a control character, a ``..`` or
@@ -115,7 +124,7 @@ class Bundle:
     """A skill's folder: its ``SKILL.md`` and the files beside it, sorted by path."""
 
     skill: str
-    """The skill's name, which is also the zip's top folder."""
+    """The skill's name (its URL slug); :attr:`top` is the zip's top folder."""
     root: Path
     """The folder, as an absolute path."""
     folder: str
@@ -124,10 +133,18 @@ class Bundle:
     """The bytes of ``SKILL.md``, as written."""
     files: tuple[BundledFile, ...] = ()
 
+    @property
+    def top(self) -> str:
+        """The zip's top folder: the skill's own folder name, as the source has it (a
+        skill is its folder, and slugs are for URLs only: ``skill`` may carry
+        ``-<collection>`` when names are shared), or the skill's name for a folder name
+        that is not served as is."""
+        return top_folder(self.folder, self.skill)
+
     @cached_property
     def digest(self) -> str:
         """What the bundle holds: equal digests give equal pages, downloads and zips."""
-        parts = [self.skill, _digest(self.source)]
+        parts = [self.skill, self.top, _digest(self.source)]
         parts.extend(f"{f.path}\0{f.digest}" for f in self.files)
         return _digest("\n".join(parts).encode())
 
@@ -140,8 +157,8 @@ class Bundle:
         """(path in the zip, bytes) of every file, ``SKILL.md`` first, then by path. A
         name an unzip tool would write elsewhere never gets in (the scan has already left
         such files out with a problem)."""
-        return [(f"{self.skill}/{SKILL_FILE}", self.source)] + [
-            (f"{self.skill}/{f.path}", f.data) for f in self.files if unsafe_name(f.path) is None
+        return [(f"{self.top}/{SKILL_FILE}", self.source)] + [
+            (f"{self.top}/{f.path}", f.data) for f in self.files if unsafe_name(f.path) is None
         ]
 
     def zip(self, epoch: int | None = None) -> bytes:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 import shlex
 from collections.abc import Mapping
@@ -745,18 +746,30 @@ def persona_tabs(entry: Entry, base: str | None) -> list[Tab]:
     return tabs
 
 
+def skill_folder_name(entry: Entry) -> str:
+    """The folder a skill installs into: its own folder's name in the source, as its zip
+    holds it (:attr:`.bundles.Bundle.top`), else its name."""
+    from .bundles import SKILL_FILE, top_folder
+
+    if posixpath.basename(entry.path) != SKILL_FILE:
+        return entry.name
+    return top_folder(posixpath.dirname(entry.path), entry.name)
+
+
 def skill_tabs(entry: Entry, base: str | None, zip_path: str | None) -> list[Tab]:
-    """A tab per skills folder: the skill's zip (or its lone ``SKILL.md``) and a command."""
+    """A tab per skills folder: the skill's zip (or its lone ``SKILL.md``) and a command;
+    the skill goes into a folder named as its source folder is."""
     tabs = []
+    top = skill_folder_name(entry)
     for key, label, folder in SKILL_FOLDERS:
         if zip_path:
             url = absolute(base, zip_path)
             command = unzip_command(folder, entry.name, url) if url else None
-            tabs.append(Tab(key, label, f"{folder}/{entry.name}/", zip_path, command))
+            tabs.append(Tab(key, label, f"{folder}/{top}/", zip_path, command))
         else:
             download = f"skills/{entry.name}/SKILL.md"
             url = absolute(base, download)
-            where = f"{folder}/{entry.name}"
+            where = f"{folder}/{top}"
             command = download_command(where, "SKILL.md", url) if url else None
             tabs.append(Tab(key, label, f"{where}/SKILL.md", download, command))
     return tabs
