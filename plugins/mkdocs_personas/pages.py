@@ -21,8 +21,8 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
-from . import convert, home, strings, text
-from .bundle_pages import BundleDocument, BundlePlan
+from . import convert, strings, text
+from . import page_home as home
 from .bundles import Bundle
 from .capabilities import capabilities
 from .catalogue import Catalogue
@@ -32,6 +32,7 @@ from .export import raw_path
 from .incremental import digest_of, fingerprint
 from .manifests import Manifest
 from .model import COMPLEXITIES, Entry, Kind
+from .page_bundles import BundleDocument, BundlePlan
 from .relations import Relations, Suggestion, Term
 from .render import render
 from .sanitize import Policy, sanitize

@@ -19,13 +19,13 @@ from mkdocs.structure.pages import Page
 from . import (
     background,
     bounds,
-    bundle_pages,
     bundles,
     find,
-    home,
     i18n,
     keywords,
     offline,
+    page_bundles,
+    page_home,
     read,
     rootlinks,
     strings,
@@ -131,13 +131,13 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             catalogue, options.keyword_options(self.config), options.synonym_groups(self.config)
         )
         relations = relate(catalogue, options.relation_options(self.config), self.memory)
-        author_home = files.get_file_from_path(home.HOME)
+        author_home = files.get_file_from_path(page_home.HOME)
         if author_home is not None and getattr(author_home, "generated_by", None):
             author_home = None  # ours, from an earlier build of ``mkdocs serve``
-        home_mode = home.mode(self.config.home, author_home is not None)
+        home_mode = page_home.mode(self.config.home, author_home is not None)
         if self.config.home is True and author_home is not None:
             log.info(
-                f"docs/{home.HOME} is kept: write a line {home.MARKER} in it to show the "
+                f"docs/{page_home.HOME} is kept: write a line {page_home.MARKER} in it to show the "
                 "home's task box, filter, counts and links there"
             )
         self.site = Site(
@@ -152,9 +152,9 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             manifests=manifests,
             bundles=bundled,
             home_mode=home_mode,
-            dates=home.git_dates(self.settings.base, self.settings.roots),
+            dates=page_home.git_dates(self.settings.base, self.settings.roots),
         )
-        bundle_pages.install(config, self.site.bundle_plan)
+        page_bundles.install(config, self.site.bundle_plan)
         i18n.relocate((page.file for page in self.site.pages.values()), i18n.prefix(config))
         if self.rebuilds is not None:
             self.rebuilds.start(config)
@@ -291,8 +291,8 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             return None
         parts = [html]
         site = getattr(self, "site", None)
-        if site is not None and site.home_mode == "embed" and page.file.src_uri == home.HOME:
-            parts = html.split(home.MARKER)
+        if site is not None and site.home_mode == "embed" and page.file.src_uri == page_home.HOME:
+            parts = html.split(page_home.MARKER)
         if self.sanitize_mode == "all":
             parts = [sanitize(part, self.site.policy) for part in parts]
         if len(parts) == 1:
@@ -321,7 +321,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                     (strings.tr("entry.related_skills"), "related_skills"),
                     (strings.tr("entry.related_personas"), "related_personas"),
                 ]
-            page.toc = home.outline(page.toc, planned.title, sections)
+            page.toc = page_home.outline(page.toc, planned.title, sections)
         return None
 
     @event_priority(-100)
@@ -384,7 +384,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             rebuilds.raw, rebuilds.data_key = written, key
             rebuilds.finish(config, self.files, written)
         if offline.enabled(config, "offline"):
-            offline.write_data(config.site_dir, (*offline.DATA_FILES, home.CARDS))
+            offline.write_data(config.site_dir, (*offline.DATA_FILES, page_home.CARDS))
         if self.config.search == "pagefind":
             error = find.index_site(config.site_dir)
             if error:
