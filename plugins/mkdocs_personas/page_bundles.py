@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.etree.ElementTree import Element
 
@@ -31,14 +30,13 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from . import bounds
 from .bundles import SKILL_FILE, Bundle, BundledFile
+from .catalogue import Catalogue
 from .export import raw_path
 from .incremental import digest_of
 from .model import Entry, Kind, Problem
+from .page_registry import Links, Page, Registry
 from .read import split_front_matter
 from .validate import first_heading
-
-if TYPE_CHECKING:
-    from .pages import Site, _Links
 
 log = get_plugin_logger("personas")
 
@@ -71,13 +69,21 @@ class _Context:
 class BundlePlan:
     """Every skill bundle of one build: its pages, files and links."""
 
-    def __init__(self, site: Site, bundles: Mapping[str, Bundle]) -> None:
-        self.site = site
-        self.config: MkDocsConfig = site.config
+    def __init__(
+        self,
+        registry: Registry,
+        catalogue: Catalogue,
+        bundles: Mapping[str, Bundle],
+        edit_uri: Callable[[Entry], str | None],
+    ) -> None:
+        self.registry = registry
+        self.catalogue = catalogue
+        self.edit_uri = edit_uri
+        self.config: MkDocsConfig = registry.config
         self.bundles = {
             name: bundle
             for name, bundle in sorted(bundles.items())
-            if site.catalogue.get(Kind.SKILL, name) is not None
+            if catalogue.get(Kind.SKILL, name) is not None
         }
         self.documents: dict[str, BundleDocument] = {}
         """Source path -> bundled Markdown page."""
@@ -98,23 +104,32 @@ class BundlePlan:
         """Absolute path on disk -> source path of what publishes it (for links)."""
         config_file = self.config.config_file_path
         self.base = str(Path(config_file).resolve().parent if config_file else Path.cwd())
-        self._plan()
-        self.fingerprint_base = digest_of(repr((sorted(self.targets.items()), self._blob_base())))
+        self.fingerprint_base = ""
 
     # Planning ------------------------------------------------------------------------
 
-    def _plan(self) -> None:
-        site = self.site
-        for entry in site.catalogue.entries:
+    def plan(self) -> None:
+        """Plan after every other page: a bundled page never takes another page's address."""
+        self._plan_bundles()
+        self.fingerprint_base = digest_of(repr((sorted(self.targets.items()), self._blob_base())))
+        for src, document in self.documents.items():
+            page = Page(document.title, "bundle.html", entry=document)
+            page.description = document.description
+            self.registry.add(src, page)
+            page.file.edit_uri = self.edit_uri(document)
+
+    def _plan_bundles(self) -> None:
+        registry, catalogue = self.registry, self.catalogue
+        for entry in catalogue.entries:
             source = os.path.normpath(os.path.join(self.base, entry.path))
-            self.targets[source] = site.entry_src(entry)
+            self.targets[source] = registry.entry_src(entry)
             if entry.kind == Kind.PERSONA:
-                self.entries[site.entry_src(entry)] = entry
-        taken = {page.file.dest_uri for page in site.pages.values()}
-        taken |= {raw_path(entry) for entry in site.catalogue.entries}
+                self.entries[registry.entry_src(entry)] = entry
+        taken = {page.file.dest_uri for page in registry.pages.values()}
+        taken |= {raw_path(entry) for entry in catalogue.entries}
         for name, bundle in self.bundles.items():
-            skill = site.catalogue.get(Kind.SKILL, name)
-            skill_src = site.entry_src(skill)
+            skill = catalogue.get(Kind.SKILL, name)
+            skill_src = registry.entry_src(skill)
             self.contexts[skill_src] = _Context(skill_src, bundle, SKILL_FILE, skill)
             self.targets[str(bundle.root)] = skill_src
             archive = self._static(f"skills/{name}/{name}.zip", bundle.archive)
@@ -129,7 +144,7 @@ class BundlePlan:
         folder = posixpath.dirname(item.path)
         while folder:
             inside = os.path.normpath(os.path.join(bundle.root, folder))
-            self.targets.setdefault(inside, self.site.entry_src(skill))
+            self.targets.setdefault(inside, self.registry.entry_src(skill))
             folder = posixpath.dirname(folder)
         if not item.served:
             return
@@ -137,7 +152,7 @@ class BundlePlan:
         if item.page:
             document = self._document(skill, bundle, item)
             dest = File(src, None, "", self.config.use_directory_urls).dest_uri
-            if document is not None and (dest in taken or src in self.site.pages):
+            if document is not None and (dest in taken or src in self.registry.pages):
                 self._warn(
                     f"{bundle.folder}/{item.path}",
                     1,
@@ -226,10 +241,10 @@ class BundlePlan:
         bundle = self.bundles.get(name) if entry.kind == Kind.SKILL else None
         if bundle is None:
             return ""
-        skill = self.site.catalogue.get(Kind.SKILL, name)
+        skill = self.catalogue.get(Kind.SKILL, name)
         return digest_of(repr((bundle.digest, skill.title, self.fingerprint_base)))
 
-    def tree(self, entry: Entry, links: _Links) -> dict | None:
+    def tree(self, entry: Entry, links: Links) -> dict | None:
         """The file tree of a skill's page, or None for a skill without a folder."""
         bundle = self.bundles.get(entry.name) if entry.kind == Kind.SKILL else None
         if bundle is None or isinstance(entry, BundleDocument):
@@ -246,7 +261,7 @@ class BundlePlan:
             node["children"][parts[-1]] = {
                 "name": parts[-1],
                 "children": None,
-                "page": links.to(self.site.pages[page].file.url) if page else None,
+                "page": links.to(self.registry.url(page)) if page else None,
                 "download": links.to(url) if url else None,
                 "repo": self._blob(bundle, item.path, blob) if not url else None,
                 "size": human_size(len(item.data)),
@@ -259,14 +274,14 @@ class BundlePlan:
             "size": human_size(len(bundle.source) + sum(len(f.data) for f in bundle.files)),
         }
 
-    def document_context(self, document: BundleDocument, links: _Links) -> dict:
+    def document_context(self, document: BundleDocument, links: Links) -> dict:
         """What the page of a bundled Markdown file shows besides its body."""
-        skill = self.site.catalogue.get(Kind.SKILL, document.skill)
+        skill = self.catalogue.get(Kind.SKILL, document.skill)
         url = self.urls[(document.skill, document.relative)]
         return {
             "entry": document,
             "skill": skill,
-            "skill_url": links.to(self.site.entry_url(skill)),
+            "skill_url": links.to(self.registry.entry_url(skill)),
             "raw_url": links.to(url),
             "download_name": posixpath.basename(document.relative),
             "zip_url": links.to(self.zips[skill.name]),

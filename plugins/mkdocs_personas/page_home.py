@@ -17,20 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .capabilities import capabilities
 from .catalogue import Catalogue
-from .export import browser_entry, raw_path
 from .manifests import Manifest
-from .model import Entry, Kind
+from .model import Entry
+from .page_registry import HOME, NO_SEARCH, Page, Registry
 from .relations import Relations
 
-HOME = "index.md"
 MARKER = "<!-- personas:home -->"
 """A line of an author's ``docs/index.md`` that the home's parts replace."""
-CARDS = "cards.json"
-"""What cards show besides ``catalogue.json``: skills, counts and dates (site path)."""
-CARD_KEYWORDS = 4
-"""Keywords a card shows: declared ones first."""
 RECENT = 8
 """Entries listed as recently changed."""
 MAX_COMMITS = 2000
@@ -160,82 +154,32 @@ def context(
     }
 
 
-def timestamps(catalogue: Catalogue, dates: Mapping[str, int] | None) -> dict[str, int]:
-    """``kind/name`` -> time of the last commit, for the catalogue's "recently changed" sort."""
-    if not dates:
-        return {}
-    return {f"{e.kind.value}/{e.name}": dates[e.path] for e in catalogue.entries if e.path in dates}
+class Home:
+    """The home page of one build (``mode`` ``page``), or its parts for an author's page
+    that embeds them (``embed``)."""
 
+    def __init__(
+        self,
+        registry: Registry,
+        catalogue: Catalogue,
+        relations: Relations,
+        *,
+        manifests: Mapping[str, Manifest],
+        dates: Mapping[str, int] | None,
+        mode: str | None,
+    ) -> None:
+        self.registry = registry
+        self.mode = mode
+        self.context = context(catalogue, relations, manifests, dates=dates) if mode else None
 
-def card_facts(
-    entry: Entry, relations: Relations, updated: Mapping[str, int] | None = None
-) -> dict[str, object]:
-    """What a card shows and sorts by: top keywords (declared first), skill and tool counts
-    (tools None: every tool), how connected it is, its last commit time and raw file."""
-    if entry.kind == Kind.PERSONA:
-        caps = capabilities(entry)
-        tools = None if caps.all_tools else len(caps.tools)
-        skills = len(relations.skills_of.get(entry.name, ()))
-        links = skills + len(relations.related.get(entry.name, ()))
-    else:
-        tools, skills = None, 0
-        links = len(relations.personas_of.get(entry.name, ()))
-    keywords = list(dict.fromkeys((*entry.keywords, *entry.keywords_derived)))
-    return {
-        "keywords": keywords[:CARD_KEYWORDS],
-        "skills": skills,
-        "tools": tools,
-        "links": links,
-        "updated": (updated or {}).get(f"{entry.kind.value}/{entry.name}", 0),
-        "raw": raw_path(entry),
-    }
+    def plan(self) -> None:
+        if self.mode == "page":
+            site_name = self.registry.config.site_name
+            self.registry.add(
+                HOME, Page(site_name, "home.html", {**self.context}, search=NO_SEARCH)
+            )
 
-
-def cards_data(
-    catalogue: Catalogue,
-    relations: Relations,
-    dates: Mapping[str, int] | None,
-    directory_urls: bool = True,
-) -> dict[str, object]:
-    """``cards.json``: the skills, shaped like ``catalogue.json``'s personas, and each
-    entry's card facts by ``kind/name``, for the catalogue filter's cards and sorts."""
-    updated = timestamps(catalogue, dates)
-    return {
-        "skills": [{"kind": "skill", **browser_entry(s, directory_urls)} for s in catalogue.skills],
-        "facts": {
-            f"{e.kind.value}/{e.name}": card_facts(e, relations, updated) for e in catalogue.entries
-        },
-    }
-
-
-POWERFUL = frozenset({"bypass-permissions", "hooks", "mcp", "shell", "network"})
-"""Capability flags the catalogue's risk facet hides: every tool alone (an agent without a
-``tools`` list) or accepting edits is not enough."""
-
-
-def risky(entry: Entry) -> bool:
-    """Whether an agent has a powerful setting the risk facet hides (:data:`POWERFUL`)."""
-    return entry.kind == Kind.PERSONA and bool(POWERFUL & set(capabilities(entry).flag_ids))
-
-
-# Tables of contents of generated pages ----------------------------------------------------
-
-TITLE_ID = "pc-title"
-"""The id of a generated page's ``<h1>``: its table of contents starts there, and so does
-Material's "Skip to content" link (the first focusable element of every page)."""
-
-
-def outline(toc: Sequence, title: str, sections: Sequence[tuple[str, str]] = ()) -> list:
-    """A generated page's table of contents: its title (:data:`TITLE_ID`) holding the
-    headings of its body, then ``sections`` (``(text, id)``: our fragments' headings, which
-    Material cannot see, such as "Skills" and "Related personas")."""
-    from markupsafe import escape
-    from mkdocs.structure.toc import AnchorLink, TableOfContents
-
-    top = AnchorLink(str(escape(title)), TITLE_ID, 1)
-    items = list(toc)
-    for item in items:  # the body's own H1 repeats the title: keep what it holds
-        top.children.extend(item.children if item.level == 1 else [item])
-    for text, anchor in sections:
-        top.children.append(AnchorLink(str(escape(text)), anchor, 2))
-    return TableOfContents([top])
+    def embedded(self) -> Page:
+        """The home's parts as a page of their own, for an author's ``docs/index.md``."""
+        context = {**(self.context or {}), "embedded": True}
+        return Page(self.registry.config.site_name, "home.html", context)

@@ -39,6 +39,8 @@ from .guard import protect
 from .incremental import Rebuilds
 from .manifests import find_manifests
 from .model import Entry, Kind, Problem
+from .page_cards import CARDS
+from .page_registry import outline
 from .pages import Site, prune_nav
 from .relations import Memory, relate
 from .render import set_language, theme_dir
@@ -321,7 +323,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                     (strings.tr("entry.related_skills"), "related_skills"),
                     (strings.tr("entry.related_personas"), "related_personas"),
                 ]
-            page.toc = page_home.outline(page.toc, planned.title, sections)
+            page.toc = outline(page.toc, planned.title, sections)
         return None
 
     @event_priority(-100)
@@ -384,7 +386,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             rebuilds.raw, rebuilds.data_key = written, key
             rebuilds.finish(config, self.files, written)
         if offline.enabled(config, "offline"):
-            offline.write_data(config.site_dir, (*offline.DATA_FILES, page_home.CARDS))
+            offline.write_data(config.site_dir, (*offline.DATA_FILES, CARDS))
         if self.config.search == "pagefind":
             error = find.index_site(config.site_dir)
             if error:
