@@ -24,7 +24,7 @@ from . import (
     i18n,
     keywords,
     offline,
-    page_bundles,
+    page_bundle_links,
     page_home,
     read,
     rootlinks,
@@ -156,7 +156,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             home_mode=home_mode,
             dates=page_home.git_dates(self.settings.base, self.settings.roots),
         )
-        page_bundles.install(config, self.site.bundle_plan)
+        page_bundle_links.install(config, self.site.bundle_plan.links)
         i18n.relocate((page.file for page in self.site.pages.values()), i18n.prefix(config))
         if self.rebuilds is not None:
             self.rebuilds.start(config)
