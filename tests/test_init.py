@@ -134,9 +134,10 @@ def test_an_existing_config_gets_the_plugin_and_keeps_everything_else(team_repo,
     assert text.startswith(EXISTING.split("  # more plugins")[0])
     assert "# more plugins go here" in text and "# our own partials" in text
     before, after = yaml.safe_load(EXISTING), yaml.safe_load(text)
-    assert {k: v for k, v in after.items() if k != "plugins"} == {
-        k: v for k, v in before.items() if k != "plugins"
+    assert {k: v for k, v in after.items() if k not in ("plugins", "nav")} == {
+        k: v for k, v in before.items() if k not in ("plugins", "nav")
     }
+    assert after["nav"][0] == {"Welcome": "welcome.md"} and "Catalogue" in after["nav"][1]
     assert after["plugins"][0] == {"search": {"lang": "en"}}
     assert after["plugins"][1]["personas"]["personas"] == [".claude/agents/**/*.md"]
     assert (team_repo / "handbook/index.md").is_file() and not (team_repo / "docs").exists()
@@ -224,3 +225,106 @@ def test_version(capsys):
         main(["--version"])
     assert exit_.value.code == 0
     assert capsys.readouterr().out == f"personas {__version__}\n"
+
+
+def test_a_github_remote_gives_the_site_url_the_download_command_and_an_edit_link(
+    team_repo, capsys
+):
+    git(team_repo, "remote", "add", "origin", "git@github.com:acme/handbook.git")
+    code, out = init(team_repo, capsys)
+    assert code == 0, out
+    config = yaml.safe_load((team_repo / "mkdocs.yml").read_text())
+    assert config["site_url"] == "https://acme.github.io/handbook/"
+    assert config["repo_url"] == "https://github.com/acme/handbook"
+    assert config["edit_uri"] == "edit/main/docs/"
+    assert "set site_url: https://acme.github.io/handbook/" in out
+    built = build_project(team_repo, strict=True)
+    assert built.aborted is None, built.log
+    page = built.html("personas/tester/")
+    assert "Set site_url in mkdocs.yml" not in page
+    assert (
+        "curl -fsSLo .claude/agents/tester.md "
+        "https://acme.github.io/handbook/personas/tester/convert/claude/tester.md" in page
+    )
+    # The persona file is outside docs/: the edit link leads to it on the default branch.
+    assert 'href="https://github.com/acme/handbook/edit/main/.claude/agents/tester.md"' in page
+
+
+@pytest.mark.parametrize(
+    ("url", "site", "repo"),
+    [
+        ("https://github.com/acme/handbook.git", "https://acme.github.io/handbook/", None),
+        ("https://x:token@github.com/Acme/handbook", "https://acme.github.io/handbook/", None),
+        ("ssh://git@github.com/acme/acme.github.io.git", "https://acme.github.io/", None),
+        ("git@github.com:Acme/ACME.github.io", "https://acme.github.io/", None),
+    ],
+)
+def test_site_url_of_project_user_and_organisation_pages(tmp_path, url, site, repo):
+    from mkdocs_personas.init import site_settings
+
+    git(tmp_path, "init", "-q", "-b", "trunk")
+    git(tmp_path, "remote", "add", "origin", url)
+    found = site_settings(tmp_path)
+    assert found.site_url == site
+    assert "token" not in found.repo_url and found.repo_url.startswith("https://github.com/")
+    assert found.edit_uri == "edit/trunk/docs/" and not found.notes
+
+
+def test_a_cname_wins_flags_override_and_other_hosts_get_repo_url_and_a_note(team_repo, capsys):
+    git(team_repo, "remote", "add", "origin", "git@github.com:acme/handbook.git")
+    write(team_repo, {"docs/CNAME": "agents.acme.example\n"})
+    code, out = init(team_repo, capsys, "--edit-uri", "blob/main/docs/")
+    config = yaml.safe_load((team_repo / "mkdocs.yml").read_text())
+    assert config["site_url"] == "https://agents.acme.example/"
+    assert config["edit_uri"] == "blob/main/docs/"
+    other = team_repo.parent / "other"
+    write(other, {".claude/agents/a.md": agent("a", "A.")})
+    git(other, "init", "-q", "-b", "main")
+    git(other, "remote", "add", "origin", "https://git.acme.example/team/agents.git")
+    code, out = init(other, capsys)
+    assert code == 0, out
+    config = yaml.safe_load((other / "mkdocs.yml").read_text())
+    assert config["repo_url"] == "https://git.acme.example/team/agents"
+    assert "site_url" not in config and "edit_uri" not in config
+    assert "Note: site_url is not set" in out and "git.acme.example" in out
+    code, out = init(other, capsys, "--force", "--site-url", "https://x.example/a/")
+    assert "kept repo_url as mkdocs.yml sets them" in out
+    assert yaml.safe_load((other / "mkdocs.yml").read_text())["site_url"] == "https://x.example/a/"
+
+
+@pytest.mark.parametrize("style", ["flow", "block"])
+def test_an_existing_nav_gets_a_catalogue_section_the_home_page_links(team_repo, capsys, style):
+    nav = (
+        "nav: [Home: index.md, Guide: guide.md]\n"
+        if style == "flow"
+        else "nav:\n- Home: index.md  # start here\n- Guide: guide.md\n"
+    )
+    original = f"site_name: Handbook\n{nav}theme:\n  name: material\n"
+    (team_repo / "mkdocs.yml").write_text(original)
+    write(team_repo, {"docs/guide.md": "# Guide\n"})
+    code, out = init(team_repo, capsys)
+    assert code == 0, out
+    assert "added a Catalogue section to the nav of mkdocs.yml" in out
+    config = yaml.safe_load((team_repo / "mkdocs.yml").read_text())
+    assert config["nav"][:2] == [{"Home": "index.md"}, {"Guide": "guide.md"}]
+    section = config["nav"][2]["Catalogue"]
+    assert {"Task matcher": "match/index.md"} in section and len(config["nav"]) == 3
+    built = build_project(team_repo, strict=True)
+    assert built.aborted is None, built.log
+    assert "not included in the nav" not in built.log
+    navigation = built.html("").split("md-nav--primary")[1].split("md-nav--secondary")[0]
+    for link in ("catalogue/", "match/", "keywords/", "expertise/", "guide/"):
+        assert f'href="{link}"' in navigation, link
+    # A second run adds nothing; --no-nav prints the section instead of writing it.
+    assert init(team_repo, capsys, "--force")[1].count("Catalogue section") == 0
+    (team_repo / "mkdocs.yml").write_text(original)
+    code, out = init(team_repo, capsys, "--force", "--no-nav")
+    assert (team_repo / "mkdocs.yml").read_text().startswith(original)
+    assert "  - Catalogue:\n      - Catalogue: catalogue/index.md\n" in out
+
+
+def test_a_kept_home_page_is_told_about_the_home_embed(team_repo, capsys):
+    write(team_repo, {"docs/index.md": "# Our team\n"})
+    code, out = init(team_repo, capsys)
+    assert code == 0, out
+    assert "a line <!-- personas:home --> in docs/index.md shows the catalogue's home" in out

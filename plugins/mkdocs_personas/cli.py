@@ -371,7 +371,16 @@ def scaffold(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         print(f"personas: {visible(args.folder)}: no such folder", file=sys.stderr)
         return 2
-    return run(folder, args.config, args.force)
+    return run(
+        folder,
+        args.config,
+        args.force,
+        site_url=args.site_url,
+        repo_url=args.repo_url,
+        edit_uri=args.edit_uri,
+        nav=args.nav,
+        previews=args.previews,
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -399,6 +408,25 @@ def parser() -> argparse.ArgumentParser:
         "properdocs.yml)",
     )
     setup.add_argument("--force", action="store_true", help="replace workflows that exist already")
+    setup.add_argument(
+        "--site-url", help="the published address (default: GitHub Pages of the git remote)"
+    )
+    setup.add_argument("--repo-url", help="the repository's web address (default: the remote)")
+    setup.add_argument(
+        "--edit-uri", help="edit link path under --repo-url (default: edit/<branch>/<docs>/)"
+    )
+    setup.add_argument(
+        "--no-nav",
+        dest="nav",
+        action="store_false",
+        help="leave an existing nav as it is; print the catalogue section to add instead",
+    )
+    setup.add_argument(
+        "--no-previews",
+        dest="previews",
+        action="store_false",
+        help="write only the checks and deploy workflows (no pull request previews)",
+    )
     setup.set_defaults(run=scaffold)
     check = commands.add_parser(
         "validate",

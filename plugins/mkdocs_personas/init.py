@@ -18,10 +18,10 @@ import re
 import shlex
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import yaml
 
@@ -33,6 +33,8 @@ REPOSITORY = "https://github.com/mkdocs-personas/mkdocs-personas"
 """Where the plugin's source lives: a development install is pinned to a commit of it."""
 WORKFLOWS = ("checks", "deploy", "preview", "preview-publish")
 """The workflows ``init`` writes, by template name."""
+BASIC_WORKFLOWS = ("checks", "deploy")
+"""The workflows ``init --no-previews`` writes."""
 TOKEN = re.compile(r"__[A-Z_]+__")
 
 
@@ -264,16 +266,231 @@ def add_plugin(text: str, folders: Folders) -> str | None:
     return edited
 
 
-def new_config(folder: Path, folders: Folders) -> str:
-    """A complete ``mkdocs.yml`` for a catalogue of ``folders``."""
-    name = folder.resolve().name or "Catalogue"
-    nav = ["  - Skills: skills/index.md\n"] if folders.skills or not folders else []
-    nav += [
-        "  - Expertise: expertise/index.md\n",
-        "  - Keywords: keywords/index.md\n",
-        "  - Keyword conflicts: keywords/conflicts.md\n",
-        "  - Task matcher: match/index.md\n",
+@dataclass(frozen=True)
+class Site:
+    """Where the site is published and where its sources live, as far as ``init`` can
+    know them (a GitHub remote, a ``CNAME``) or was told (``--site-url`` and the others)."""
+
+    site_url: str = ""
+    repo_url: str = ""
+    edit_uri: str = ""
+    notes: tuple[str, ...] = ()
+    """What could not be known and how to set it."""
+
+    def items(self) -> list[tuple[str, str]]:
+        """The settings that have a value, in the order they are written."""
+        pairs = (("site_url", self.site_url), ("repo_url", self.repo_url))
+        return [(k, v) for k, v in (*pairs, ("edit_uri", self.edit_uri)) if v]
+
+
+def _scalar(value: str) -> str:
+    """``value`` as a YAML scalar: plain when it is made of URL characters only."""
+    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~%/+-]*(?::[A-Za-z0-9._~%/+-]+)*/?", value)
+    return value if plain and ": " not in value else json.dumps(value, ensure_ascii=False)
+
+
+def remote(url: str) -> tuple[str, str] | None:
+    """(host, path) of a git remote URL (``git@host:owner/name.git``, ``ssh://``,
+    ``https://``, with any user name or password dropped), or None when it is not one."""
+    url = url.strip()
+    scp = re.fullmatch(r"(?:[^@/\s]+@)?([A-Za-z0-9.-]+):(?!//)([^\s]+)", url)
+    if scp and "://" not in url:
+        host, path = scp.group(1), scp.group(2)
+    else:
+        parts = urlsplit(url)
+        if parts.scheme not in ("https", "http", "ssh", "git", "git+ssh") or not parts.hostname:
+            return None
+        host, path = parts.hostname, parts.path
+    path = re.sub(r"\.git$", "", path.strip("/")).strip("/")
+    if path.count("/") < 1 or any(p in ("", ".", "..") for p in path.split("/")):
+        return None
+    return host.lower(), path
+
+
+def _default_branch(folder: Path) -> str:
+    """The remote's default branch (``origin/HEAD``), else the branch checked out, else
+    ``main``."""
+    head = _git(folder, "symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD")
+    if head.startswith("origin/") and head != "origin/HEAD":
+        return head.removeprefix("origin/")
+    return _git(folder, "symbolic-ref", "--short", "-q", "HEAD") or "main"
+
+
+def site_settings(
+    folder: Path,
+    docs_dir: str = "docs",
+    *,
+    site_url: str | None = None,
+    repo_url: str | None = None,
+    edit_uri: str | None = None,
+) -> Site:
+    """What ``init`` writes as ``site_url``, ``repo_url`` and ``edit_uri``: from the git
+    remote (GitHub: project, user and organisation pages; other hosts: ``repo_url``
+    only), a ``CNAME`` in the docs folder for ``site_url``, and the given values over all."""
+    notes: list[str] = []
+    origin = _git(folder, "remote", "get-url", "origin")
+    if not origin:
+        first = _git(folder, "remote").splitlines()
+        origin = _git(folder, "remote", "get-url", first[0]) if first else ""
+    found = remote(origin) if origin else None
+    branch = _default_branch(folder)
+    docs = Path(docs_dir).as_posix().strip("/")
+    inside = not Path(docs_dir).is_absolute() and ".." not in Path(docs).parts
+    known = {"site_url": "", "repo_url": "", "edit_uri": ""}
+    if found:
+        host, path = found
+        known["repo_url"] = f"https://{host}/{path}"
+        where = f"{docs}/" if docs and docs != "." else ""
+        if host == "github.com" and path.count("/") == 1:
+            owner, name = path.split("/")
+            pages = f"{owner.lower()}.github.io"
+            known["site_url"] = (
+                f"https://{pages}/" if name.lower() == pages else f"https://{pages}/{name}/"
+            )
+            if inside:
+                known["edit_uri"] = f"edit/{quote(branch, safe='/')}/{where}"
+        elif host == "gitlab.com" and inside:
+            known["edit_uri"] = f"-/edit/{quote(branch, safe='/')}/{where}"
+    cname = Path(folder, docs_dir, "CNAME")
+    if cname.is_file():
+        lines = cname.read_text(encoding="utf-8", errors="replace").split()
+        if lines and re.fullmatch(r"[A-Za-z0-9.-]+", lines[0]):
+            known["site_url"] = f"https://{lines[0].lower()}/"
+    given = {"site_url": site_url, "repo_url": repo_url, "edit_uri": edit_uri}
+    values = {k: (given[k] if given[k] is not None else known[k]) for k in known}
+    if not origin and repo_url is None:
+        notes.append(
+            "no git remote: repo_url, edit_uri and site_url are not set (add a remote and "
+            "run init again, or pass --site-url and --repo-url)"
+        )
+    elif origin and not found and repo_url is None:
+        notes.append(
+            "the git remote is not a URL init can read: set repo_url (the repository's web "
+            "address) in the configuration, or pass --repo-url"
+        )
+    if found and not values["site_url"]:
+        notes.append(
+            f"site_url is not set: init knows GitHub Pages addresses only, and the remote is "
+            f"on {found[0]}. Set site_url to the published address (or pass --site-url): "
+            "every persona page then shows a one-line download command"
+        )
+    if found and found[0] not in ("github.com", "gitlab.com") and not values["edit_uri"]:
+        notes.append(
+            f"edit_uri is not set: set it to the path of the edit page on {found[0]} "
+            "(or pass --edit-uri) to show an edit link on every page"
+        )
+    return Site(values["site_url"], values["repo_url"], values["edit_uri"], tuple(notes))
+
+
+def add_settings(text: str, site: Site) -> tuple[str, list[str]]:
+    """``text`` with the settings of ``site`` it does not set yet added at its end, and
+    the names added; ``text`` unchanged when that cannot be done safely."""
+    data = _load(text)
+    if not isinstance(data, dict):
+        return text, []
+    missing = [(key, value) for key, value in site.items() if key not in data]
+    if not missing:
+        return text, []
+    ending = "" if not text or text.endswith("\n") else "\n"
+    edited = text + ending + "".join(f"{key}: {_scalar(value)}\n" for key, value in missing)
+    after = _load(edited)
+    if after != {**data, **dict(missing)}:
+        return text, []
+    return edited, [key for key, _ in missing]
+
+
+def catalogue_pages(folders: Folders) -> list[tuple[str, str]]:
+    """The catalogue's pages for a navigation: (title, page)."""
+    pages = [("Catalogue", "catalogue/index.md")]
+    if folders.skills or not folders:
+        pages.append(("Skills", "skills/index.md"))
+    return [
+        *pages,
+        ("Expertise", "expertise/index.md"),
+        ("Keywords", "keywords/index.md"),
+        ("Keyword conflicts", "keywords/conflicts.md"),
+        ("Task matcher", "match/index.md"),
     ]
+
+
+def nav_section(folders: Folders, indent: str = "  ") -> str:
+    """A ``Catalogue`` section of a block ``nav`` list, at ``indent``."""
+    inner = indent + "    "
+    return f"{indent}- Catalogue:\n" + "".join(
+        f"{inner}- {title}: {page}\n" for title, page in catalogue_pages(folders)
+    )
+
+
+def _pages(nav: object) -> set[str]:
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, list):
+        return set().union(*map(_pages, nav)) if nav else set()
+    if isinstance(nav, dict):
+        return set().union(*map(_pages, nav.values())) if nav else set()
+    return set()
+
+
+_TOP_NAV = re.compile(r"nav:[ \t]*(\[.*\])?[ \t]*")
+
+
+def add_nav(text: str, folders: Folders) -> str | None:
+    """``text`` with a ``Catalogue`` section added to its ``nav`` list; ``text`` itself when
+    there is no ``nav`` (MkDocs then lists every page) or it links the catalogue already;
+    None when it cannot be done safely (then the section is printed)."""
+    data = _load(text)
+    if not isinstance(data, dict):
+        return None
+    nav = data.get("nav")
+    if "nav" not in data or "catalogue/index.md" in _pages(nav):
+        return text
+    if not isinstance(nav, list):
+        return None
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    starts = [i for i, line in enumerate(lines) if _TOP_NAV.fullmatch(line.rstrip("\r\n"))]
+    if len(starts) != 1:
+        return None
+    start = end = starts[0]
+    flow = _TOP_NAV.fullmatch(lines[start].rstrip("\r\n")).group(1)
+    if flow:
+        pages = ", ".join(f"{{{title}: {page}}}" for title, page in catalogue_pages(folders))
+        close = lines[start].rindex("]")
+        comma = ", " if nav else ""
+        line = lines[start]
+        lines[start] = f"{line[:close]}{comma}{{Catalogue: [{pages}]}}{line[close:]}"
+        edited = "".join(lines)
+    else:
+        block = []
+        for index in range(start + 1, len(lines)):
+            line = lines[index]
+            if line.strip() and not line[0].isspace() and not line.startswith("-"):
+                break
+            if line.strip() and not line.lstrip().startswith("#"):
+                block.append(line)
+                end = index
+        if not block or not block[0].lstrip(" ").startswith("-") or "\t" in block[0]:
+            return None
+        indent = block[0][: len(block[0]) - len(block[0].lstrip(" "))]
+        section_text = nav_section(folders, indent)
+        edited = "".join(lines[: end + 1]) + section_text + "".join(lines[end + 1 :])
+    after = _load(edited)
+    section = {"Catalogue": [{title: page} for title, page in catalogue_pages(folders)]}
+    if not isinstance(after, dict) or after.get("nav") != [*nav, section]:
+        return None
+    if {k: v for k, v in after.items() if k != "nav"} != {
+        k: v for k, v in data.items() if k != "nav"
+    }:
+        return None
+    return edited
+
+
+def new_config(folder: Path, folders: Folders, site: Site | None = None) -> str:
+    """A complete ``mkdocs.yml`` for a catalogue of ``folders``, published at ``site``."""
+    name = folder.resolve().name or "Catalogue"
+    nav = [f"  - {title}: {page}\n" for title, page in catalogue_pages(folders)[1:]]
+    settings = (site or Site()).items()
     return _fill(
         template("init", "mkdocs.yml"),
         {
@@ -282,6 +499,7 @@ def new_config(folder: Path, folders: Folders) -> str:
             "__SITE_DESCRIPTION__": json.dumps(
                 f"The AI agents and skills of {name}, published with mkdocs-personas."
             ),
+            "__SITE__": "".join(f"{key}: {_scalar(value)}\n" for key, value in settings),
             "__PLUGIN__": plugin_entry(folders, "  "),
             "__NAV__": "".join(nav),
         },
@@ -325,6 +543,8 @@ class Report:
     done: list[str]
     refused: list[str]
     stanza: str = ""
+    notes: list[str] = field(default_factory=list)
+    """What init could not know or do for the reader, and how to do it."""
 
 
 def _docs_dir(config_text: str) -> str:
@@ -358,10 +578,22 @@ def leaves(folder: Path, path: Path) -> str | None:
     return None
 
 
-def scaffold(folder: Path, config: str, force: bool, install: Install) -> Report:
+def scaffold(
+    folder: Path,
+    config: str,
+    force: bool,
+    install: Install,
+    *,
+    given: dict[str, str | None] | None = None,
+    nav: bool = True,
+    previews: bool = True,
+) -> Report:
     """Write the catalogue's files into ``folder``; see :func:`run` for the rules. A file
-    that a link would lead outside the repository is refused, never written (:func:`leaves`)."""
+    that a link would lead outside the repository is refused, never written (:func:`leaves`).
+    ``given`` holds the ``site_url``, ``repo_url`` and ``edit_uri`` passed on the command
+    line (None: what the remote says)."""
     report = Report([], [])
+    given = given or {}
     folders = find_folders(folder)
     found = ", ".join(f"{f}/" for f in (*folders.agents, *folders.skills)) or "none found"
     config_path = folder / config
@@ -369,8 +601,11 @@ def scaffold(folder: Path, config: str, force: bool, install: Install) -> Report
         report.refused.append(outside)
         return report
     if not config_path.exists():
-        config_path.write_text(new_config(folder, folders), encoding="utf-8")
+        site = site_settings(folder, **given)
+        report.notes.extend(site.notes)
+        config_path.write_text(new_config(folder, folders, site), encoding="utf-8")
         report.done.append(f"wrote {config} (agent and skill folders: {found})")
+        report.done.extend(f"set {key}: {value}" for key, value in site.items())
     else:
         text = config_path.read_text(encoding="utf-8-sig")
         data = _load(text)
@@ -386,6 +621,29 @@ def scaffold(folder: Path, config: str, force: bool, install: Install) -> Report
             else:
                 config_path.write_text(edited, encoding="utf-8")
                 report.done.append(f"added the personas plugin to {config} (folders: {found})")
+        text = config_path.read_text(encoding="utf-8-sig")
+        site = site_settings(folder, _docs_dir(text), **given)
+        report.notes.extend(site.notes)
+        text, added = add_settings(text, site)
+        if added:
+            config_path.write_text(text, encoding="utf-8")
+            values = dict(site.items())
+            report.done.extend(f"set {key}: {values[key]} in {config}" for key in added)
+        data = _load(text)
+        kept = [k for k, _ in site.items() if isinstance(data, dict) and k in data]
+        kept = [k for k in kept if k not in added]
+        if kept:
+            report.done.append(f"kept {', '.join(kept)} as {config} sets them")
+        edited = add_nav(text, folders) if nav else text
+        if edited is None or (not nav and add_nav(text, folders) != text):
+            report.notes.append(
+                f"{config} has a nav that does not list the catalogue: add this section to "
+                "it so readers can reach the catalogue, the matcher and the indexes:\n"
+                + nav_section(folders).rstrip("\n")
+            )
+        elif edited != text:
+            config_path.write_text(edited, encoding="utf-8")
+            report.done.append(f"added a Catalogue section to the nav of {config}")
     config_text = config_path.read_text(encoding="utf-8-sig")
     index = folder / _docs_dir(config_text) / "index.md"
     shown = index.relative_to(folder).as_posix() if index.is_relative_to(folder) else str(index)
@@ -393,6 +651,11 @@ def scaffold(folder: Path, config: str, force: bool, install: Install) -> Report
         report.refused.append(outside)
     elif index.exists():
         report.done.append(f"kept {shown}: an existing home page is never replaced")
+        if "<!-- personas:home -->" not in index.read_text(encoding="utf-8", errors="replace"):
+            report.notes.append(
+                f"a line <!-- personas:home --> in {shown} shows the catalogue's home there "
+                "(task box, filter, counts, collections, recent changes, links)"
+            )
     else:
         index.parent.mkdir(parents=True, exist_ok=True)
         index.write_text(home_page(folder, folders), encoding="utf-8")
@@ -407,7 +670,7 @@ def scaffold(folder: Path, config: str, force: bool, install: Install) -> Report
         ignore.write_text(existing + separator + "\n".join(missing) + "\n", encoding="utf-8")
         report.done.append(f"{'added' if existing else 'wrote'} {', '.join(missing)} in .gitignore")
     branch = _git(folder, "symbolic-ref", "--short", "-q", "HEAD") or "main"
-    for name in WORKFLOWS:
+    for name in WORKFLOWS if previews else BASIC_WORKFLOWS:
         path = folder / ".github" / "workflows" / f"{name}.yml"
         shown = path.relative_to(folder).as_posix()
         if path.exists() and not force:
@@ -425,7 +688,17 @@ def scaffold(folder: Path, config: str, force: bool, install: Install) -> Report
     return report
 
 
-def run(folder: Path, config: str | None = None, force: bool = False) -> int:
+def run(
+    folder: Path,
+    config: str | None = None,
+    force: bool = False,
+    *,
+    site_url: str | None = None,
+    repo_url: str | None = None,
+    edit_uri: str | None = None,
+    nav: bool = True,
+    previews: bool = True,
+) -> int:
     """Set up the catalogue of the repository at ``folder`` and print what was done.
 
     Never replaces a file without ``force``, and never an existing home page or
@@ -437,13 +710,16 @@ def run(folder: Path, config: str | None = None, force: bool = False) -> int:
         config = "properdocs.yml" if properdocs else "mkdocs.yml"
     engine = "properdocs" if Path(config).name.startswith("properdocs") else "mkdocs"
     install = installed(("properdocs",) if engine == "properdocs" else ())
-    report = scaffold(folder, config, force, install)
+    given = {"site_url": site_url, "repo_url": repo_url, "edit_uri": edit_uri}
+    report = scaffold(folder, config, force, install, given=given, nav=nav, previews=previews)
     for line in report.done:
         print(f"  {line}")
     for line in report.refused:
         print(f"  left as it is: {line}")
     if report.stanza:
         print("\n" + report.stanza)
+    for note in report.notes:
+        print(f"\nNote: {note}")
     option = "" if config == f"{engine}.yml" else f" -f {shlex.quote(config)}"
     print(
         "\nNext, install and serve the catalogue:\n"
