@@ -70,7 +70,7 @@ def test_a_claude_code_subagent_normalizes(tmp_path):
     assert entry.model == "sonnet"
     assert entry.extra == {"color": "red"}
     assert [str(p).split(": ", 3)[:3] for p in problems] == [
-        ["agents/reviewer.md:5:8", "security", "tools"],  # Claude Code gives all of Bash
+        ["agents/reviewer.md:5:20", "security", "tools"],  # Claude Code gives all of Bash
         ["agents/reviewer.md:8:10", "warning", "skills"],
     ]
     assert "no skill is called 'secure-coding'" in str(problems[1])
