@@ -9,7 +9,7 @@ For the conformance cases and both collections of ``../shared/corpora`` (see
 are the recorded ones). Then record them as the sources were recorded:
 
     .venv/bin/python scripts/record_claude_code.py --relative-to /tmp/converted/cases \
-        --out tests/conformance/claude_code/converted-cases.json /tmp/converted/cases
+        --out tests/conformance/converted/recorded-cases.json /tmp/converted/cases
     (the same for wshobson-agents and voltagent-subagents)
 
 tests/test_identity_recorded.py compares each copy's recording with its source's: loaded,
