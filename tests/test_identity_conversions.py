@@ -193,3 +193,14 @@ def test_export_to_copilot_keeps_a_shared_name_as_the_file_name_in_each_folder(t
     for entry in found.personas:
         (change,) = convert(entry, "copilot").changed
         assert change.what == f"file name {entry.name}.agent.md"
+
+
+def test_a_copy_of_a_file_claude_code_does_not_load_says_that_it_loads(tmp_path):
+    found, _ = catalogue(
+        tmp_path, {"agents/bare.md": "---\nname: bare\ntools: Read\n---\n\nReads files.\n"}
+    )
+    (entry,) = found.personas
+    (change,) = convert(entry, "claude").changed
+    assert change.what == "loads in Claude Code"
+    assert "does not load the source file" in change.reason
+    assert front(convert(entry, "claude").text)["description"] == entry.description

@@ -584,6 +584,14 @@ def changes(entry: Entry, target: str, file: str | None = None) -> list[Dropped]
     written = written_name(entry)
     file = file or file_name(entry, target)
     label = TARGETS[target].label
+    if target == "claude" and not entry.path.endswith(COPILOT_SUFFIX):
+        found = reading(entry)
+        if not found.loaded:
+            reason = (
+                f"Claude Code {runtimes.CLAUDE_CODE_VERSION} does not load the source file "
+                f"({found.reason}); this copy loads, with the tools this page shows"
+            )
+            return [Dropped("loads in Claude Code", reason)]
     if target == "cursor" and _cursor_name(entry) != written:
         reason = f"{label} documents names as lowercase letters and hyphens"
         return [Dropped(f"name {written} -> {_cursor_name(entry)}", reason)]
