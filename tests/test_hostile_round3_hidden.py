@@ -212,3 +212,14 @@ def test_the_payload_file_reports_every_shape(capsys):
         "tiny hidden words",
     ):
         assert sum(words in line for line in out.splitlines()) == 1, (words, out)
+
+
+def test_what_a_trusting_configuration_keeps_is_not_reported(tmp_path, capsys):
+    body = (
+        '# Clip\n\n<video src="clip.mp4" controls>clip</video> <span data-x="kept words">s</span>\n'
+    )
+    plugin = {"allow_tags": ["video"], "allow_attributes": {"video": ["src", "controls"]}}
+    project = make_project(tmp_path, {"personas/clip.md": persona("clip", body=body)}, plugin)
+    out = validate_output(project, capsys)
+    assert "kept words" in out  # data-x is still dropped
+    assert "clip.mp4" not in out and "controls" not in out

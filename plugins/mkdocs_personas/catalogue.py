@@ -39,6 +39,10 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     """Globs of files never read even when a persona or skill glob matches them."""
+    allow_tags: tuple[str, ...] = ()
+    """Extra elements the sanitizer keeps (option ``allow_tags``): not reported as dropped."""
+    allow_attributes: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Extra attributes the sanitizer keeps, per element (option ``allow_attributes``)."""
 
     @property
     def roots(self) -> list[str]:
@@ -137,7 +141,10 @@ def _read(source: Source, settings: Settings) -> _Result:
     findings = scan(document, settings.fields, entry.title if entry else None)
     from .dropped import dropped
 
-    more_findings = dropped(document.body, document.source.display, document.body_line)
+    allowed = (settings.allow_tags, settings.allow_attributes)
+    more_findings = dropped(
+        document.body, document.source.display, document.body_line, allowed=allowed
+    )
     if more_findings:
         findings = sorted(findings + more_findings, key=lambda p: (p.line, p.col))
     problems += findings

@@ -152,6 +152,8 @@ def settings(options: PersonasConfig, config_file: str | Path) -> Settings:
         fields=field_map(dict(options.fields)),
         limits=Limits(options.max_file_size, options.max_front_matter_size, options.max_depth),
         exclude=tuple(options.exclude),
+        allow_tags=tuple(options.allow_tags),
+        allow_attributes={k: tuple(v) for k, v in options.allow_attributes.items()},
     )
 
 

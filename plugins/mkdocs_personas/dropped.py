@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from html.parser import HTMLParser
 
@@ -378,10 +379,16 @@ def _diff(html: str, policy: object) -> list[tuple[int, int, str | None]]:
     return _runs(html, lost)
 
 
-def dropped(body: str, path: str, first_line: int = 1, policy=None) -> list[Problem]:
+def dropped(
+    body: str,
+    path: str,
+    first_line: int = 1,
+    allowed: tuple[Sequence[str], Mapping[str, Sequence[str]]] = ((), {}),
+) -> list[Problem]:
     """Findings for what the page of ``body`` (a Markdown body starting at ``first_line``
     of ``path``) drops or cannot show, with the text written out (the first
-    :data:`MAX_FINDINGS`).
+    :data:`MAX_FINDINGS`). ``allowed`` holds the extra tags and attributes the site's
+    sanitizer keeps (options ``allow_tags``, ``allow_attributes``).
 
     Markdown passes HTML through as written, so the body itself, with its code blanked
     out, is the HTML that the sanitizer gets: the diff runs on it directly, at the body's
@@ -397,7 +404,7 @@ def dropped(body: str, path: str, first_line: int = 1, policy=None) -> list[Prob
     if bounds.check(body, path, first_line):
         return []  # the page shows a notice instead of the body (reported as an error)
 
-    policy = replace(policy or Policy(), remote_images=True)
+    policy = replace(Policy().extended(*allowed), remote_images=True)
     prose = _prose(body)
     found: list[tuple[int, int, str]] = []
     hide: list[tuple[int, int]] = []
