@@ -133,11 +133,6 @@ def test_each_bundled_file_shape_is_reported_by_validate_and_the_build(site, cap
     assert any(f"skills/kit/{folder}/{name}:" in x and words in x for x in built.log.splitlines())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bundle pages list their file's findings once bundle_pages.py passes them on "
-    "(request /tmp/team/requests/hostile-1.md)",
-)
 @pytest.mark.parametrize("name", sorted(n for n in BUNDLE if n.endswith(".md")))
 def test_each_bundled_page_shows_the_hidden_text_in_its_notice(site, name):
     built, _code = site

@@ -179,15 +179,17 @@ class BundlePlan:
             if not isinstance(parts, Problem):
                 _, body, body_line = parts
         too_much = bounds.check(body, display, body_line)
-        if too_much:
-            first = too_much[0]
+        fatal = [p for p in too_much if p.fatal]
+        if fatal:
             warn(
                 self.problems,
                 display,
-                first.line,
-                f"{first.message}: published as a download and in the zip, without a page",
+                fatal[0].line,
+                f"{fatal[0].message}: published as a download and in the zip, without a page",
             )
             return None
+        for problem in too_much:  # nesting past the bound: the page shows it flattened
+            warn(self.problems, display, problem.line, problem.message, problem.col, problem.field)
         title = posixpath.basename(item.path)
         heading = first_heading(body)
         if heading is not None:
@@ -210,6 +212,7 @@ class BundlePlan:
             description_in_body=True,
             skill=skill.name,
             relative=item.path,
+            findings=item.findings,
         )
 
     # What pages show ----------------------------------------------------------------
