@@ -31,9 +31,21 @@ CARD_BYTES = 1100
 """Estimated HTML size of a catalogue card, before its title and description."""
 MAX_EXPERTISE_OPTIONS = 200
 """Expertise suggested in the catalogue filter (the most shared ones)."""
-POWERFUL = frozenset({"bypass-permissions", "hooks", "mcp", "shell", "network"})
+POWERFUL = frozenset(
+    {
+        "bypass-permissions",
+        "hooks",
+        "mcp",
+        "shell",
+        "network",
+        "agents",
+        "auto-mode",
+        "reads-differently",
+    }
+)
 """Capability flags the catalogue's risk facet hides: every tool alone (an agent without a
-``tools`` list) or accepting edits is not enough."""
+``tools`` list) or accepting edits is not enough; starting other agents (which may have
+every tool), auto mode and a file Claude Code reads as granting more than it shows are."""
 
 
 def timestamps(catalogue: Catalogue, dates: Mapping[str, int] | None) -> dict[str, int]:
