@@ -122,3 +122,25 @@ def test_unsafe_zip_names_are_refused_even_if_a_bundle_holds_them(name):
     names = zipfile.ZipFile(io.BytesIO(bundle.zip())).namelist()
     assert names == ["s/SKILL.md"]
     assert unsafe_name("references/guide.md") is None
+
+
+def test_a_file_opened_outside_the_skill_folder_is_refused(tmp_path):
+    """A folder swapped for a symlink after the walk: the opened file's real place decides."""
+    from mkdocs_personas.bundles import _opened_inside
+
+    skill_folder, outside = tmp_path / "skill", tmp_path / "outside"
+    skill_folder.mkdir()
+    outside.mkdir()
+    (outside / "secret.txt").write_text("x", encoding="utf-8")
+    (skill_folder / "ok.txt").write_text("y", encoding="utf-8")
+    (skill_folder / "refs").symlink_to(outside, target_is_directory=True)
+    for path, expected in (
+        (skill_folder / "ok.txt", True),
+        (skill_folder / "refs/secret.txt", False),
+    ):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            if os.path.exists(f"/proc/self/fd/{fd}"):
+                assert _opened_inside(fd, skill_folder) is expected
+        finally:
+            os.close(fd)

@@ -343,7 +343,7 @@ class Scanner:
                     "pages and zip",
                 )
                 continue
-            data = self._read(Path(entry.path), bounds.max_file_bytes, cache)
+            data = self._read(Path(entry.path), bounds.max_file_bytes, cache, inside=root)
             if data is None:
                 warn(relative, "cannot be read as a regular file: left out of the bundle")
                 continue
@@ -363,7 +363,9 @@ class Scanner:
             )
         return sorted(files, key=lambda f: f.path)
 
-    def _read(self, path: Path, limit: int, cache: dict[tuple, bytes]) -> bytes | None:
+    def _read(
+        self, path: Path, limit: int, cache: dict[tuple, bytes], inside: Path | None = None
+    ) -> bytes | None:
         """A regular file's bytes (never through a symlink), from the cache when unchanged."""
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
@@ -373,6 +375,8 @@ class Scanner:
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+                return None
+            if inside is not None and not _opened_inside(fd, inside):
                 return None
             key = (str(path), info.st_ino, info.st_mtime_ns, info.st_size)
             data = self._cache.get(key)
@@ -400,6 +404,18 @@ def _clash(relative: str, claimed: dict[str, tuple[str, bool]]) -> str | None:
         claimed[fold(path)] = (path, False)
     claimed[fold(relative)] = (relative, True)
     return None
+
+
+def _opened_inside(fd: int, root: Path) -> bool:
+    """Whether the open file really lies in the skill's folder: ``O_NOFOLLOW`` guards only
+    the last part of a path, and a folder above the file may have been swapped for a
+    symlink since the walk (the kernel's name for the open file tells; where there is
+    none, the file is trusted as walked)."""
+    try:
+        opened = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return True
+    return opened.startswith(os.path.realpath(root).rstrip(os.sep) + os.sep)
 
 
 def _walk(
