@@ -69,3 +69,20 @@ def test_flatten_takes_linear_time():
 
     small, large = min(measure(2_000) for _ in range(3)), min(measure(8_000) for _ in range(3))
     assert large < 6 * max(small, 0.01), (small, large)
+
+
+def test_bundled_markdown_nested_past_the_bound_gets_a_page(tmp_path):
+    deep = "# Deep\n\n" + "\n".join("    " * i + f"- step {i}" for i in range(30)) + "\n"
+    project = make_project(
+        tmp_path,
+        {
+            "skills/forms/SKILL.md": skill("forms", body="# Forms\n\nSee references.\n"),
+            "skills/forms/references/deep.md": deep,
+        },
+    )
+    built = build_project(project)
+    html = built.html("skills/forms/references/deep/")
+    for i in range(30):
+        assert f"step {i}" in html
+    assert deepest(html, "ul") <= bounds.DEFAULT.depth
+    assert "skills/forms/references/deep.md:" in built.log and "levels deep" in built.log
