@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import strict_yaml
+from .front_matter import split_front_matter
 from .model import Kind, Problem
 from .strict_yaml import Node
 
@@ -105,7 +106,6 @@ class Discovery:
 
 
 _MAGIC = re.compile(r"[*?\[]")
-_DELIMITER = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
 def _translate(pattern: str) -> re.Pattern[str]:
@@ -438,26 +438,6 @@ def decode(data: bytes, display: str) -> tuple[str | None, Problem | None]:
         message = f"expected UTF-8 text, found the byte 0x{found}"
         return None, Problem(display, line, col, "file", message)
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
-
-
-def split_front_matter(text: str, display: str) -> tuple[str, str, int] | Problem:
-    """Return ``(front matter, body, body line)``, or the problem with the delimiters."""
-    first = text.split("\n", 1)[0]
-    if first.rstrip(" \t") != "---":
-        found = repr(first.strip()[:40]) if first.strip() else "an empty line"
-        found = found if text else "an empty file"
-        message = f"expected the file to start with a '---' line, found {found}"
-        return Problem(display, 1, 1, "front matter", message)
-    start = len(first) + 1
-    end = _DELIMITER.search(text, start)
-    if end is None:
-        message = "the '---' on line 1 is never closed: expected a closing '---' line"
-        return Problem(display, 1, 1, "front matter", message)
-    front = text[start : end.start()]
-    after = text.find("\n", end.end())
-    body = "" if after < 0 else text[after + 1 :]
-    body_line = text.count("\n", 0, end.start()) + 2
-    return front, body, body_line
 
 
 def read_document(source: Source, limits: Limits) -> tuple[Document | None, list[Problem]]:

@@ -41,14 +41,24 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from . import strict_yaml, strings
+from .front_matter import split_front_matter
 from .model import Problem
 from .strict_yaml import MAPPING, SCALAR, SEQUENCE, Node
 
-if TYPE_CHECKING:
-    from .read import Document
+
+class Document(Protocol):
+    """What :func:`runtime_problems` needs of a read file (``read.Document`` has it)."""
+
+    source: Any
+    text: str
+    front: Node | None
+    body_line: int
+
+    @property
+    def as_read(self) -> str: ...
 
 CLAUDE_CODE_VERSION = "2.1.197"
 """The Claude Code release these rules were recorded from (npm ``@anthropic-ai/claude-code``)."""
@@ -759,8 +769,6 @@ class Apparent:
 def apparent_of(text: str, tools_keys: Sequence[str] = ()) -> Apparent | None:
     """Our own reading of a file's text (``\\n`` line ends, no BOM), or None when our
     reader finds no front matter."""
-    from .read import split_front_matter
-
     parts = split_front_matter(text, "")
     if not isinstance(parts, tuple):
         return None
