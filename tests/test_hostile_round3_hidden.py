@@ -54,6 +54,7 @@ BUNDLE = {
         "bundle quiet words",
     ),
     "run.py": ("print('ok')  # \u202eevil\n", "<U+202E>"),
+    "page.html": ("<p>zip only\u200b</p>\n", "<U+200B>"),
 }
 
 
@@ -66,7 +67,7 @@ def site(tmp_path_factory):
     files = {f"personas/{name}.md": persona(name, body=body(name)) for name in SHAPES}
     files["skills/kit/SKILL.md"] = skill("kit")
     for name, (text, _) in BUNDLE.items():
-        folder = "scripts" if name.endswith(".py") else "references"
+        folder = "references" if name.endswith(".md") else "scripts"
         files[f"skills/kit/{folder}/{name}"] = text
     project = make_project(tmp_path_factory.mktemp("hidden3") / "project", files)
     built = build_project(project)
@@ -125,7 +126,7 @@ def test_instruction_like_removed_text_is_a_security_finding(site, capsys):
 @pytest.mark.parametrize("name", sorted(BUNDLE))
 def test_each_bundled_file_shape_is_reported_by_validate_and_the_build(site, capsys, name):
     built, _code = site
-    folder = "scripts" if name.endswith(".py") else "references"
+    folder = "references" if name.endswith(".md") else "scripts"
     words = BUNDLE[name][1]
     out = validate_output(built.project, capsys)
     lines = [x for x in out.splitlines() if x.startswith(f"skills/kit/{folder}/{name}:")]

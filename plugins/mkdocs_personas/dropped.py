@@ -453,10 +453,6 @@ def dropped(
     return problems
 
 
-TEXT_SUFFIXES = frozenset(
-    {".md", ".markdown", ".txt", ".py", ".sh", ".bash", ".json", ".yaml", ".yml", ".toml", ".csv"}
-)
-"""Bundled files read as text (the inert files a site serves)."""
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 
 
@@ -484,16 +480,15 @@ def _text(data: bytes) -> str | None:
 
 def scan_bundled(display: str, data: bytes) -> list[Problem]:
     """Hidden content of a file bundled with a skill (``display`` is its path as messages
-    show it): hidden characters in every text file; in Markdown, also the front matter
+    show it): hidden characters in every text file (UTF-8 without NUL bytes, whatever its
+    name: the zip carries scripts and templates too); in Markdown, also the front matter
     (read by agents that load the file, not part of its page's body), comments and what
     the page drops (:func:`dropped`). Files that are not UTF-8 text are left to the
     page's own warning."""
     suffix = "." + display.rsplit(".", 1)[-1].lower() if "." in display else ""
-    if suffix not in TEXT_SUFFIXES:
-        return []
     text = _text(data)
-    if text is None:
-        return []
+    if text is None or "\x00" in text:
+        return []  # not text (an image, an archive)
     from .hidden import _may_hide, _quote, comments, hidden_characters
 
     problems: list[Problem] = []
