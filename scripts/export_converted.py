@@ -3,7 +3,7 @@
     .venv/bin/python scripts/export_converted.py --out /tmp/converted
 
 For the conformance cases and both collections of ``../shared/corpora`` (see
-``CONVERTED_CORPORA`` in export.py), each agent's Claude Code conversion is written to
+``CONVERTED_CORPORA`` below), each agent's Claude Code conversion is written to
 ``OUT/<corpus>/<the source's path>`` and the digest of each to
 ``tests/conformance/converted/<corpus>.json`` (the test checks that today's conversions
 are the recorded ones). Then record them as the sources were recorded:
@@ -27,7 +27,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "plugins"))
 
-from mkdocs_personas.export import CONVERTED_CORPORA, claude_copies  # noqa: E402
+from mkdocs_personas.export import claude_copies  # noqa: E402
+
+CONVERTED_CORPORA = {
+    "cases": (".", ("tests/conformance/claude_code/cases/*.md",)),
+    "wshobson-agents": ("../shared/corpora/wshobson-agents", ("plugins/*/agents/*.md",)),
+    "voltagent-subagents": ("../shared/corpora/voltagent-subagents", ("categories/*/*.md",)),
+}
+"""The agents whose Claude Code copies are recorded through Claude Code (issue 20): the
+conformance cases and both shared collections, as (folder relative to the repository,
+globs), keyed as their recordings in ``tests/conformance/claude_code/`` are."""
 
 
 def main(argv: list[str] | None = None) -> int:

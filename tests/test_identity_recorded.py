@@ -16,6 +16,7 @@ For the conformance cases and both collections of ``../shared/corpora``:
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 from pathlib import Path
 
@@ -23,10 +24,20 @@ import pytest
 
 from mkdocs_personas import runtimes
 from mkdocs_personas.catalogue import Reader, Settings
-from mkdocs_personas.export import CONVERTED_CORPORA, claude_copies
+from mkdocs_personas.export import claude_copies
 
 from conftest import REPO
 
+
+def _script():
+    spec = importlib.util.spec_from_file_location("export_converted", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCRIPT = REPO / "scripts" / "export_converted.py"
+CONVERTED_CORPORA = _script().CONVERTED_CORPORA
 RECORDINGS = REPO / "tests" / "conformance" / "claude_code"
 MANIFESTS = REPO / "tests" / "conformance" / "converted"
 HOW = "run scripts/export_converted.py, then record its folders (tests/conformance/README.md)"

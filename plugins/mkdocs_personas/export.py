@@ -347,16 +347,6 @@ def agent_files(
     return files
 
 
-CONVERTED_CORPORA = {
-    "cases": (".", ("tests/conformance/claude_code/cases/*.md",)),
-    "wshobson-agents": ("../shared/corpora/wshobson-agents", ("plugins/*/agents/*.md",)),
-    "voltagent-subagents": ("../shared/corpora/voltagent-subagents", ("categories/*/*.md",)),
-}
-"""The agents whose Claude Code copies are recorded through Claude Code (issue 20): the
-conformance cases and both shared collections, as (folder relative to the repository,
-globs), keyed as their recordings in ``tests/conformance/claude_code/`` are."""
-
-
 def claude_copies(base: Path, globs: Sequence[str]) -> dict[str, Conversion]:
     """Our Claude Code copy of every agent the globs find below ``base``, by the source's
     path relative to ``base`` (the key Claude Code's recordings use)."""
