@@ -177,12 +177,17 @@ def _best_time(text: str) -> float:
         lambda n: "<sup>x\n" * (n // 7),
         lambda n: "word\n" * (n // 10) + "<style>\n" + "w\n" * (n // 4),
         lambda n: ("<" * 60 + "\n") * (n // 61),
+        lambda n: "<a " * (n // 3),
+        lambda n: '[a](b "' * (n // 7),
+        lambda n: "[](" * (n // 3),
+        lambda n: "](" * (n // 2),
+        lambda n: "[" * n + "]: x",
+        lambda n: "".join("`" * (3 + i % 50) + "\n<b>\n" for i in range(n // 40)),
     ],
 )
 def test_the_scan_is_linear_in_the_size_of_the_body(make):
     """Four times the text takes less than eight times as long (plus 500 ms for a loaded
-    machine: a quadratic scan takes seconds at these sizes). Single long lines are left
-    to the body's bounds (bounds.py), past which the page is a notice."""
+    machine: a quadratic scan takes seconds at these sizes), long lines included."""
     small, large = _best_time(make(10_000)), _best_time(make(40_000))
     assert large < 8 * small + 0.5, (make(12), small, large)
 

@@ -47,17 +47,11 @@ CHECK = 3
 MAX_FINDINGS = 50
 
 _WORD = re.compile(r"\w+")
-_MAY_DROP = re.compile(r"<|\]:|\[\s*\]\(|\{|\]\([^)\n]*[\"']")
+_MAY_DROP = re.compile(r"<|\]:|\[\s*\]\(|\{|\]\([^()\n\[\]\"']*[\"']")
 """What a body needs before the renderer or the sanitizer can drop anything from it:
 markup, a reference definition, an empty link, an attribute list, a link title."""
 
-_FENCED = re.compile(
-    r"^(`{3,})[^`\n]*\n.*?^\1`*[ \t]*$|^(~{3,})[^\n]*\n.*?^\2~*[ \t]*$", re.DOTALL | re.MULTILINE
-)
-"""Fenced code blocks at the start of a line, closed (what cannot drop anything)."""
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
-MAX_FENCES = 1000
-"""Past this many fence lines the fast path renders anyway (the fence scan stays linear)."""
 
 
 def may_drop(body: str) -> bool:
@@ -66,9 +60,7 @@ def may_drop(body: str) -> bool:
     code. A fast test that may say yes for nothing, never no for something."""
     if not _MAY_DROP.search(body):
         return False
-    if body.count("```") + body.count("~~~") > MAX_FENCES:
-        return True
-    prose = _INLINE_CODE.sub("", _FENCED.sub("", body))
+    prose = _INLINE_CODE.sub("", _blank(body, _fences(body)))
     return _MAY_DROP.search(prose) is not None
 
 
@@ -302,17 +294,39 @@ def _problem(path: str, line: int, col: int, what: str, text: str) -> Problem:
     return Problem(path, line, col, "body", message, False, security)
 
 
-_FENCE_BLOCK = re.compile(
-    r"^[ \t]*(`{3,})[^`\n]*\n.*?^[ \t]*\1`*[ \t]*$|^[ \t]*(~{3,})[^\n]*\n.*?^[ \t]*\2~*[ \t]*$",
-    re.DOTALL | re.MULTILINE,
-)
-"""Fenced code, at any indentation (in a list item it is code too, with superfences)."""
+_FENCE_LINE = re.compile(r"^[ \t]*(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
+
+
+def _fences(body: str) -> list[tuple[int, int]]:
+    """Fenced code blocks, at any indentation (in a list item it is code too, with
+    superfences): each fence line opens a block or closes the open one (same character,
+    at least as long, nothing after it); an unclosed block runs to the end. One pass."""
+    spans: list[tuple[int, int]] = []
+    opened: re.Match[str] | None = None
+    for line in _FENCE_LINE.finditer(body):
+        marker, rest = line.groups()
+        if opened is None:
+            if not (marker[0] == "`" and "`" in rest):
+                opened = line
+        elif (
+            marker[0] == opened.group(1)[0]
+            and len(marker) >= len(opened.group(1))
+            and not rest.strip()
+        ):
+            spans.append((opened.start(), line.end()))
+            opened = None
+    if opened is not None:
+        spans.append((opened.start(), len(body)))
+    return spans
+
+
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>")
 _LINK = re.compile(
-    r"(!?)\[([^\]\n]*)\]\([ \t]*(<[^>\n]*>|[^)\s]*)"
-    r"(?:[ \t]+(\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*\)"
+    r"(!?)\[([^\[\]\n]*)\]\([ \t]*(<[^<>\n]*>|[^)\s\[\]]*)"
+    r"(?:[ \t]+(\"[^\"\n\[\]]*\"|'[^'\n\[\]]*'|\([^()\n\[\]]*\)))?[ \t]*\)"
 )
-"""An inline link or image: ``[text](url "title")``."""
+"""An inline link or image: ``[text](url "title")`` (no brackets inside its parts, so
+that every attempt stops at the next bracket: linear)."""
 _DEFINITION = re.compile(
     r"^ {0,3}\[([^\]\n]+)\]:[ \t]*(<[^>\n]*>|\S+)"
     r"(?:[ \t]+(\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$",
@@ -320,9 +334,30 @@ _DEFINITION = re.compile(
 )
 """A reference definition: ``[label]: url "title"``."""
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_LABEL = re.compile(r"\[([^\]\n]+)\]")
+_LABEL = re.compile(r"\[([^\[\]\n]+)\]")
 _ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*=[^{}\n]*)\}")
 """An attribute list with at least one ``key=value`` (``{: data-note="..." }``)."""
+
+
+MAX_UNCLOSED = 16
+"""Tag starts with no ``>`` before the next ``<`` past which the body's bounds are checked
+first (the HTML parser reads to the end of the text for each)."""
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+
+
+def _unclosed_tags(body: str) -> int:
+    """How many tag starts have no ``>`` before the next ``<`` (one pass)."""
+    count = 0
+    for match in _TAG_START.finditer(body):
+        close = body.find(">", match.end())
+        following = body.find("<", match.end())
+        if close < 0:
+            return MAX_UNCLOSED + 1  # every later tag start is unclosed too
+        if 0 <= following < close:
+            count += 1
+            if count > MAX_UNCLOSED:
+                break
+    return count
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -346,7 +381,7 @@ def _prose(body: str) -> str:
     from .hidden import _code_spans
     from .hidden import _prose as prose_lines
 
-    text = _blank(body, [m.span() for m in _FENCE_BLOCK.finditer(body)])
+    text = _blank(body, _fences(body))
     spans = []
     tick = text.find("`")
     while tick >= 0:  # each line holding a backtick, once
@@ -401,7 +436,7 @@ def dropped(
     from . import bounds
     from .sanitize import Policy
 
-    if bounds.check(body, path, first_line):
+    if _unclosed_tags(body) > MAX_UNCLOSED and bounds.check(body, path, first_line):
         return []  # the page shows a notice instead of the body (reported as an error)
 
     policy = replace(Policy().extended(*allowed), remote_images=True)
