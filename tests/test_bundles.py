@@ -288,3 +288,24 @@ def test_the_file_tree_lists_every_file(bundled):
     assert "6 files" in tree
     for name in ("assets/", "data/", "references/", "scripts/", "templates/", "t.html"):
         assert name in tree
+
+
+def test_a_bundled_pages_front_matter_is_shown_as_text_above_its_body(tmp_path):
+    notes = (
+        "---\ntitle: Notes <script>alert('fm')</script>\nowner: ops\u202e\n---\n\n"
+        "# Notes\n\nThe body.\n"
+    )
+    project = make_project(
+        tmp_path,
+        {"skills/kit/SKILL.md": skill("kit"), "skills/kit/references/notes.md": notes},
+        plugin={"skills": ["skills/*/SKILL.md"]},
+    )
+    built = build_project(project)
+    page = built.html("skills/kit/references/notes/")
+    shown = re.search(r'<details class="pc-front-matter">.*?</details>', page, re.DOTALL)
+    assert shown and "Front matter, as written" in shown.group(0)
+    assert "title: Notes &lt;script&gt;alert(&#39;fm&#39;)&lt;/script&gt;" in shown.group(0)
+    assert "owner: ops&lt;U+202E&gt;" in shown.group(0)
+    assert page.index("pc-front-matter") < page.index("The body.")
+    assert "<script>alert('fm')" not in page and unsafe_markup(page) == []
+    assert "pc-front-matter" not in built.html("skills/kit/")

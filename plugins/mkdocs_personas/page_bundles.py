@@ -24,7 +24,7 @@ from .bundles import SKILL_FILE, Bundle, BundledFile
 from .catalogue import Catalogue
 from .export import raw_path
 from .incremental import digest_of
-from .model import Entry, Kind, Problem
+from .model import Entry, Kind, Problem, visible
 from .page_bundle_links import BundleLinks, LinkContext, Repository, warn
 from .page_registry import Links, Page, Registry
 from .read import split_front_matter
@@ -43,6 +43,9 @@ class BundleDocument(Entry):
     """The skill's name."""
     relative: str = ""
     """Path below the skill's folder, with ``/``."""
+    front_matter: str = ""
+    """The file's front matter as written (between its ``---`` lines): shown above the body
+    as text, never rendered."""
 
 
 class BundlePlan:
@@ -173,11 +176,11 @@ class BundlePlan:
             )
             return None
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        body, body_line = text, 1
+        front, body, body_line = "", text, 1
         if text.startswith("---"):
             parts = split_front_matter(text, display)
             if not isinstance(parts, Problem):
-                _, body, body_line = parts
+                front, body, body_line = parts
         too_much = bounds.check(body, display, body_line)
         fatal = [p for p in too_much if p.fatal]
         if fatal:
@@ -213,6 +216,7 @@ class BundlePlan:
             skill=skill.name,
             relative=item.path,
             findings=item.findings,
+            front_matter=front,
         )
 
     # What pages show ----------------------------------------------------------------
@@ -270,6 +274,9 @@ class BundlePlan:
             "download_name": posixpath.basename(document.relative),
             "zip_url": links.to(self.zips[skill.name]),
             "zip_name": f"{skill.name}.zip",
+            "front_matter": "\n".join(map(visible, document.front_matter.split("\n")))
+            if document.front_matter.strip()
+            else "",
         }
 
 
