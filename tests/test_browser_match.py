@@ -85,6 +85,7 @@ def served(sample_site, corpus_site, tmp_path_factory):
             yield bases
 
 
+@pytest.mark.timeout(1800)  # a `personas match` per task reads each corpus again
 def test_the_page_and_the_cli_give_the_same_orders_on_the_task_set(served, page, capsys):
     assert set(TASK_SETS) == {"sample", "wshobson-agents", "voltagent-subagents"}
     expected_by_set = {name: cli_rankings(name) for name in served}
