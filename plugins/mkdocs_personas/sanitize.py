@@ -32,8 +32,6 @@ from functools import cache, partial
 import nh3
 from pygments.token import STANDARD_TYPES
 
-from .render import templates_dir
-
 TAGS = frozenset(
     """a abbr b blockquote br caption code col colgroup dd del details div dl dt em figcaption
     figure h1 h2 h3 h4 h5 h6 hr i img input ins kbd label li mark ol p pre q s samp small
@@ -87,6 +85,8 @@ _LITERAL_ID = re.compile(r'\sid="([^"{}]+)"')
 def fragment_ids() -> frozenset[str]:
     """The ids our fragments write (``related_skills``, ``tools_list``...: every literal
     ``id`` in templates/fragments); a body placed next to them must not take them over."""
+    from .render import templates_dir  # not at import: Jinja2 is slow to load for the CLI
+
     folder = templates_dir() / "fragments"
     return frozenset(
         match.group(1)
