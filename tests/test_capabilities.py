@@ -210,3 +210,14 @@ def test_the_panel_lists_what_claude_code_grants_not_what_the_file_seems_to_say(
     assert "It may run shell commands (Bash)" in spaced
     team = text(panel(runtime_site.html("personas/team/")))
     assert "Tools Read Task" in team and "It may start other agents (Task)" in team
+
+
+def test_the_browser_risk_facet_hides_the_same_flags_as_the_built_pages():
+    """The catalogue filter hides risky agents in the browser with its own list of flags; it
+    must be the list the server-side cards use, or a facet would show what it claims to hide."""
+    from mkdocs_personas.page_cards import POWERFUL
+
+    script = (REPO / "templates/theme/assets/personas/filter.js").read_text(encoding="utf-8")
+    listed = re.search(r"var POWERFUL = \[([^\]]*)\]", script)
+    assert listed, "filter.js no longer declares POWERFUL"
+    assert set(json.loads(f"[{listed.group(1)}]")) == set(POWERFUL)

@@ -10,7 +10,7 @@
   var t = PC.t;
 
   var FACETS = ["expertise", "kind", "complexity", "collection", "model", "sort", "risk"];
-  var POWERFUL = ["bypass-permissions", "hooks", "mcp", "shell", "network"];
+  var POWERFUL = ["agents", "auto-mode", "bypass-permissions", "hooks", "mcp", "network", "reads-differently", "shell"];
   var PAGE = 60;
 
   /* Personas (catalogue.json) and skills (cards.json), each with its folded text, its
