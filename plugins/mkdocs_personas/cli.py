@@ -463,8 +463,9 @@ def parser() -> argparse.ArgumentParser:
     data.add_argument(
         "--to",
         choices=("claude", "copilot", "cursor", "codex"),
-        help="write every persona as an agent file of this tool into the folder -o DIR, and "
-        "list what each file leaves out",
+        help="write every persona as an agent file of this tool into the folder -o DIR, in "
+        "the folders of its source (the name inside is as written), and list what each file "
+        "leaves out or changes",
     )
     data.add_argument(
         "--schema",
