@@ -1,21 +1,27 @@
 """What the page drops: text and attribute values a source holds that readers of its page
 never see, found as a diff.
 
-A body is rendered with Python-Markdown and sanitized as the site does it. Then what the
-source says (every word of its text, and of its tags: attribute names and values, end-tag
-junk, processing instructions) is compared, in order, with what survives sanitizing and
-is visible. A word that does not survive was removed (``<style>``, ``<script>``, a
-processing instruction, ``data-*`` and unknown attributes, attributes of unknown
-elements...); one that survives but cannot be read is hidden (a ``title`` shown on hover
-only, a zero-size image's ``alt``, a link without text, text nested in so many ``<sup>``
-that it is too small to read). Reference definitions that no link uses are removed by the
-renderer itself. Each run of such words is a warning that writes the text out; one that
-reads like an instruction to an agent is a security finding, like hidden characters.
+Markdown passes HTML through as written, so a body with its code blanked out is the HTML
+the sanitizer gets; it is sanitized as the site does it (the site's extra allowed tags
+and attributes included, remote images kept as images). Then what the source says (every
+word of its text, and of its tags: attribute names and values, end-tag junk, processing
+instructions) is compared, in order, with what survives sanitizing and is visible. A word
+that does not survive was removed (``<style>``, ``<script>``, a processing instruction,
+``data-*`` and unknown attributes, attributes of unknown elements...); one that survives
+but cannot be read is hidden (a ``title`` shown on hover only, a zero-size image's
+``alt``, a link without text, text nested in so many ``<sup>`` that it is too small to
+read). What Markdown syntax itself hides is found from the source: reference definitions
+no link uses (the renderer drops them), link titles (hover only), links without text;
+attribute lists go through the same diff. Each run of such words is a warning that writes
+the text out; one that reads like an instruction to an agent is a security finding, like
+hidden characters.
 
 Ordinary link targets and image sources the page uses survive, so they are never
 reported. Comments are left to :mod:`hidden` (they are reported there). Linear in the
-size of the body: one render, one sanitize, two scans and an alignment that looks a
-bounded distance ahead. Plain Python, no MkDocs.
+size of the body, and no Markdown render: one sanitize, two scans of the HTML and an
+alignment that looks a bounded distance ahead; a body with no markup, definition, empty
+link, attribute list or link title outside code is skipped at once (:func:`may_drop`).
+Plain Python, no MkDocs.
 """
 
 from __future__ import annotations
