@@ -36,7 +36,9 @@ def test_the_changelog_and_the_readme_name_this_version():
     assert re.search(rf"^## {re.escape(__version__)}\b", changelog, re.MULTILINE)
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Use it in your own catalogue repository", 1)[1].split("\n## ")[0]
-    assert f"mkdocs-personas@v{__version__}" in section and "personas init" in section
+    # No tag exists before the first release: the team install names the main branch.
+    assert "mkdocs-personas@main" in section and "personas init" in section
+    assert "Tag policy: a release is a tag `vX.Y.Z`" in changelog
 
 
 def test_a_tag_that_is_not_the_version_is_refused(capsys):

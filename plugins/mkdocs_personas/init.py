@@ -76,36 +76,86 @@ def _git(folder: Path, *args: str) -> str:
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
+def _stamp() -> tuple[str, bool, bool]:
+    """The commit stamped into the package when it was built (``_build.py``, written by
+    ``hatch_build.py``), whether the tree had uncommitted changes, and whether it is the
+    release tag of this version; ("", False, False) if nothing was stamped."""
+    try:
+        from . import _build  # type: ignore[attr-defined]
+    except ImportError:
+        return "", False, False
+    commit = getattr(_build, "COMMIT", "")
+    if not (isinstance(commit, str) and re.fullmatch(r"[0-9a-f]{40}", commit)):
+        return "", False, False
+    release = getattr(_build, "RELEASE", "") == f"v{__version__}"
+    return commit, bool(getattr(_build, "DIRTY", False)), release
+
+
+def _at_commit(commit: str, why: str, extra: tuple[str, ...]) -> Install:
+    return Install(
+        f" @ git+{REPOSITORY}@{commit}",
+        f"# mkdocs-personas {__version__} {why}: pinned to {REPOSITORY} at commit "
+        f"{commit[:12]}; pin a release (mkdocs-personas==VERSION) once there is one.",
+        extra=extra,
+    )
+
+
 def installed(extra: tuple[str, ...] = ()) -> Install:
-    """The pin for the mkdocs-personas that runs this: its release, or the commit of a
-    development or git install (a release of that number may not exist)."""
+    """The pin for the mkdocs-personas that runs this, one that CI can install: the git
+    URL and commit of a git install; the release of an install from an index; for a wheel
+    or a local folder, the canonical repository at the commit it was built from (a git
+    checkout's ``HEAD``, else the commit stamped at build time). When nothing says which
+    commit, the newest commit of the repository's ``main``, said so in the note."""
     try:
         direct = metadata.distribution("mkdocs-personas").read_text("direct_url.json")
     except metadata.PackageNotFoundError:
         direct = None
-    data = json.loads(direct) if direct else {}
+    try:
+        data = json.loads(direct) if direct else {}
+    except ValueError:
+        data = {"url": "?"}
     url, vcs = data.get("url", ""), data.get("vcs_info") or {}
-    if vcs.get("vcs") == "git" and vcs.get("commit_id"):
-        commit = vcs["commit_id"]
+    stamped, dirty, release = _stamp()
+    if not data and stamped and not release:
+        # pip writes no direct_url.json for a wheel found with --find-links either.
+        why = "was built from this commit" + (" with uncommitted changes" if dirty else "")
+        return _at_commit(stamped, why + ", not from a release", extra)
+    if not data:
         return Install(
-            f" @ git+{url}@{commit}",
-            f"# mkdocs-personas {__version__}, installed from {url}: pinned to commit "
+            f"=={__version__}",
+            f"# mkdocs-personas {__version__}, installed from a package index: the version "
+            "that ran `personas init`; raise the pin to upgrade.",
+            extra=extra,
+        )
+    commit = vcs.get("commit_id", "") if vcs.get("vcs") == "git" else ""
+    local = url.startswith("file:") or "://" not in url
+    if commit and not local:
+        shown = re.sub(r"//[^/@]*@", "//", url)
+        return Install(
+            f" @ git+{shown}@{commit}",
+            f"# mkdocs-personas {__version__}, installed from {shown}: pinned to commit "
             f"{commit[:12]}; pin a release (mkdocs-personas==VERSION) once there is one.",
             extra=extra,
         )
-    if url.startswith("file:"):
-        commit = _git(Path(unquote(urlsplit(url).path)), "rev-parse", "HEAD")
-        if re.fullmatch(r"[0-9a-f]{40}", commit):
-            return Install(
-                f" @ git+{REPOSITORY}@{commit}",
-                f"# Development install of mkdocs-personas {__version__}: pinned to its "
-                f"commit {commit[:12]} (push it); pin a release once there is one.",
-                extra=extra,
+    if commit:
+        return _at_commit(commit, "was installed from a local git repository", extra)
+    if url.startswith("file:") and "dir_info" in data:
+        folder = Path(unquote(urlsplit(url).path))
+        head = _git(folder, "rev-parse", "HEAD")
+        if re.fullmatch(r"[0-9a-f]{40}", head):
+            changed = bool(_git(folder, "status", "--porcelain", "--untracked-files=no"))
+            why = "was installed from a local checkout" + (
+                " with uncommitted changes (push them)" if changed else ""
             )
+            return _at_commit(head, why, extra)
+    if stamped:
+        why = "was built from this commit" + (" with uncommitted changes" if dirty else "")
+        return _at_commit(stamped, why, extra)
     return Install(
-        f"=={__version__}",
-        f"# mkdocs-personas {__version__}, the version that ran `personas init`; raise the "
-        "pin to upgrade.",
+        f" @ git+{REPOSITORY}@main",
+        f"# mkdocs-personas {__version__} says neither where it was installed from nor its "
+        f"commit: this installs the newest commit of {REPOSITORY} (main); pin a commit or "
+        "a release (mkdocs-personas==VERSION) once there is one.",
         extra=extra,
     )
 
@@ -720,6 +770,7 @@ def run(
         print("\n" + report.stanza)
     for note in report.notes:
         print(f"\nNote: {note}")
+    print(f"\nPinned in the workflows: {install.requirement()}\n  ({install.note.lstrip('# ')})")
     option = "" if config == f"{engine}.yml" else f" -f {shlex.quote(config)}"
     print(
         "\nNext, install and serve the catalogue:\n"
