@@ -523,7 +523,7 @@ def scan_bundled(display: str, data: bytes) -> list[Problem]:
     """Hidden content of a file bundled with a skill (``display`` is its path as messages
     show it): hidden characters in every text file (UTF-8 without NUL bytes, whatever its
     name: the zip carries scripts and templates too); in Markdown, also the front matter
-    (read by agents that load the file, not part of its page's body), comments and what
+    (read by agents that load the file; the page shows it folded above the body), comments and what
     the page drops (:func:`dropped`). Files that are not UTF-8 text are left to the
     page's own warning."""
     suffix = "." + display.rsplit(".", 1)[-1].lower() if "." in display else ""
@@ -544,8 +544,8 @@ def scan_bundled(display: str, data: bytes) -> list[Problem]:
         if front:
             message = (
                 f"{DROPPED}: front matter (lines 1-{body_line - 1}), read by agents that load "
-                f"the file but not part of its page's body: {_quote(front[0])}; make sure "
-                "it says nothing the page should show"
+                f"the file and shown folded above its page's body, not in it: {_quote(front[0])}; "
+                "make sure it says nothing the page's readers should see at once"
             )
             problems.append(Problem(display, 1, 1, "front matter", message, False))
         problems += comments(body, display, body_line)
