@@ -177,15 +177,34 @@ def test_a_file_that_would_crash_markdown_is_kept_flattened_and_the_rest_builds(
 
 
 def test_a_body_that_still_breaks_markdown_becomes_a_notice(tmp_path, monkeypatch):
-    """If a shape gets past the bounds, rendering fails for that page only."""
-    monkeypatch.setattr(bounds, "check", lambda *args, **kwargs: [])
-    monkeypatch.setattr(bounds, "flatten", lambda body, *args, **kwargs: body)
+    """If rendering a page fails anyway, that page alone becomes a notice with an error.
+
+    How deep a list Python-Markdown survives depends on its release (newer ones render
+    1,500 nested items), so the failure comes from a Markdown extension of the project
+    that gives up on one body, as a third-party extension may."""
+    (tmp_path / "breaking_extension.py").write_text(
+        "from markdown.extensions import Extension\n"
+        "from markdown.preprocessors import Preprocessor\n"
+        "class Breaks(Preprocessor):\n"
+        "    def run(self, lines):\n"
+        "        if any('BREAK-HERE' in line for line in lines):\n"
+        "            raise RecursionError('maximum recursion depth exceeded')\n"
+        "        return lines\n"
+        "class BreakingExtension(Extension):\n"
+        "    def extendMarkdown(self, md):\n"
+        "        md.preprocessors.register(Breaks(md), 'breaks', 1)\n"
+        "def makeExtension(**kwargs):\n"
+        "    return BreakingExtension(**kwargs)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
     project = make_project(
         tmp_path,
         {
             "personas/good.md": persona("good"),
-            "personas/deep.md": persona("deep", body="- " * 1500 + "a\n"),
+            "personas/deep.md": persona("deep", body="Intro.\n\nBREAK-HERE\n"),
         },
+        markdown_extensions=["breaking_extension"],
     )
     built = build_project(project)
     assert built.aborted is None, built.log
