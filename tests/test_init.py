@@ -2,6 +2,7 @@
 and a preview of a pull request that shows exactly what it changed."""
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -161,7 +162,8 @@ def test_properdocs_configuration(team_repo, capsys):
     code, out = init(team_repo, capsys, "--config", "properdocs.yml")
     assert code == 0, out
     assert (team_repo / "properdocs.yml").is_file() and not (team_repo / "mkdocs.yml").exists()
-    assert ".venv/bin/properdocs serve" in out and " properdocs\n" in out
+    assert ".venv/bin/properdocs serve" in out
+    assert re.search(r" '?properdocs(==[0-9.]+|>=1.6,<1.7)'?\n", out), out
     checks = (team_repo / ".github/workflows/checks.yml").read_text()
     assert "properdocs build --strict\n" in checks
     assert "personas validate --format github -f properdocs.yml" in checks
@@ -328,3 +330,40 @@ def test_a_kept_home_page_is_told_about_the_home_embed(team_repo, capsys):
     code, out = init(team_repo, capsys)
     assert code == 0, out
     assert "a line <!-- personas:home --> in docs/index.md shows the catalogue's home" in out
+
+
+def test_no_previews_writes_only_the_checks_and_deploy_workflows(team_repo, capsys):
+    code, out = init(team_repo, capsys, "--no-previews")
+    assert code == 0, out
+    written = sorted(p.name for p in (team_repo / ".github/workflows").iterdir())
+    assert written == ["checks.yml", "deploy.yml"]
+    assert "preview" not in out.split("Pinned in the workflows")[0].replace("previews", "")
+
+
+def test_the_sweep_removes_only_the_previews_of_closed_pull_requests(tmp_path, capsys):
+    """The sweep's script against a local bare repository standing in for the preview
+    repository: previews #1 and #3 are of closed pull requests, #2 is open."""
+    from mkdocs_personas import preview_sweep
+
+    previews = tmp_path / "previews.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "gh-pages", str(previews))
+    assert preview_sweep.main([str(previews), str(tmp_path / "missing.txt")]) == 2
+    (tmp_path / "open.txt").write_text("2\n")
+    assert preview_sweep.main([str(previews), str(tmp_path / "open.txt")]) == 0
+    assert "no preview of a closed pull request" in capsys.readouterr().out  # no branch yet
+    work = tmp_path / "work"
+    write(work, {f"pr-{n}/index.html": f"preview {n}\n" for n in (1, 2, 3)})
+    write(work, {"index.html": "previews\n", "pr-x/keep.txt": "not a preview\n"})
+    git(work, "init", "-q", "-b", "gh-pages")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "previews")
+    git(work, "push", "-q", str(previews), "gh-pages")
+    (tmp_path / "bad.txt").write_text("2\nnot a number\n")
+    assert preview_sweep.main([str(previews), str(tmp_path / "bad.txt")]) == 2
+    assert "bad.txt:2: expected a pull request number" in capsys.readouterr().err
+    assert preview_sweep.main([str(previews), str(tmp_path / "open.txt")]) == 0
+    assert "removed the previews of #1, #3" in capsys.readouterr().out
+    left = git(previews, "ls-tree", "-r", "--name-only", "gh-pages").split()
+    assert left == ["index.html", "pr-2/index.html", "pr-x/keep.txt"]
+    message = git(previews, "log", "-1", "--format=%s", "gh-pages").strip()
+    assert message == "Remove the previews of closed pull requests #1, #3"

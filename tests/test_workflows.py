@@ -45,7 +45,7 @@ INSTALLS = {
     "source": SOURCE,
     "release": Install("==9.9.9", "# pinned by personas init"),
     "commit": Install(f" @ git+{REPOSITORY}@{'0' * 40}", "# pinned to a commit"),
-    "properdocs": Install("==9.9.9", "# pinned", extra=("properdocs",)),
+    "properdocs": Install("==9.9.9", "# pinned", extra=("properdocs>=1.6,<1.7",)),
 }
 CONFIGS = (
     "mkdocs.yml",

@@ -31,7 +31,7 @@ from .discovery import Folders, find_folders
 
 REPOSITORY = "https://github.com/mkdocs-personas/mkdocs-personas"
 """Where the plugin's source lives: a development install is pinned to a commit of it."""
-WORKFLOWS = ("checks", "deploy", "preview", "preview-publish")
+WORKFLOWS = ("checks", "deploy", "preview", "preview-publish", "preview-sweep")
 """The workflows ``init`` writes, by template name."""
 BASIC_WORKFLOWS = ("checks", "deploy")
 """The workflows ``init --no-previews`` writes."""
@@ -56,7 +56,7 @@ class Install:
         if self.source:
             return f'"{where}[{extras}]"' if extras else where
         name = f"mkdocs-personas[{extras}]" if extras else "mkdocs-personas"
-        return " ".join([shlex.quote(f"{name}{self.spec}"), *self.extra])
+        return " ".join(shlex.quote(word) for word in (f"{name}{self.spec}", *self.extra))
 
 
 SOURCE = Install(
@@ -158,6 +158,14 @@ def installed(extra: tuple[str, ...] = ()) -> Install:
         "a release (mkdocs-personas==VERSION) once there is one.",
         extra=extra,
     )
+
+
+def properdocs_pin() -> str:
+    """ProperDocs at the version installed here, else the range this package is tested with."""
+    try:
+        return f"properdocs=={metadata.version('properdocs')}"
+    except metadata.PackageNotFoundError:
+        return "properdocs>=1.6,<1.7"
 
 
 def template(*parts: str) -> str:
@@ -759,7 +767,7 @@ def run(
         properdocs = (folder / "properdocs.yml").exists() and not (folder / "mkdocs.yml").exists()
         config = "properdocs.yml" if properdocs else "mkdocs.yml"
     engine = "properdocs" if Path(config).name.startswith("properdocs") else "mkdocs"
-    install = installed(("properdocs",) if engine == "properdocs" else ())
+    install = installed((properdocs_pin(),) if engine == "properdocs" else ())
     given = {"site_url": site_url, "repo_url": repo_url, "edit_uri": edit_uri}
     report = scaffold(folder, config, force, install, given=given, nav=nav, previews=previews)
     for line in report.done:
