@@ -13,7 +13,7 @@ import pytest
 from mkdocs_personas.capabilities import capabilities
 from mkdocs_personas.catalogue import Reader, Settings
 
-from conftest import REPO, build_project, make_project
+from conftest import REPO, build_project, make_project, persona
 
 SCHEMA = json.loads((REPO / "tests/schemas/personas-json.schema.json").read_text())
 
@@ -221,3 +221,17 @@ def test_the_browser_risk_facet_hides_the_same_flags_as_the_built_pages():
     listed = re.search(r"var POWERFUL = \[([^\]]*)\]", script)
     assert listed, "filter.js no longer declares POWERFUL"
     assert set(json.loads(f"[{listed.group(1)}]")) == set(POWERFUL)
+
+
+def test_hidden_characters_in_tool_names_are_written_out_in_the_panel(tmp_path):
+    """A tool name holding a bidi override must not reorder the panel, the header or the
+    conversions' lists: the page writes it out, as the CLI does (``Ba<U+202E>sh``)."""
+    project = make_project(
+        tmp_path,
+        {"personas/tricky.md": persona("tricky", tools="Read, Ba\u202esh", model="so\u200bnnet")},
+    )
+    built = build_project(project)
+    page = built.html("personas/tricky/")
+    assert "\u202e" not in page and "\u200b" not in page
+    panel = page[page.index("pc-caps") :]
+    assert "Ba&lt;U+202E&gt;sh" in panel

@@ -183,6 +183,8 @@ def _best_time(text: str) -> float:
         lambda n: "](" * (n // 2),
         lambda n: "[" * n + "]: x",
         lambda n: "".join("`" * (3 + i % 50) + "\n<b>\n" for i in range(n // 40)),
+        lambda n: "{" + "=" * n,
+        lambda n: "{: " + "a=" * (n // 2),
     ],
 )
 def test_the_scan_is_linear_in_the_size_of_the_body(make):

@@ -341,7 +341,7 @@ _DEFINITION = re.compile(
 """A reference definition: ``[label]: url "title"``."""
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _LABEL = re.compile(r"\[([^\[\]\n]+)\]")
-_ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*=[^{}\n]*)\}")
+_ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*([^{}\n=]*=[^{}\n]*)\}")
 """An attribute list with at least one ``key=value`` (``{: data-note="..." }``)."""
 
 

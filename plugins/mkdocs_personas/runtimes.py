@@ -45,7 +45,7 @@ from typing import Any, Protocol
 
 from . import strict_yaml, strings
 from .front_matter import split_front_matter
-from .model import Problem
+from .model import Problem, visible
 from .strict_yaml import MAPPING, SCALAR, SEQUENCE, Node
 
 
@@ -59,6 +59,7 @@ class Document(Protocol):
 
     @property
     def as_read(self) -> str: ...
+
 
 CLAUDE_CODE_VERSION = "2.1.197"
 """The Claude Code release these rules were recorded from (npm ``@anthropic-ai/claude-code``)."""
@@ -218,7 +219,9 @@ class Difference:
 
 
 def _note(key: str, **args: str) -> dict:
-    """A note's English text, key and values, as :class:`Difference` fields."""
+    """A note's English text, key and values, as :class:`Difference` fields; values come
+    from the file, so hidden characters in them are written out (``<U+202E>``)."""
+    args = {name: visible(v) if isinstance(v, str) else v for name, v in args.items()}
     return {"note": strings.tr(key, "en", **args), "key": key, "args": tuple(args.items())}
 
 
