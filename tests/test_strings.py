@@ -66,3 +66,39 @@ def test_a_french_site_shows_french_strings(tmp_path):
     page = built.html("personas/api-designer/")
     assert "Mots-clés d&#39;activation" in page and "Personas proches" in page
     assert "<title>Index des mots-clés" in built.html("keywords/")
+
+
+def test_counts_take_the_singular_by_each_languages_rule():
+    assert strings.tr("home.count_personas", "en", count=1) == "persona"
+    assert strings.tr("home.count_personas", "en", count=0) == "personas"
+    assert strings.tr("home.count_conflicts", "en", count=2) == "keyword conflicts"
+    assert strings.tr("home.count_skills", "fr", count=0) == "compétence"
+    assert strings.tr("home.count_skills", "fr", count=2) == "compétences"
+    assert strings.tr("term.lede", "en", count=1, label="x", kind="y") == "1 persona lists x as y."
+    # A key without a singular form is used as it is.
+    assert strings.tr("home.counts_title", "en", count=1) == "In this catalogue"
+
+
+def test_a_one_persona_catalogue_says_1_persona_and_hides_zero_counts(tmp_path):
+    for language, lede in (
+        ("en", "1 AI persona (agent) and 0 skills:"),
+        ("fr", "1 persona (agent) d&#39;IA et 0 compétence :"),
+    ):
+        project = make_project(
+            tmp_path / language,
+            {
+                "personas/solo.md": persona("solo", keywords=("api",)),
+                "docs/index.md": "# Home\n\n<!-- personas:home -->\n",
+            },
+            plugin={"personas": ["personas/*.md"]},
+            theme={"name": "material", "font": False, "language": language},
+        )
+        built = build_project(project, strict=True)
+        assert built.aborted is None, built.log
+        home = built.html("")
+        assert lede in home, language
+        counts = home.split('class="pc-counts"')[1].split("</ul>")[0]
+        assert "<strong>1</strong> persona<" in counts, counts
+        assert "<strong>0</strong>" not in counts, counts
+        keyword = "activation keyword<" if language == "en" else "mot-clé d&#39;activation<"
+        assert f"<strong>1</strong> {keyword}" in counts, counts

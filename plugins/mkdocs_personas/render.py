@@ -59,7 +59,7 @@ def tr(key: str, **values: object) -> Markup:
     each ``{name}`` value escaped, except values that are already safe HTML (Markup)."""
     if not values:
         return _plain(key, strings.current())
-    return tr_values(strings.tr(key), **values)
+    return tr_values(strings.tr(strings.plural_key(key, values.get("count"))), **values)
 
 
 @lru_cache(maxsize=4096)

@@ -67,12 +67,34 @@ def current() -> str:
     return _current
 
 
+SINGULAR = {"fr": lambda n: n in (0, 1)}
+"""Which counts take a language's singular form (``<key>_one``); English: 1 only."""
+
+
+def singular(language: str | None, count: int) -> bool:
+    """Whether ``count`` takes the singular form in ``language``."""
+    return SINGULAR.get(resolve(language), lambda n: n == 1)(count)
+
+
+def plural_key(key: str, count: object, language: str | None = None) -> str:
+    """``<key>_one`` when ``count`` is an integer that takes the singular in ``language``
+    and the table has that form, else ``key`` (the plural form)."""
+    one, code = f"{key}_one", language or _current
+    if isinstance(count, int) and singular(code, count) and one in table(code):
+        return one
+    return key
+
+
 def tr(key: str, language: str | None = None, /, **values: object) -> str:
     """The string ``key`` in ``language`` (default: the current one), placeholders filled.
 
-    An unknown key raises KeyError: every key used must exist in English.
+    With an integer ``count``, the singular form ``<key>_one`` is used when the table has
+    one and the language's rule takes it (``1 persona``; French also ``0 persona``); the
+    key itself is the plural form. An unknown key raises KeyError: every key used must
+    exist in English.
     """
-    text = table(language or _current)[key]
+    strings = table(language or _current)
+    text = strings[plural_key(key, values.get("count"), language)]
     if not values:
         return text
     return PLACEHOLDER.sub(
