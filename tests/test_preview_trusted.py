@@ -668,3 +668,36 @@ def test_pull_request_files_never_shadow_the_trusted_code(tmp_path):
     assert not marker.exists(), marker.read_text()
     assert code == 0, log
     assert (tmp_path / "artifacts/preview/site/skills/mkdocs-personas/index.html").is_file()
+
+
+def test_the_bot_updates_only_its_own_comment(tmp_path, monkeypatch):
+    """Another bot (or an app) can post a comment starting with the marker; the publish job
+    must update the one github-actions wrote, or post a new one, never PATCH a stranger's."""
+    calls = []
+    comments = [
+        [
+            {
+                "id": 1,
+                "body": preview_comment.MARKER + " mimic",
+                "user": {"login": "x[bot]", "type": "Bot"},
+            },
+            {
+                "id": 2,
+                "body": preview_comment.MARKER + " ours",
+                "user": {"login": "github-actions[bot]", "type": "Bot"},
+            },
+        ]
+    ]
+
+    def gh(*args, data=None):
+        calls.append((args, data))
+        return json.dumps(comments) if "--slurp" in args else "{}"
+
+    monkeypatch.setattr(preview_comment, "gh", gh)
+    summary = tmp_path / "summary.json"
+    summary.write_text("{}", encoding="utf-8")
+    preview_comment.post(summary, "7", "acme/catalogue", "a" * 40)
+    assert calls[-1][0][:3] == ("--method", "PATCH", "repos/acme/catalogue/issues/comments/2")
+    comments[0].pop()
+    preview_comment.post(summary, "7", "acme/catalogue", "a" * 40)
+    assert calls[-1][0][:3] == ("--method", "POST", "repos/acme/catalogue/issues/7/comments")

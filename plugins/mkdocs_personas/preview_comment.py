@@ -138,7 +138,8 @@ def summary_markdown(summary: object, limit: int = MAX_ITEMS) -> str:
             *fenced(found[:limit]),
             *_more(len(found), limit),
         ]
-    others = [p for p in introduced if p not in set(found)]
+    shown = set(found)
+    others = [p for p in introduced if p not in shown]
     for title, problems in (("Problems introduced", others), ("Problems fixed", fixed)):
         if problems:
             lines += ["", f"**{title}** ({len(problems)}):", ""]
@@ -233,7 +234,8 @@ def post(summary_file: Path, number: str, repository: str, head_sha: str) -> Non
         c
         for page in comments
         for c in page
-        if (c.get("body") or "").startswith(MARKER) and c.get("user", {}).get("type") == "Bot"
+        if (c.get("body") or "").startswith(MARKER)
+        and (c.get("user") or {}).get("login") == "github-actions[bot]"
     ]
     if mine:
         path = f"repos/{repository}/issues/comments/{mine[0]['id']}"
