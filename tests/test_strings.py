@@ -97,6 +97,7 @@ def test_a_one_persona_catalogue_says_1_persona_and_hides_zero_counts(tmp_path):
         assert built.aborted is None, built.log
         home = built.html("")
         assert lede in home, language
+        assert "1 persona and 0 skills; 0 files left out" in built.log
         counts = home.split('class="pc-counts"')[1].split("</ul>")[0]
         assert "<strong>1</strong> persona<" in counts, counts
         assert "<strong>0</strong>" not in counts, counts

@@ -34,7 +34,8 @@ def report(
     warnings = sum(not p.fatal and not p.security for p in problems)
     entries = len(catalogue.personas) + len(catalogue.skills)
     log.info(
-        f"{len(catalogue.personas)} personas and {len(catalogue.skills)} skills; "
+        f"{len(catalogue.personas)} persona{'s' * (len(catalogue.personas) != 1)} and "
+        f"{len(catalogue.skills)} skill{'s' * (len(catalogue.skills) != 1)}; "
         f"{left_out} file{'s' * (left_out != 1)} left out, {security} security "
         f"finding{'s' * (security != 1)}, {warnings} warning{'s' * (warnings != 1)} "
         "(personas validate lists them)"
