@@ -701,3 +701,33 @@ def test_the_bot_updates_only_its_own_comment(tmp_path, monkeypatch):
     comments[0].pop()
     preview_comment.post(summary, "7", "acme/catalogue", "a" * 40)
     assert calls[-1][0][:3] == ("--method", "POST", "repos/acme/catalogue/issues/7/comments")
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        ({"plugins": ["search", "personas", "macros"]}, "plugins: macros"),
+        (
+            {"markdown_extensions": [{"pymdownx.snippets": {"restrict_base_path": False}}]},
+            "markdown_extensions: pymdownx.snippets",
+        ),
+        ({"markdown_extensions": ["markdown_exec"]}, "markdown_extensions: markdown_exec"),
+    ],
+)
+def test_no_preview_is_built_with_plugins_that_run_what_pages_say(tmp_path, extra, named):
+    """The trusted build job holds a token: a base configuration that evaluates page content
+    (macros, markdown-exec, snippets reading any path) would run a contributor's page."""
+    project = make_project(tmp_path, {"personas/a.md": persona("a")}, **extra)
+    if "plugins" in extra:
+        text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+        assert "macros" in text and "personas" in text
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs_personas.preview", "build", "--site-dir", "out"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert named in result.stderr and "not built" in result.stderr
+    assert not (project / "out").exists()

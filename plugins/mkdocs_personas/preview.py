@@ -103,6 +103,43 @@ def protected(config_file: Path, data: dict) -> tuple[set[str], set[str]]:
     return files, {f.replace(os.sep, "/") for f in folders}
 
 
+EVALUATING_PLUGINS = frozenset(
+    {"macros", "markdown-exec", "mkdocs-jupyter", "jupyter", "mkdocs-simple-hooks", "exec"}
+)
+"""Plugins that run what a page says (Jinja, code blocks, notebooks): a preview job that
+builds a pull request's pages with them would run the contributor's code."""
+EVALUATING_EXTENSIONS = frozenset({"markdown_exec", "pymdownx.snippets"})
+"""Markdown extensions that run a page's code or read files it names (``pymdownx.snippets``
+only with ``restrict_base_path: false``)."""
+
+
+def _names(entries: object) -> list[tuple[str, object]]:
+    if isinstance(entries, dict):
+        return [(str(k), v) for k, v in entries.items()]
+    found = []
+    for item in entries if isinstance(entries, list) else []:
+        if isinstance(item, dict) and len(item) == 1:
+            found.append(next((str(k), v) for k, v in item.items()))
+        elif isinstance(item, str):
+            found.append((item, None))
+    return found
+
+
+def evaluating(data: dict) -> list[str]:
+    """The plugins and Markdown extensions of a configuration that would run, or read
+    files named by, a pull request's pages, as ``plugins: macros``."""
+    found = [f"plugins: {n}" for n, _ in _names(data.get("plugins")) if n in EVALUATING_PLUGINS]
+    for name, options in _names(data.get("markdown_extensions")):
+        if name not in EVALUATING_EXTENSIONS:
+            continue
+        if name == "pymdownx.snippets" and not (
+            isinstance(options, dict) and options.get("restrict_base_path") is False
+        ):
+            continue
+        found.append(f"markdown_extensions: {name}")
+    return found
+
+
 def _is_protected(path: str, files: set[str], folders: set[str]) -> bool:
     folder = posixpath.dirname(path) or "."
     return (
@@ -200,6 +237,17 @@ def main(argv: list[str] | None = None) -> int:
             result = diff(args.base, None, read_project(args.config).settings)
             sys.stdout.write(result.to_json() + "\n" if args.format == "json" else markdown(result))
         else:
+            data, _options = _read_file(args.config)
+            unsafe = evaluating(data)
+            if unsafe:
+                print(
+                    f"personas preview: {args.config} enables {', '.join(unsafe)}, which would "
+                    "run or read what a pull request's pages say; a preview is not built. "
+                    "Build previews with a configuration without them (INHERIT from your "
+                    "mkdocs.yml and leave them out).",
+                    file=sys.stderr,
+                )
+                return 2
             environment = {
                 **os.environ,
                 "PERSONAS_SANITIZE": "all",
