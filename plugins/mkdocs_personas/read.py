@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import strict_yaml
 from .front_matter import split_front_matter
-from .model import Kind, Problem
+from .model import Kind, Problem, visible
 from .strict_yaml import Node
 
 
@@ -450,8 +450,12 @@ def read_document(source: Source, limits: Limits) -> tuple[Document | None, list
         return None, [problem]
     bom, crlf = data.startswith(b"\xef\xbb\xbf"), b"\r\n" in data
     parts = split_front_matter(text, source.display)
+    closing: Problem | None = None
     if isinstance(parts, Problem):
-        return None, [_loaded_by_claude_code(parts, text, bom, crlf, source)]
+        closing = _closed_as_claude_code_closes(text, source)
+        if closing is None:
+            return None, [_loaded_by_claude_code(parts, text, bom, crlf, source)]
+        parts = _split_at_claude_code_close(text)
     front_text, body, body_line = parts
     root, issues = strict_yaml.parse(front_text, 2, limits.max_depth)
     if root is None and any(i.message.startswith("invalid YAML") for i in issues):
@@ -464,6 +468,8 @@ def read_document(source: Source, limits: Limits) -> tuple[Document | None, list
         Problem(source.display, i.line, i.col, i.field, i.message, fatal=not i.warning)
         for i in issues
     ]
+    if closing is not None:
+        problems.insert(0, closing)
     if root is None and not issues:
         root = Node(strict_yaml.MAPPING, 2, 1)
     if root is not None and root.kind != strict_yaml.MAPPING:
@@ -474,6 +480,36 @@ def read_document(source: Source, limits: Limits) -> tuple[Document | None, list
     if root is None:
         return None, [_loaded_by_claude_code(p, text, bom, crlf, source) for p in problems]
     return Document(source, text, root, body, body_line, bom, crlf), problems
+
+
+def _closed_as_claude_code_closes(text: str, source: Source) -> Problem | None:
+    """For an agent file whose front matter no ``---`` line closes but a line starting
+    with ``---`` and going on (``--- notes``) does, as Claude Code reads it: the warning
+    that keeps the file, or None."""
+    if source.kind != Kind.PERSONA or source.path.name.endswith(".agent.md"):
+        return None
+    from .runtimes import claude_code_front_matter
+
+    found = claude_code_front_matter(text)
+    if found is None or found[1] == 0 or text[found[1] - 1] != "\n":
+        return None
+    line = text.count("\n", 0, found[1]) + 1
+    rest = text[found[1] : text.find("\n", found[1]) if "\n" in text[found[1] :] else None]
+    message = (
+        f"expected a closing '---' line, found {visible(rest.strip()[:60])!r}: Claude Code "
+        "ends the front matter at this '---' and reads the text after it as the body's "
+        "first line, as this page does; put '---' on a line of its own"
+    )
+    return Problem(source.display, line, 1, "front matter", message, fatal=False)
+
+
+def _split_at_claude_code_close(text: str) -> tuple[str, str, int]:
+    """The front matter up to the ``---`` that starts a line, and the body after it (the
+    rest of that line included), as Claude Code splits the file."""
+    from .runtimes import claude_code_front_matter
+
+    start, end, after = claude_code_front_matter(text)
+    return text[start:end], text[after:], text.count("\n", 0, end) + 2
 
 
 def _loaded_by_claude_code(
