@@ -21,7 +21,7 @@ BROKEN: dict[str, tuple[str | bytes, str]] = {
     ),
     "bad-yaml.md": (
         "---\nname: bad-yaml\nexpertise: [api, rest\n---\n\nBody\n",
-        "bad-yaml.md:4:1: expertise: invalid YAML",
+        "bad-yaml.md:3:12: expertise: invalid YAML",
     ),
     "wrong-types.md": (
         "---\nname: wrong-types\nexpertise: APIs\nactivation_keywords:\n  api: yes\n"

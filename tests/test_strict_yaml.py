@@ -79,8 +79,9 @@ def test_duplicate_and_non_string_keys_are_errors():
 
 def test_syntax_errors_name_the_position_and_the_field():
     assert messages("name: x\nexpertise: [a, b\n", first_line=2) == [
-        "4:1: expertise: invalid YAML: did not find expected ',' or ']' "
-        "(while parsing a flow sequence)"
+        "3:12: expertise: invalid YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence); the bracket opened here is not closed (the YAML "
+        "reader stopped at line 4)"
     ]
 
 
@@ -126,9 +127,24 @@ def test_only_newlines_end_lines_for_positions():
         text = f"a: x{separator}  y\nb: [1, 2]\nc: &q z\nd: [1\n"
         assert messages(text, first_line=2) == [
             "4:4: c: anchors are not allowed (found &q)",
-            "6:1: d: invalid YAML: did not find expected ',' or ']' "
-            "(while parsing a flow sequence)",
+            "5:4: d: invalid YAML: did not find expected ',' or ']' "
+            "(while parsing a flow sequence); the bracket opened here is not closed (the "
+            "YAML reader stopped at line 6)",
         ], separator
         root, _ = parse(f"a: x{separator}  y\nb: [1, 2]\n")
         b = root.get("b")
         assert (b.line, b.col, b.items[1].line, b.items[1].col) == (2, 4, 2, 8)
+
+
+def test_an_unclosed_quote_or_bracket_is_named_where_it_opens():
+    """The reader gives up at the end of the front matter; the line to fix is where the
+    quote or the bracket opened (the file's line 3 here: front matter starts on line 2)."""
+    text = 'name: x\ndescription: "an unclosed quote\ntools: Read\nmodel: sonnet\n'
+    root, issues = parse(text, 2, 20)
+    assert root is None and [(i.line, i.col, i.field) for i in issues] == [(3, 14, "description")]
+    assert "the quote opened here is not closed (the YAML reader stopped at line 6)" in (
+        issues[0].message
+    )
+    root, issues = parse("name: x\nexpertise: [api, rest\n", 2, 20)
+    assert [(i.line, i.col) for i in issues] == [(3, 12)]
+    assert "the bracket opened here is not closed" in issues[0].message

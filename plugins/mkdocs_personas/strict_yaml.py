@@ -329,6 +329,23 @@ def _parse(text: str, first_line: int, max_depth: int) -> tuple[Node | None, lis
         message = "invalid YAML: " + " ".join(
             part for part in (error.problem, error.context and f"({error.context})") if part
         )
+        # A token the scanner began (a quote, a key, a block scalar) and could not finish
+        # is named where it starts: that is the line to fix, not where the scanner gave up.
+        start, context = error.context_mark, error.context or ""
+        at_end = mark is not None and mark.index >= len(text.rstrip())
+        unclosed = context.startswith("while parsing a flow") and at_end
+        if start and (context.startswith("while scanning") or unclosed) and mark is not start:
+            found_line = locate(mark)[0] if mark else None
+            mark = start
+            what = (
+                "the quote opened here is not closed"
+                if "quoted" in context
+                else "the bracket opened here is not closed"
+                if unclosed
+                else "it starts here"
+            )
+            if found_line is not None and found_line != locate(start)[0]:
+                message += f"; {what} (the YAML reader stopped at line {found_line})"
         line, col = locate(mark) if mark else (first_line, 1)
         issues.append(Issue(line, col, field(), message, fatal=True))
         return None, issues, True
