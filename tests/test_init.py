@@ -337,6 +337,9 @@ def test_no_previews_writes_only_the_checks_and_deploy_workflows(team_repo, caps
     assert code == 0, out
     written = sorted(p.name for p in (team_repo / ".github/workflows").iterdir())
     assert written == ["checks.yml", "deploy.yml"]
+    workflows = [str(p) for p in (team_repo / ".github/workflows").iterdir()]
+    result = subprocess.run([actionlint(), *workflows], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
     assert "preview" not in out.split("Pinned in the workflows")[0].replace("previews", "")
 
 
