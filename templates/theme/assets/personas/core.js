@@ -165,7 +165,10 @@
 
   /* Run fn on every page: on each of Material's instant navigations, else once loaded. */
   PC.onPage = function (fn) {
-    if (window.document$ && typeof window.document$.subscribe === "function") {
+    /* From disk (file://) Material's document$ never emits with navigation.instant (it
+       cannot fetch pages there), and every link is a full page load: run on load. */
+    var fromDisk = location.protocol === "file:";
+    if (!fromDisk && window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(fn);
     } else if (document.readyState === "loading") {
       document.addEventListener("DOMContentLoaded", fn);
