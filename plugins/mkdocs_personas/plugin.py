@@ -39,11 +39,12 @@ from .guard import protect
 from .incremental import Rebuilds
 from .manifests import find_manifests
 from .model import Entry, Kind, Problem
+from .package_files import theme_dir
 from .page_cards import CARDS
 from .page_registry import outline
 from .pages import Site, prune_nav
 from .relations import Memory, relate
-from .render import set_language, theme_dir
+from .render import set_language
 from .report import report
 from .sanitize import sanitize
 from .watch import watch

@@ -16,13 +16,12 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .model import Entry, Kind
+from .text import word_list
 
-DATA = Path(__file__).parent / "data"
 """The shipped word lists (each documented in its own header)."""
 
 FORMAT = 2
@@ -114,13 +113,6 @@ _SUFFIXES = (
     ("ed", ""),
 )
 """Step 2 of :func:`stem`: the first suffix that fits is replaced, once."""
-
-
-@cache
-def word_list(name: str) -> tuple[str, ...]:
-    """The lines of a shipped list (``data/<name>.txt``), without comments and blanks."""
-    lines = (DATA / f"{name}.txt").read_text(encoding="utf-8").split("\n")
-    return tuple(s for s in (line.split("#", 1)[0].strip() for line in lines) if s)
 
 
 @lru_cache(maxsize=1 << 16)

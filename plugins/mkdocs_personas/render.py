@@ -7,7 +7,6 @@ value is rendered there: pages get their persona-specific HTML from here.
 from __future__ import annotations
 
 from functools import cache, lru_cache
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
@@ -15,20 +14,7 @@ from markupsafe import Markup, escape
 from . import strings
 from .examples import summary
 from .model import visible
-
-
-def templates_dir() -> Path:
-    """The ``templates/`` folder: inside the installed package, or at the repository top."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent.parent / "templates"):
-        if (candidate / "fragments").is_dir():
-            return candidate
-    raise FileNotFoundError(f"mkdocs-personas templates not found next to {here}")
-
-
-def theme_dir() -> Path:
-    """Theme overrides and assets, added to the theme's search path."""
-    return templates_dir() / "theme"
+from .package_files import templates_dir, theme_dir  # noqa: F401  (workflows import render.theme_dir)
 
 
 @cache

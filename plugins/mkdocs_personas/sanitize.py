@@ -85,7 +85,7 @@ _LITERAL_ID = re.compile(r'\sid="([^"{}]+)"')
 def fragment_ids() -> frozenset[str]:
     """The ids our fragments write (``related_skills``, ``tools_list``...: every literal
     ``id`` in templates/fragments); a body placed next to them must not take them over."""
-    from .render import templates_dir  # not at import: Jinja2 is slow to load for the CLI
+    from .package_files import templates_dir
 
     folder = templates_dir() / "fragments"
     return frozenset(

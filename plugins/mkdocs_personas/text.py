@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 _SYMBOLS = {"+": " plus ", "#": " sharp ", "&": " and ", "@": " at "}
 _SYMBOL = re.compile("|".join(re.escape(s) for s in _SYMBOLS))
@@ -80,11 +81,16 @@ def unique_slugs(keys: list[str], labels: dict[str, str]) -> dict[str, str]:
     return result
 
 
-def _word_list(name: str) -> tuple[str, ...]:
-    """A shipped word list (``data/<name>.txt``); the matcher reads the same files."""
-    from .ranking import word_list
+DATA = Path(__file__).parent / "data"
+"""The package's shipped word lists and string tables."""
 
-    return word_list(name)
+
+@cache
+def word_list(name: str) -> tuple[str, ...]:
+    """The lines of a shipped list (``data/<name>.txt``), without comments and blanks; the
+    matcher, derived keywords and relations read the same files."""
+    lines = (DATA / f"{name}.txt").read_text(encoding="utf-8").split("\n")
+    return tuple(s for s in (line.split("#", 1)[0].strip() for line in lines) if s)
 
 
 STOPWORDS = frozenset(
@@ -103,7 +109,7 @@ STOPWORDS = frozenset(
 ) | frozenset(
     word.lower()
     for name in ("stopwords", "template", "roles")
-    for word in _word_list(name)
+    for word in word_list(name)
     if " " not in word
 )
 """Words that say nothing about what a persona or skill is about: these, and the shipped
