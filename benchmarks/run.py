@@ -478,7 +478,7 @@ timed(markdown.Markdown, "convert", "Markdown to HTML")
 timed(search.SearchIndex, "add_entry_from_context", "search indexing")
 timed(build, "_build_page", "theme templates and writing pages")
 try:
-    import mkdocs_personas.plugin as plugin, mkdocs_personas.pages as pages
+    import mkdocs_personas.site.plugin as plugin, mkdocs_personas.site.pages.site as pages
     timed(plugin.Reader, "load", "personas: reading and validation")
     timed(plugin, "relate", "personas: relations")
     timed(pages.Site, "__init__", "personas: planning pages")

@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "plugins"))
 
-from mkdocs_personas.export import claude_copies  # noqa: E402
+from mkdocs_personas.outputs.export import claude_copies  # noqa: E402
 
 CONVERTED_CORPORA = {
     "cases": (".", ("tests/conformance/claude_code/cases/*.md",)),

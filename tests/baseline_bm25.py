@@ -12,7 +12,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from mkdocs_personas.catalogue import Reader, Settings
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
 
 K1, B = 1.2, 0.75
 STOP = frozenset(

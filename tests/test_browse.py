@@ -227,8 +227,8 @@ def test_term_pages_never_take_the_index_folders(tmp_path):
 def own_plugin_share(collection_signal: bool) -> float:
     """Share of corpus agents with a skill from their own plugin folder among their
     suggested skills, over the agents whose folder has skills."""
-    from mkdocs_personas.catalogue import Settings, load
-    from mkdocs_personas.relations import Options, relate
+    from mkdocs_personas.analysis.relations import Options, relate
+    from mkdocs_personas.catalogue.catalogue import Settings, load
 
     from conftest import CORPUS
 

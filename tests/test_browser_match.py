@@ -256,7 +256,7 @@ def test_the_page_and_personas_match_agree_on_every_natural_task(natural_served,
     from test_match import cli_json
     from test_search_quality import catalogue_of, natural
 
-    from mkdocs_personas import ranking
+    from mkdocs_personas.analysis import ranking
 
     differences, count = [], 0
     for name, base in natural_served.items():

@@ -14,9 +14,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from test_incremental import Session, assert_equals_clean_build
 
-from mkdocs_personas.bundles import Bounds, Scanner
-from mkdocs_personas.bundles import affects as bundles_affects
-from mkdocs_personas.model import Entry, Kind
+from mkdocs_personas.catalogue.bundles import Bounds, Scanner
+from mkdocs_personas.catalogue.bundles import affects as bundles_affects
+from mkdocs_personas.sources.model import Entry, Kind
 
 from conftest import build_project, make_project, persona, skill
 from helpers import broken_links, parse, unsafe_markup

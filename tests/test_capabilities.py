@@ -10,8 +10,8 @@ from html import unescape
 import jsonschema
 import pytest
 
-from mkdocs_personas.capabilities import capabilities
-from mkdocs_personas.catalogue import Reader, Settings
+from mkdocs_personas.catalogue.capabilities import capabilities
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
 
 from conftest import REPO, build_project, make_project, persona
 
@@ -215,7 +215,7 @@ def test_the_panel_lists_what_claude_code_grants_not_what_the_file_seems_to_say(
 def test_the_browser_risk_facet_hides_the_same_flags_as_the_built_pages():
     """The catalogue filter hides risky agents in the browser with its own list of flags; it
     must be the list the server-side cards use, or a facet would show what it claims to hide."""
-    from mkdocs_personas.page_cards import POWERFUL
+    from mkdocs_personas.site.pages.cards import POWERFUL
 
     script = (REPO / "templates/theme/assets/personas/filter.js").read_text(encoding="utf-8")
     listed = re.search(r"var POWERFUL = \[([^\]]*)\]", script)

@@ -2,8 +2,8 @@
 
 import os
 
-from mkdocs_personas.catalogue import Reader, Settings, load
-from mkdocs_personas.model import Kind
+from mkdocs_personas.catalogue.catalogue import Reader, Settings, load
+from mkdocs_personas.sources.model import Kind
 
 from conftest import persona, skill, write
 

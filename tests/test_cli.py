@@ -209,7 +209,7 @@ def test_nothing_to_suggest_says_where_it_looked(tmp_path):
 
 
 def test_folder_discovery_finds_the_usual_layouts(tmp_path):
-    from mkdocs_personas.discovery import find_folders
+    from mkdocs_personas.sources.discovery import find_folders
 
     agent = "---\nname: x\ndescription: X.\ntools: Read\n---\nBody\n"
     write(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from mkdocs_personas.manifests import MAX_BYTES, find_manifests
+from mkdocs_personas.sources.manifests import MAX_BYTES, find_manifests
 
 from conftest import build_project, make_project, persona
 

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_personas import runtimes
-from mkdocs_personas.capabilities import capabilities
-from mkdocs_personas.catalogue import Reader, Settings
+from mkdocs_personas.catalogue.capabilities import capabilities
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
+from mkdocs_personas.sources import runtimes
 
 from conftest import REPO, build_project, make_project
 

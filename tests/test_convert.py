@@ -17,8 +17,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mkdocs_personas.catalogue import Reader, Settings
-from mkdocs_personas.convert import (
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
+from mkdocs_personas.outputs.convert import (
     COPILOT_ALIASES,
     TARGETS,
     body_of,

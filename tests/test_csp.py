@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from mkdocs_personas.csp import add_policy, script_hashes
+from mkdocs_personas.site.csp import add_policy, script_hashes
 
 from browser import free_port, serve_site
 from conftest import LOOPBACK, build_project, copy_sample

@@ -2,7 +2,7 @@
 
 import re
 
-from mkdocs_personas.config import PersonasConfig
+from mkdocs_personas.site.config import PersonasConfig
 
 from conftest import REPO
 

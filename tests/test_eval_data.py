@@ -17,8 +17,8 @@ import pytest
 from baseline_bm25 import load, rank, score
 from tasks import body_recall
 
-from mkdocs_personas.catalogue import Reader, Settings
-from mkdocs_personas.model import Kind
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
+from mkdocs_personas.sources.model import Kind
 
 from conftest import REPO
 

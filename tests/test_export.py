@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from mkdocs_personas.model import Kind
-from mkdocs_personas.read import Limits, Source, read_document
+from mkdocs_personas.sources.model import Kind
+from mkdocs_personas.sources.read import Limits, Source, read_document
 
 from broken import BROKEN, make_broken
 from conftest import CORPUS, REPO

@@ -6,8 +6,8 @@ import sys
 import time
 from pathlib import Path
 
-from mkdocs_personas.catalogue import Reader, Settings
-from mkdocs_personas.hidden import comments, hidden_characters
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
+from mkdocs_personas.catalogue.hidden import comments, hidden_characters
 
 from conftest import make_project, persona
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_personas.bundles import Bundle, BundledFile, unsafe_name
-from mkdocs_personas.cli import main
+from mkdocs_personas.catalogue.bundles import Bundle, BundledFile, unsafe_name
+from mkdocs_personas.cli.commands import main
 
 from conftest import build_project, make_project, persona, skill
 
@@ -126,7 +126,7 @@ def test_unsafe_zip_names_are_refused_even_if_a_bundle_holds_them(name):
 
 def test_a_file_opened_outside_the_skill_folder_is_refused(tmp_path):
     """A folder swapped for a symlink after the walk: the opened file's real place decides."""
-    from mkdocs_personas.bundles import _opened_inside
+    from mkdocs_personas.catalogue.bundles import _opened_inside
 
     skill_folder, outside = tmp_path / "skill", tmp_path / "outside"
     skill_folder.mkdir()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_personas.cli import main
-from mkdocs_personas.dropped import dropped, may_drop
+from mkdocs_personas.catalogue.dropped import dropped, may_drop
+from mkdocs_personas.cli.commands import main
 
 from conftest import build_project, make_project, persona, skill
 

@@ -10,8 +10,8 @@ from typing import ClassVar
 import pytest
 from test_csp import directives
 
-from mkdocs_personas.csp import policy
-from mkdocs_personas.sanitize import Policy, sanitize
+from mkdocs_personas.catalogue.sanitize import Policy, sanitize
+from mkdocs_personas.site.csp import policy
 
 from browser import serve_site
 from conftest import build_project, make_project, persona

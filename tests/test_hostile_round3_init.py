@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_personas.cli import main
+from mkdocs_personas.cli.commands import main
 
 from conftest import write
 

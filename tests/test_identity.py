@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_personas.catalogue import Reader, Settings, load
-from mkdocs_personas.examples import Example, Turn, split, summary
-from mkdocs_personas.export import catalogue_data, dumps
-from mkdocs_personas.model import Kind
-from mkdocs_personas.relations import Options, relate
+from mkdocs_personas.analysis.relations import Options, relate
+from mkdocs_personas.catalogue.catalogue import Reader, Settings, load
+from mkdocs_personas.outputs.export import catalogue_data, dumps
+from mkdocs_personas.sources.examples import Example, Turn, split, summary
+from mkdocs_personas.sources.model import Kind
 
 from conftest import REPO, persona, skill, write
 

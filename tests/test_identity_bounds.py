@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 
-from mkdocs_personas import bounds
+from mkdocs_personas.sources import bounds
 
 from conftest import build_project, make_project, persona, skill
 

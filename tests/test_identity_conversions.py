@@ -12,8 +12,8 @@ import sys
 import tomllib
 import yaml
 
-from mkdocs_personas.catalogue import Reader, Settings
-from mkdocs_personas.convert import convert, convert_all, front_matter_document, site_path
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
+from mkdocs_personas.outputs.convert import convert, convert_all, front_matter_document, site_path
 
 from conftest import build_project, make_project, write
 

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_personas import runtimes
-from mkdocs_personas.catalogue import Reader, Settings
-from mkdocs_personas.export import claude_copies
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
+from mkdocs_personas.outputs.export import claude_copies
+from mkdocs_personas.sources import runtimes
 
 from conftest import REPO
 

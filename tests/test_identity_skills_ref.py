@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_personas.catalogue import Reader, Settings
-from mkdocs_personas.validate import SPEC_FOLDER_RULE, SPEC_NAME_RULE
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
+from mkdocs_personas.catalogue.validate import SPEC_FOLDER_RULE, SPEC_NAME_RULE
 
 from conftest import REPO
 

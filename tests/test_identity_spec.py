@@ -8,7 +8,7 @@ import sys
 
 import yaml
 
-from mkdocs_personas.catalogue import Reader, Settings
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
 
 from conftest import write
 

@@ -11,9 +11,9 @@ import pytest
 import tomllib
 import yaml
 
-from mkdocs_personas import runtimes
-from mkdocs_personas.catalogue import Reader, Settings
-from mkdocs_personas.convert import convert_all
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
+from mkdocs_personas.outputs.convert import convert_all
+from mkdocs_personas.sources import runtimes
 
 from conftest import REPO, write
 

@@ -10,9 +10,10 @@ import pytest
 import yaml
 from test_workflows import actionlint
 
-from mkdocs_personas import __version__, preview
-from mkdocs_personas.cli import main
-from mkdocs_personas.init import WORKFLOWS
+from mkdocs_personas import __version__
+from mkdocs_personas.cli import preview
+from mkdocs_personas.cli.commands import main
+from mkdocs_personas.cli.init import WORKFLOWS
 
 from conftest import build_project, write
 
@@ -262,7 +263,7 @@ def test_a_github_remote_gives_the_site_url_the_download_command_and_an_edit_lin
     ],
 )
 def test_site_url_of_project_user_and_organisation_pages(tmp_path, url, site, repo):
-    from mkdocs_personas.init import site_settings
+    from mkdocs_personas.cli.init import site_settings
 
     git(tmp_path, "init", "-q", "-b", "trunk")
     git(tmp_path, "remote", "add", "origin", url)
@@ -346,7 +347,7 @@ def test_no_previews_writes_only_the_checks_and_deploy_workflows(team_repo, caps
 def test_the_sweep_removes_only_the_previews_of_closed_pull_requests(tmp_path, capsys):
     """The sweep's script against a local bare repository standing in for the preview
     repository: previews #1 and #3 are of closed pull requests, #2 is open."""
-    from mkdocs_personas import preview_sweep
+    from mkdocs_personas.cli import preview_sweep
 
     previews = tmp_path / "previews.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "gh-pages", str(previews))

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_personas import ranking
-from mkdocs_personas.catalogue import Reader, Settings
-from mkdocs_personas.examples import split
-from mkdocs_personas.keywords import Options, derive
-from mkdocs_personas.model import Entry, Kind
+from mkdocs_personas.analysis import ranking
+from mkdocs_personas.analysis.keywords import Options, derive
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
+from mkdocs_personas.sources.examples import split
+from mkdocs_personas.sources.model import Entry, Kind
 
 from conftest import CORPUS, REPO
 
@@ -146,7 +146,7 @@ def test_only_thirty_keywords_of_sixty_characters_count_and_the_rest_is_a_warnin
     """Issue 22: a persona cannot buy every task with a long keyword list. The first 30
     keywords of at most 60 characters count; each one left out is named in a warning
     (the file is kept), and it leaves the matcher's index."""
-    from mkdocs_personas.catalogue import Reader, Settings
+    from mkdocs_personas.catalogue.catalogue import Reader, Settings
 
     many = [f"topic{i}" for i in range(1, 41)]
     long = "x" * 61

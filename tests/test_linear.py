@@ -14,9 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_personas import bounds
-from mkdocs_personas.catalogue import Reader, Settings, load
-from mkdocs_personas.validate import _split_tools, first_heading, first_paragraph, plain_text
+from mkdocs_personas.catalogue.catalogue import Reader, Settings, load
+from mkdocs_personas.catalogue.validate import (
+    _split_tools,
+    first_heading,
+    first_paragraph,
+    plain_text,
+)
+from mkdocs_personas.sources import bounds
 
 from conftest import REPO, build_project, make_project, persona, write
 

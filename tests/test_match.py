@@ -13,7 +13,8 @@ import time
 from functools import cache
 from pathlib import Path
 
-from mkdocs_personas import cli, ranking
+from mkdocs_personas.analysis import ranking
+from mkdocs_personas.cli import commands as cli
 
 from conftest import REPO, make_project, persona
 

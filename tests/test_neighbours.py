@@ -152,7 +152,7 @@ def test_i18n_builds_the_catalogue_in_each_language(tmp_path):
     ``fr/`` in French, and each links within its own language."""
     from markupsafe import escape
 
-    from mkdocs_personas.strings import tr
+    from mkdocs_personas.sources.strings import tr
 
     from helpers import broken_links, links
 

@@ -29,7 +29,7 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from mkdocs_personas import preview_check, preview_comment
+from mkdocs_personas.cli import preview_check, preview_comment
 
 from conftest import REPO, build_project, copy_sample, make_project, persona, skill
 

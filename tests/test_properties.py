@@ -9,14 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.config.defaults import MkDocsConfig
 
-from mkdocs_personas.catalogue import Catalogue, Settings, load
-from mkdocs_personas.model import Kind
-from mkdocs_personas.pages import Site
-from mkdocs_personas.read import Limits, Source, decode, read_document, split_front_matter
-from mkdocs_personas.relations import relate
-from mkdocs_personas.sanitize import sanitize
-from mkdocs_personas.strict_yaml import parse
-from mkdocs_personas.validate import normalize
+from mkdocs_personas.analysis.relations import relate
+from mkdocs_personas.catalogue.catalogue import Catalogue, Settings, load
+from mkdocs_personas.catalogue.sanitize import sanitize
+from mkdocs_personas.catalogue.validate import normalize
+from mkdocs_personas.site.pages.site import Site
+from mkdocs_personas.sources.model import Kind
+from mkdocs_personas.sources.read import Limits, Source, decode, read_document, split_front_matter
+from mkdocs_personas.sources.strict_yaml import parse
 
 from helpers import unsafe_markup
 

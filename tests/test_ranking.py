@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from vectors.generate import entry
 
-from mkdocs_personas import ranking
-from mkdocs_personas.catalogue import Reader, Settings
-from mkdocs_personas.keywords import derive
+from mkdocs_personas.analysis import ranking
+from mkdocs_personas.analysis.keywords import derive
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
 
 from conftest import REPO
 

@@ -3,9 +3,9 @@
 import os
 from pathlib import Path
 
-from mkdocs_personas.model import Kind
-from mkdocs_personas.read import Limits, discover, read_document, split_glob
-from mkdocs_personas.read import affects as affects_of
+from mkdocs_personas.sources.model import Kind
+from mkdocs_personas.sources.read import Limits, discover, read_document, split_glob
+from mkdocs_personas.sources.read import affects as affects_of
 
 from conftest import persona, write
 

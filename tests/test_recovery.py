@@ -4,8 +4,8 @@ warning; everything else that strict YAML refuses stays an error."""
 
 import pytest
 
-from mkdocs_personas.catalogue import Settings, load
-from mkdocs_personas.strict_yaml import parse
+from mkdocs_personas.catalogue.catalogue import Settings, load
+from mkdocs_personas.sources.strict_yaml import parse
 
 from conftest import write
 

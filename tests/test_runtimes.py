@@ -14,8 +14,8 @@ from html import unescape
 
 import pytest
 
-from mkdocs_personas import runtimes, strict_yaml
-from mkdocs_personas.runtimes import ALL, claude_code_reading, split_tool_list
+from mkdocs_personas.sources import runtimes, strict_yaml
+from mkdocs_personas.sources.runtimes import ALL, claude_code_reading, split_tool_list
 
 from conftest import build_project, make_project, write
 

@@ -7,7 +7,7 @@ import time
 import markdown
 import pytest
 
-from mkdocs_personas.sanitize import CLASSES, Policy, fragment_ids, sanitize, unique_ids
+from mkdocs_personas.catalogue.sanitize import CLASSES, Policy, fragment_ids, sanitize, unique_ids
 
 from conftest import build_project, make_project, persona
 

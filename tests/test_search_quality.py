@@ -22,9 +22,9 @@ import pytest
 from baseline_bm25 import rank as baseline_rank
 from tasks import body_recall
 
-from mkdocs_personas import keywords, ranking
-from mkdocs_personas.catalogue import Reader, Settings
-from mkdocs_personas.export import match_data
+from mkdocs_personas.analysis import keywords, ranking
+from mkdocs_personas.catalogue.catalogue import Reader, Settings
+from mkdocs_personas.outputs.export import match_data
 
 from conftest import REPO
 

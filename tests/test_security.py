@@ -129,7 +129,7 @@ def test_the_hostile_folder_is_validated_fast_with_bounded_memory(tmp_path):
     folder = make_broken(tmp_path)
     write_more_hostile_files(folder)
     script = (
-        "import resource, sys, time; from mkdocs_personas.cli import main; t = time.monotonic();"
+        "import resource, sys, time; from mkdocs_personas.cli.commands import main; t = time.monotonic();"
         "code = main(['validate', 'broken']); "
         "print(time.monotonic() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
         "file=sys.stderr); sys.exit(code)"

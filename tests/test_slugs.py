@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mkdocs_personas import text
+from mkdocs_personas.sources import text
 
 from conftest import build_project, make_project, persona
 

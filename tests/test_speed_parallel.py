@@ -56,7 +56,7 @@ def test_data_written_in_the_background_equals_data_written_in_the_build(tmp_pat
 POOLED = """
 import sys
 from pathlib import Path
-import mkdocs_personas.catalogue as catalogue
+import mkdocs_personas.catalogue.catalogue as catalogue
 
 pools = []
 

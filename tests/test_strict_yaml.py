@@ -1,7 +1,7 @@
 """Front matter is read as data: exact strings, positions, and no YAML feature that runs code."""
 
-from mkdocs_personas import strict_yaml
-from mkdocs_personas.strict_yaml import parse
+from mkdocs_personas.sources import strict_yaml
+from mkdocs_personas.sources.strict_yaml import parse
 
 
 def data(text: str):

@@ -6,7 +6,7 @@ import html
 import json
 import re
 
-from mkdocs_personas import strings
+from mkdocs_personas.sources import strings
 
 from conftest import REPO, build_project, make_project, persona
 

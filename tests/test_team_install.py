@@ -15,7 +15,7 @@ import yaml
 from test_release import release_check
 
 from mkdocs_personas import __version__
-from mkdocs_personas.init import REPOSITORY
+from mkdocs_personas.cli.init import REPOSITORY
 
 from conftest import REPO, write
 

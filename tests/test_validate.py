@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_personas.catalogue import Settings, load
-from mkdocs_personas.config import field_map
-from mkdocs_personas.examples import Example, Turn
-from mkdocs_personas.validate import name_problem, slug, suggest_name
+from mkdocs_personas.catalogue.catalogue import Settings, load
+from mkdocs_personas.catalogue.validate import name_problem, slug, suggest_name
+from mkdocs_personas.site.config import field_map
+from mkdocs_personas.sources.examples import Example, Turn
 
 from conftest import REPO, write
 

@@ -11,10 +11,11 @@ import material
 import pytest
 import yaml
 
-from mkdocs_personas import csp, preview_check
-from mkdocs_personas.init import REPOSITORY, SOURCE, Install, render_workflow
-from mkdocs_personas.init import WORKFLOWS as TEMPLATES
-from mkdocs_personas.preview import take
+from mkdocs_personas.cli import preview_check
+from mkdocs_personas.cli.init import REPOSITORY, SOURCE, Install, render_workflow
+from mkdocs_personas.cli.init import WORKFLOWS as TEMPLATES
+from mkdocs_personas.cli.preview import take
+from mkdocs_personas.site import csp
 
 from conftest import REPO, build_project, copy_sample
 

@@ -80,7 +80,7 @@ def missing(sdist: Path, wheel: Path) -> list[str]:
     absent = [name for name in SHIPPED if name not in names]
     entry_points = next((n for n in names if n.endswith(".dist-info/entry_points.txt")), "")
     points = zipfile.ZipFile(wheel).read(entry_points).decode() if entry_points else ""
-    if "personas = mkdocs_personas.plugin:PersonasPlugin" not in points:
+    if "personas = mkdocs_personas.site.plugin:PersonasPlugin" not in points:
         absent.append("the mkdocs.plugins entry point")
     with tarfile.open(sdist) as archive:
         sources = {name.split("/", 1)[-1] for name in archive.getnames()}

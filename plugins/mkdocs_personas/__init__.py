@@ -1,8 +1,8 @@
 """mkdocs-personas: publish AI persona and skill files as a searchable MkDocs catalogue."""
 
-from .catalogue import Catalogue, Reader, Settings, load
-from .model import Entry, Kind, Problem, Reference
-from .relations import Options, Relations, relate
+from .analysis.relations import Options, Relations, relate
+from .catalogue.catalogue import Catalogue, Reader, Settings, load
+from .sources.model import Entry, Kind, Problem, Reference
 
 __version__ = "0.2.0"
 """The version of the package, defined here only (pyproject.toml reads it)."""

@@ -3,7 +3,7 @@
     .venv/bin/python tests/vectors/generate.py
 
 The catalogue and tasks below are the input; the index, the terms of each task and the
-ranked results are what :mod:`mkdocs_personas.ranking` computes. Review the diff of
+ranked results are what :mod:`mkdocs_personas.analysis.ranking` computes. Review the diff of
 ``match.json`` before committing it: it is the contract of ``docs/matching.md``.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent / "plugins"))
 
-from mkdocs_personas import ranking  # noqa: E402
-from mkdocs_personas.model import Entry, Kind  # noqa: E402
+from mkdocs_personas.analysis import ranking  # noqa: E402
+from mkdocs_personas.sources.model import Entry, Kind  # noqa: E402
 
 CATALOGUE = [
     (

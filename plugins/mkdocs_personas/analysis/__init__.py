@@ -1,0 +1,1 @@
+"""Stage 3, analysis: keywords, ranking, similarity, relations (no MkDocs)."""

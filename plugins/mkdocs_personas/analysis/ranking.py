@@ -1,0 +1,771 @@
+"""The task matcher: words normalised the same way on both sides, and BM25 in integer points.
+
+:func:`index` turns entries into a compact, JSON-ready index (it goes into
+``catalogue.json``); :func:`rank` ranks the entries of such an index for a task. The
+browser runs its own ``rank`` over the same index, so both follow one written
+specification, ``docs/matching.md``: :class:`Analyzer` is its normalisation, and scores
+are sums of integer points fixed in the index, so both sides get identical numbers.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from ..sources.model import Entry, Kind
+from ..sources.text import word_list
+
+"""The shipped word lists (each documented in its own header)."""
+
+FORMAT = 2
+"""Version of the index format (``docs/matching.md``)."""
+
+FIELD_WEIGHTS = {
+    "keywords": 2.0,
+    "name": 2.0,
+    "title": 1.0,
+    "description": 1.0,
+    "expertise": 1.0,
+    "headings": 0.5,
+    "body": 1.5,
+}
+"""How much a term counts by the field it is found in (chosen on the tuning halves of
+the labelled task sets, ``tests/tasks/natural``)."""
+
+TEXT_FIELDS = ("name", "title", "description", "expertise", "headings", "body")
+"""The fields other than keywords, by their code in a posting (``-1 - code``)."""
+
+K1, B = 1.2, 0.75
+"""BM25 parameters: term-frequency saturation and length normalisation."""
+
+FIELD_B = {"keywords": 1.0}
+"""Length normalisation by field where it is not :data:`B`: a keyword list counts in full
+against its length, so a long list cannot beat a focused one."""
+
+RARE = 10
+"""A body term found in the files of at most this many entries is indexed for each."""
+
+BODY_TERMS = 48
+"""Commoner body terms: each entry's most distinctive ones, this many at most..."""
+
+BODY_BUDGET = 240_000
+"""...and at most this many over the catalogue (``BODY_BUDGET // entries`` per entry, not
+fewer than :data:`MIN_BODY_TERMS`): the index stays small for a large catalogue."""
+
+MIN_BODY_TERMS = 16
+
+MAX_RARE = 400
+"""At most this many rare body terms per entry (a file of random words stays small)."""
+
+SPECIFIC = 1.5
+"""Points of a term that names a technology or domain (the vocabulary's, the synonyms')
+are multiplied by this: the words that say what a task is about decide."""
+
+GENERAL = 0.5
+"""Points of a term of general English (``data/general.txt``) are multiplied by this."""
+
+MAX_KEYWORDS = 30
+"""Declared keywords that count: the first this many (of at most :data:`MAX_KEYWORD`)."""
+
+MAX_KEYWORD = 60
+"""Characters of a declared keyword that counts; a longer one is left out."""
+
+SCALE = 1000
+"""Points per unit of BM25 weight: a score is ``points / SCALE`` (three decimals)."""
+
+MAX_PHRASE = 3
+"""Longest phrase, in words, that a keyword or synonym can match."""
+
+MEMORY = 200_000
+"""Short texts whose terms an analyzer remembers (keywords repeat across a catalogue)."""
+
+_TOKEN = re.compile(r"[^\W_]+(?:[./_-][^\W_]+)*[+#]*")
+_PART = re.compile(r"[./_-]")
+_WORD = re.compile(r"[^\W_]+[+#]*")
+"""The words of the tokens of a text at once: a token's parts between ``. / _ -``."""
+_BREAK = re.compile(r"[,;:!?()\[\]{}|\"\n\u2013\u2014]|\.(?=\s|$)")
+_SUFFIXES = (
+    ("ization", "ize"),
+    ("isation", "ize"),
+    ("izing", "ize"),
+    ("ising", "ize"),
+    ("ized", "ize"),
+    ("ised", "ize"),
+    ("ise", "ize"),
+    ("ysing", "yze"),
+    ("yzing", "yze"),
+    ("ysed", "yze"),
+    ("yzed", "yze"),
+    ("yse", "yze"),
+    ("ability", "able"),
+    ("ibility", "ible"),
+    ("ency", "ent"),
+    ("ancy", "ant"),
+    ("ation", "ate"),
+    ("ing", ""),
+    ("ed", ""),
+)
+"""Step 2 of :func:`stem`: the first suffix that fits is replaced, once."""
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """A word's form for matching: plurals and common word forms share one stem.
+
+    Only words of letters are stemmed (``k8s``, ``c++`` and ``s3`` stay as they are):
+    1. plural: ``-ies`` becomes ``-y`` (longer than 4); a final ``s`` goes (longer than 3,
+       not ``-ss``, and not ``-us``/``-is`` when longer than 4: ``redis``, ``status``);
+    2. the first fitting suffix of :data:`_SUFFIXES` is replaced, if at least 3 letters
+       remain; after ``-ing``/``-ed``, a doubled final consonant other than l, s, z is
+       halved (``logging`` -> ``log``);
+    3. a final ``e`` goes (longer than 3): ``cache``, ``caches`` and ``caching`` -> ``cach``.
+    """
+    if not word.isalpha():
+        return word
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith("ss")
+        and not (len(word) > 4 and word.endswith(("us", "is")))
+    ):
+        word = word[:-1]
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: len(word) - len(suffix)] + replacement
+            if not replacement and word[-1] == word[-2] and word[-1] not in "aeioulsz":
+                word = word[:-1]
+            break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+class Word(NamedTuple):
+    """One word of a text: lowercase, its stem, and where it stands in the text."""
+
+    lower: str
+    stem: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1 << 15)
+def words(text: str) -> tuple[tuple[Word, ...], ...]:
+    """The words of ``text`` (NFKC) by phrase: tokens split at ``. / _ -`` inside them.
+
+    Cached: a rebuild under ``mkdocs serve`` reads the same descriptions again."""
+    return tuple(tuple(phrase) for phrase in _words(text))
+
+
+def _words(text: str) -> list[list[Word]]:
+    text = unicodedata.normalize("NFKC", text)
+    breaks = [m.start() for m in _BREAK.finditer(text)]
+    breaks.append(len(text))
+    phrases: list[list[Word]] = []
+    phrase: list[Word] = []
+    following = 0
+    for token in _TOKEN.finditer(text):
+        position = token.start()
+        if position > breaks[following]:
+            while breaks[following] < position:
+                following += 1
+            if phrase:
+                phrases.append(phrase)
+                phrase = []
+        found = token.group()
+        for part in _PART.split(found) if _PART.search(found) else (found,):
+            lower = part.lower()
+            phrase.append(Word(lower, stem(lower), position, position + len(part)))
+            position += len(part) + 1
+    if phrase:
+        phrases.append(phrase)
+    return phrases
+
+
+Groups = Iterable[str | Sequence[str]]
+"""Synonym groups: ``"PostgreSQL = Postgres = pg"`` lines, or lists of members."""
+
+
+class Analyzer:
+    """Turns text into matching terms: stems joined by spaces, synonyms made canonical."""
+
+    def __init__(
+        self,
+        stopwords: Iterable[str],
+        synonyms: Mapping[str, str],
+        forms: Mapping[str, str] | None = None,
+        code: Iterable[str] = (),
+        go: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
+        self.stopwords = frozenset(stopwords)
+        self.synonyms = dict(synonyms)
+        self.forms = dict(forms or {})
+        """Stems of word forms -> the stem of their base (``auditor`` -> ``audit``)."""
+        self.code = frozenset(code)
+        """Stems of the words that make a text about code (for the word "go")."""
+        go = go or {}
+        self.go_after = frozenset(go.get("after", ()))
+        """Words after a lowercase "go" that make it a verb (``data/go.txt``)."""
+        self.go_before = frozenset(go.get("before", ()))
+        """Words before a final lowercase "go" that make it the language."""
+        self.prefixes = prefixes(self.synonyms)
+        """Beginnings of the synonyms that are phrases (to stop looking early)."""
+        self._terms: dict[str, str] = {}
+        self._labels: dict[str, list[str]] = {}
+        self._info: dict[str, tuple[str, str, bool]] = {}
+
+    @classmethod
+    def default(cls, extra_synonyms: Groups = ()) -> Analyzer:
+        """The shipped stop words and synonyms, with a catalogue's own groups added."""
+        stopwords = {
+            unicodedata.normalize("NFKC", w).lower()
+            for name in ("stopwords", "filler")
+            for w in word_list(name)
+        }
+        forms: dict[str, str] = {}
+        for line in word_list("forms"):
+            base, _, others = line.partition(":")
+            for form in others.split():
+                forms.setdefault(stem(form.lower()), stem(base.strip().lower()))
+        forms = {k: v for k, v in forms.items() if k != v}
+        code = {forms.get(s, s) for s in (stem(w.lower()) for w in word_list("code"))}
+        go = {
+            side.strip(): sorted(words.split())
+            for side, _, words in (line.partition(":") for line in word_list("go"))
+        }
+        analyzer = cls(stopwords, {}, forms, code, go)
+        groups = [*word_list("synonyms"), *extra_synonyms]
+        for group in groups:
+            members = group.split(" = ") if isinstance(group, str) else list(group)
+            keys = [analyzer.phrase_key(m) for m in members]
+            keys = [k for k in keys if k]
+            if not keys:
+                continue
+            canonical = analyzer.synonyms.get(keys[0], keys[0])
+            for k in keys:
+                analyzer.synonyms.setdefault(k, canonical)
+        analyzer.prefixes = prefixes(analyzer.synonyms)
+        return analyzer
+
+    def phrase_key(self, text: str) -> str:
+        """A whole phrase as one term (stems joined by spaces), ignoring punctuation;
+        empty for a stop word alone."""
+        stems = [w for phrase in words(text) for w in phrase]
+        if len(stems) == 1 and stems[0].lower in self.stopwords:
+            return ""
+        forms = self.forms
+        return " ".join(forms.get(w.stem, w.stem) for w in stems)
+
+    def term(self, text: str) -> str:
+        """The canonical term of a phrase (a keyword, a vocabulary entry)."""
+        found = self._terms.get(text)
+        if found is None:
+            k = self.phrase_key(text)
+            found = self.synonyms.get(k, k)
+            if len(self._terms) > MEMORY:
+                self._terms.clear()
+            self._terms[text] = found
+        return found
+
+    def label_terms(self, label: str) -> list[str]:
+        """The terms of a short text (a keyword), remembered: catalogues repeat them."""
+        found = self._labels.get(label)
+        if found is None:
+            found = [t for t, _ in self.terms(label)]
+            if len(self._labels) > MEMORY:
+                self._labels.clear()
+            self._labels[label] = found
+        return found
+
+    def terms(self, text: str, phrases: bool = True) -> list[tuple[str, str]]:
+        """``(term, spelling in text)`` pairs of :meth:`spans`."""
+        return [(term, spelling) for term, spelling, _, _ in self.spans(text, phrases)]
+
+    def spans(
+        self,
+        text: str,
+        phrases: bool = True,
+        wanted: Set[str] = frozenset(),
+        wanted_prefixes: Set[str] = frozenset(),
+    ) -> list[tuple[str, str, int, int]]:
+        """``(term, spelling, start, end)`` in order of appearance: every word that is not a
+        stop word, and every run of 2 to 3 words within a phrase that neither starts nor
+        ends with a stop word, each replaced by its synonym group's canonical term.
+
+        Word forms count as their base (:attr:`forms`), and ``go`` is the language
+        (``golang``) when it is the only word of its phrase, when it is written with a
+        capital ``G`` and is not the first word of its phrase, or when the text is about
+        code (:meth:`about_code`) and the words around it do not make it a verb
+        (``data/go.txt``); elsewhere it is a stop word ("go through the logs").
+
+        With ``phrases=False`` (long fields: name, title, description, body), runs of
+        words are kept only when they are a synonym (``continuous delivery``) or
+        ``wanted`` (whose beginnings are ``wanted_prefixes``); the result is the same as
+        keeping all and filtering, only faster.
+        """
+        result: list[tuple[str, str, int, int]] = []
+        normal = unicodedata.normalize("NFKC", text)
+        stopwords, synonyms, known, forms = self.stopwords, self.synonyms, self.prefixes, self.forms
+        found = words(normal)
+        code = None
+        for phrase in found:
+            size = len(phrase)
+            stems = []
+            stops = []
+            for i, w in enumerate(phrase):
+                if w.lower == "go":
+                    if code is None:
+                        code = self.about_code(found)
+                    language = (
+                        size == 1
+                        or (i > 0 and normal[w.start] == "G")
+                        or (
+                            code
+                            and (i + 1 == size or phrase[i + 1].lower not in self.go_after)
+                            and (i + 1 < size or i == 0 or phrase[i - 1].lower in self.go_before)
+                        )
+                    )
+                    stems.append("golang" if language else "go")
+                    stops.append(not language)
+                else:
+                    stems.append(forms.get(w.stem, w.stem))
+                    stops.append(w.lower in stopwords)
+            for i, first in enumerate(phrase):
+                if stops[i]:
+                    continue
+                k = stems[i]
+                for n in range(1, min(MAX_PHRASE, size - i) + 1):
+                    j = i + n - 1
+                    if n > 1:
+                        if not phrases and k not in known and k not in wanted_prefixes:
+                            break
+                        k = k + " " + stems[j]
+                    if stops[j]:
+                        continue
+                    canonical = synonyms.get(k)
+                    if n == 1 or phrases or canonical is not None or k in wanted:
+                        last = phrase[j]
+                        spelling = normal[first.start : last.end]
+                        result.append((canonical or k, spelling, first.start, last.end))
+        return result
+
+    def field_terms(self, text: str) -> Counter:
+        """The terms of a long field and how often each occurs: the same terms as
+        ``spans(text, phrases=False)``, counted, without positions (fast: catalogue
+        bodies are long, and only the build reads them). Words are counted at once;
+        only the phrases with a word that may begin a synonym phrase, or with "go",
+        are read word by word."""
+        counts: Counter = Counter()
+        if not text:
+            return counts
+        normal = unicodedata.normalize("NFKC", text)
+        parts = Counter(_WORD.findall(normal))
+        known, synonyms = self.prefixes, self.synonyms
+        special: set[str] = set()
+        code = False
+        info = self._info
+        for part, times in parts.items():
+            lower, form, stop = info.get(part) or self._word(part)
+            if lower == "go":
+                special.add(part)
+                continue
+            code = code or form in self.code
+            if not stop:
+                counts[synonyms.get(form, form)] += times
+                if form in known:
+                    special.add(part)
+        if not special:
+            return counts
+        for piece in _BREAK.split(normal):
+            if any(word in piece for word in special):
+                phrase = _WORD.findall(piece)
+                if not special.isdisjoint(phrase):
+                    self._phrase_terms(phrase, code, counts)
+        return counts
+
+    def _word(self, part: str) -> tuple[str, str, bool]:
+        """A word's lowercase, its stem after word forms, and whether it is a stop word."""
+        found = self._info.get(part)
+        if found is None:
+            lower = part.lower()
+            form = stem(lower)
+            found = (lower, self.forms.get(form, form), lower in self.stopwords)
+            if len(self._info) > MEMORY:
+                self._info.clear()
+            self._info[part] = found
+        return found
+
+    def _phrase_terms(self, phrase: list[str], code: bool, counts: Counter) -> None:
+        """Add the synonym phrases of a phrase, and its "go" when it is the language."""
+        known, synonyms = self.prefixes, self.synonyms
+        size = len(phrase)
+        stems: list[str] = []
+        stops: list[bool] = []
+        info = self._info
+        for i, part in enumerate(phrase):
+            lower, form, stop = info.get(part) or self._word(part)
+            if lower == "go":
+                language = (
+                    size == 1
+                    or (i > 0 and part[0] == "G")
+                    or (
+                        code
+                        and (i + 1 == size or phrase[i + 1].lower() not in self.go_after)
+                        and (i + 1 < size or i == 0 or phrase[i - 1].lower() in self.go_before)
+                    )
+                )
+                form, stop = ("golang", False) if language else ("go", True)
+                if language:
+                    counts[synonyms.get(form, form)] += 1
+            stems.append(form)
+            stops.append(stop)
+        for i in range(size):
+            if stops[i] or stems[i] not in known:
+                continue
+            k = stems[i]
+            for n in range(2, min(MAX_PHRASE, size - i) + 1):
+                j = i + n - 1
+                if k not in known:
+                    break
+                k = k + " " + stems[j]
+                if not stops[j] and k in synonyms:
+                    counts[synonyms[k]] += 1
+
+    def about_code(self, found: Sequence[Sequence[Word]]) -> bool:
+        """Whether a text is about code: one of its words is a code word (``data/code.txt``)."""
+        code, forms = self.code, self.forms
+        return any(forms.get(w.stem, w.stem) in code for phrase in found for w in phrase)
+
+
+def prefixes(terms: Iterable[str]) -> frozenset[str]:
+    """Every proper beginning (in whole words) of the terms that are phrases."""
+    found = set()
+    for term in terms:
+        parts = term.split(" ")
+        found.update(" ".join(parts[:n]) for n in range(1, len(parts)))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=8)
+def default_analyzer(extra: tuple[tuple[str, ...], ...] = ()) -> Analyzer:
+    """:meth:`Analyzer.default`, built once per set of extra synonym groups."""
+    return Analyzer.default(extra)
+
+
+def groups_key(groups: Groups) -> tuple[tuple[str, ...], ...]:
+    """Synonym groups as a hashable value (lines split at `` = ``)."""
+    return tuple(tuple(g.split(" = ")) if isinstance(g, str) else tuple(g) for g in groups)
+
+
+def counted_keywords(keywords: Sequence[str]) -> list[str]:
+    """The declared keywords that count: at most :data:`MAX_KEYWORDS`, each of at most
+    :data:`MAX_KEYWORD` characters (the rest is left out, with a warning from validation)."""
+    return [k for k in keywords if len(k) <= MAX_KEYWORD][:MAX_KEYWORDS]
+
+
+_HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+(.*)")
+
+
+def body_parts(body: str) -> tuple[str, str]:
+    """A body's headings (lines starting with ``#``) and the rest, each joined by newlines."""
+    headings: list[str] = []
+    rest: list[str] = []
+    for line in body.split("\n"):
+        found = _HEADING.match(line) if line[:4].lstrip(" \t")[:1] == "#" else None
+        if found:
+            headings.append(found.group(1))
+        else:
+            rest.append(line)
+    return "\n".join(headings), "\n".join(rest)
+
+
+def index(
+    entries: Sequence[Entry],
+    derived: Mapping[tuple[Kind, str], Sequence[str]] | None = None,
+    synonyms: Groups = (),
+) -> dict[str, Any]:
+    """The matcher's index of ``entries`` (JSON-ready; format in ``docs/matching.md``).
+
+    ``derived`` adds keywords derived for entries (:func:`keywords.derive`), after the
+    declared ones; ``synonyms`` adds a catalogue's own synonym groups. Each entry's whole
+    file counts: name, title, description, keywords, expertise, headings and body (its
+    rare words all, its commoner ones the :data:`BODY_TERMS` most distinctive).
+    """
+    analyzer = default_analyzer(groups_key(synonyms))
+    derived = derived or {}
+    labels: list[list[str]] = []
+    fields: list[dict[str, Counter]] = []
+    wholes: list[dict[str, int]] = []
+    for entry in entries:
+        declared = counted_keywords(entry.keywords)
+        extra = [k for k in derived.get((entry.kind, entry.name), ()) if k not in declared]
+        labels.append(declared + extra)
+        found: dict[str, Counter] = {}
+        whole = {analyzer.term(label): i for i, label in reversed(list(enumerate(labels[-1])))}
+        found["keywords"] = Counter()
+        for i, label in enumerate(labels[-1]):
+            for t in analyzer.label_terms(label):
+                found["keywords"][t] += 1
+                whole.setdefault(t, i)
+        headings, body = body_parts(entry.body)
+        sources = {
+            "name": entry.name.replace("-", " "),
+            "title": entry.title,
+            "description": entry.description,
+            "expertise": "\n".join(entry.expertise),
+            "headings": headings,
+            "body": body,
+        }
+        for field_name, source in sources.items():
+            found[field_name] = analyzer.field_terms(source)
+        fields.append(found)
+        wholes.append(whole)
+    count = len(entries)
+    lengths = [{f: sum(found[f].values()) for f in FIELD_WEIGHTS} for found in fields]
+    average = {
+        f: sum(length[f] for length in lengths) / count if count else 0.0 for f in FIELD_WEIGHTS
+    }
+    df: Counter = Counter()
+    for found in fields:
+        df.update(set().union(*found.values()))
+    idf = {t: _idf(count, n) for t, n in df.items()}
+    bound = body_terms(count)
+    postings: dict[str, list[int]] = defaultdict(list)
+    last: dict[str, int] = {}
+    specific = specific_terms(analyzer)
+    general = general_terms(analyzer)
+    for position, found in enumerate(fields):
+        by_field: dict[str, dict[str, float]] = {}
+        for field_name in FIELD_WEIGHTS:
+            frequency = found[field_name]
+            length = lengths[position][field_name]
+            b = FIELD_B.get(field_name, B)
+            norm = K1 * (1 - b + b * length / average[field_name]) if length else K1
+            by_field[field_name] = {
+                t: FIELD_WEIGHTS[field_name] * tf * (K1 + 1) / (tf + norm)
+                for t, tf in frequency.items()
+            }
+        by_field["body"] = _vocabulary(by_field["body"], df, idf, bound)
+        keyword_of = wholes[position]
+        weights: dict[str, float] = dict(by_field["keywords"])
+        best: dict[str, tuple[float, int]] = {}
+        for code, field_name in enumerate(TEXT_FIELDS):
+            for t, w in by_field[field_name].items():
+                weights[t] = weights.get(t, 0.0) + w
+                if w > best.get(t, (0.0, 0))[0]:
+                    best[t] = (w, -1 - code)
+        for t, w in sorted(weights.items()):
+            if t in specific:
+                w *= SPECIFIC
+            elif t in general:
+                w *= GENERAL
+            points = round(idf[t] * w * SCALE)
+            if points > 0:
+                where = keyword_of.get(t)
+                if where is None:
+                    where = best[t][1]
+                postings[t] += [position - last.get(t, 0), points, where]
+                last[t] = position
+    return {
+        "format": FORMAT,
+        "names": [e.name for e in entries],
+        "kinds": [e.kind.value for e in entries],
+        "keywords": labels,
+        "stopwords": sorted(analyzer.stopwords),
+        "synonyms": dict(sorted(analyzer.synonyms.items())),
+        "forms": dict(sorted(analyzer.forms.items())),
+        "code": sorted(analyzer.code),
+        "go": {"after": sorted(analyzer.go_after), "before": sorted(analyzer.go_before)},
+        "terms": dict(sorted(postings.items())),
+    }
+
+
+def specific_terms(analyzer: Analyzer) -> frozenset[str]:
+    """Terms that name a technology or domain: the vocabulary's and the synonyms'."""
+    found = {analyzer.term(v) for v in word_list("vocabulary")}
+    found.update(analyzer.synonyms.values())
+    return frozenset(found)
+
+
+def general_terms(analyzer: Analyzer) -> frozenset[str]:
+    """Terms of general English words (``data/general.txt``)."""
+    return frozenset(analyzer.term(w) for line in word_list("general") for w in line.split()) - {""}
+
+
+def _idf(count: int, df: int) -> float:
+    return math.log(1 + (count - df + 0.5) / (df + 0.5))
+
+
+def body_terms(count: int) -> int:
+    """How many commoner body terms each of ``count`` entries keeps."""
+    return min(BODY_TERMS, max(MIN_BODY_TERMS, BODY_BUDGET // max(count, 1)))
+
+
+def _vocabulary(
+    body: dict[str, float], df: Mapping[str, int], idf: Mapping[str, float], bound: int
+) -> dict[str, float]:
+    """The body terms of an entry that are indexed: every rare one (found in the files of
+    at most :data:`RARE` entries; :data:`MAX_RARE` at most, rarest first) and the
+    ``bound`` commoner ones of most weight times idf (:func:`body_terms`). Numbers are
+    left out."""
+    rare = sorted((df[t], -w, t) for t, w in body.items() if df[t] <= RARE and not t.isdigit())
+    common = sorted((-w * idf[t], t) for t, w in body.items() if df[t] > RARE and not t.isdigit())
+    chosen = [t for _, _, t in rare[:MAX_RARE]] + [t for _, t in common[:bound]]
+    return {t: body[t] for t in chosen}
+
+
+@dataclass(frozen=True)
+class Match:
+    """One term a task and an entry share."""
+
+    term: str
+    """The normalised term."""
+    task: str
+    """How the task spells it."""
+    keyword: str | None
+    """The entry's keyword it matched (its own spelling), when it matched a keyword."""
+    points: int
+    field: str = "keywords"
+    """Where the entry has it: ``keywords``, else the text field that gave it the most
+    points (``name``, ``title``, ``description``, ``expertise``, ``headings``, ``body``)."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """An entry found for a task, with why."""
+
+    name: str
+    kind: str
+    points: int
+    """The score in integer points: the sum of the matched terms' points."""
+    matches: tuple[Match, ...]
+    """Matched terms, most points first (then by term)."""
+
+    @property
+    def score(self) -> float:
+        """The score: ``points / 1000`` (three decimals, identical in JavaScript)."""
+        return self.points / SCALE
+
+    def to_data(self) -> dict[str, Any]:
+        """JSON-ready form (as in the test vectors)."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "score": self.score,
+            "matches": [
+                {
+                    "term": m.term,
+                    "task": m.task,
+                    "keyword": m.keyword,
+                    "field": m.field,
+                    "points": m.points,
+                }
+                for m in self.matches
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The answer to a task: the top results, how many entries matched in all, and how
+    many of the task's terms the index has."""
+
+    results: list[Result]
+    total: int
+    """Entries with points (the top ones are :attr:`results`)."""
+    terms: int
+    """Distinct terms of the task found in the index."""
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "terms": self.terms,
+            "results": [r.to_data() for r in self.results],
+        }
+
+
+def with_labels(data: Mapping[str, Any], personas: Sequence[Mapping[str, Any]]) -> dict:
+    """An index whose keyword spellings were left out (the site's ``match.json``), with
+    those of ``catalogue.json``'s personas: declared, then derived ones not declared."""
+    if "keywords" in data:
+        return dict(data)
+    labels = [
+        [*p["keywords"], *(k for k in p["keywords_derived"] if k not in p["keywords"])]
+        for p in personas
+    ]
+    return {**data, "keywords": labels}
+
+
+_analyzers: list[tuple[Mapping, Analyzer]] = []
+
+
+def analyzer_of(data: Mapping[str, Any]) -> Analyzer:
+    """The analyzer an index was built with (its stop words, synonyms, forms, code words)."""
+    for known, analyzer in _analyzers:
+        if known is data:
+            return analyzer
+    analyzer = Analyzer(
+        data["stopwords"],
+        data["synonyms"],
+        data.get("forms", {}),
+        data.get("code", ()),
+        data.get("go", {}),
+    )
+    _analyzers[:] = [*_analyzers[-3:], (data, analyzer)]
+    return analyzer
+
+
+def rank(data: Mapping[str, Any], task: str, top: int = 10) -> list[Result]:
+    """The ``top`` entries of an :func:`index` for ``task``: most points first, then by
+    name, then by kind; entries that share no term with the task are left out."""
+    return search(data, task, top).results
+
+
+def search(data: Mapping[str, Any], task: str, top: int = 10) -> Ranking:
+    """:func:`rank`, with the number of entries found in all and of terms matched."""
+    spelled: dict[str, tuple[str, int, int]] = {}
+    for term, spelling, start, end in analyzer_of(data).spans(task):
+        spelled.setdefault(term, (spelling, start, end))
+    postings = {t: data["terms"][t] for t in spelled if t in data["terms"]}
+    points: dict[int, int] = defaultdict(int)
+    for flat in postings.values():
+        position = 0
+        for i in range(0, len(flat), 3):
+            position += flat[i]
+            points[position] += flat[i + 1]
+    names, kinds = data["names"], data["kinds"]
+    order = heapq.nsmallest(top, points, key=lambda p: (-points[p], names[p], kinds[p]))
+    matched: dict[int, list[tuple[Match, int, int]]] = {p: [] for p in order}
+    for term, flat in postings.items():
+        spelling, start, end = spelled[term]
+        position = 0
+        for i in range(0, len(flat), 3):
+            position += flat[i]
+            if position in matched:
+                where = flat[i + 2]
+                label = data["keywords"][position][where] if where >= 0 else None
+                field = "keywords" if where >= 0 else TEXT_FIELDS[-1 - where]
+                match = Match(term, spelling, label, flat[i + 1], field)
+                matched[position].append((match, start, end))
+    results = [Result(names[p], kinds[p], points[p], _reasons(matched[p])) for p in order]
+    return Ranking(results, len(points), len(postings))
+
+
+def _reasons(found: list[tuple[Match, int, int]]) -> tuple[Match, ...]:
+    """Matches most points first (then by term), leaving out those whose words lie
+    within another match's words (``CI`` within ``CI/CD``): their points still count."""
+    kept = [
+        m
+        for m, start, end in found
+        if not any(s <= start and end <= e and (s, e) != (start, end) for _, s, e in found)
+    ]
+    return tuple(sorted(kept, key=lambda m: (-m.points, m.term)))

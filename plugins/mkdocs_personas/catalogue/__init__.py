@@ -1,0 +1,1 @@
+"""Stage 2, catalogue: the model checked and assembled (no MkDocs)."""

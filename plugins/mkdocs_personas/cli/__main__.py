@@ -1,0 +1,7 @@
+"""``python -m mkdocs_personas.cli``."""
+
+import sys
+
+from .commands import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Stage 4, outputs: conversions, exports, diffs (no MkDocs)."""

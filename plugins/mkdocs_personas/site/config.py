@@ -1,0 +1,225 @@
+"""The plugin's options in ``mkdocs.yml``, and their translation into reader settings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from ..analysis import keywords
+from ..catalogue.bundles import Bounds
+from ..catalogue.catalogue import Settings
+from ..sources.read import DEFAULT_EXCLUDE, Limits
+from ..analysis.relations import Options
+from ..catalogue.sanitize import Policy
+from ..catalogue.validate import DEFAULT_FIELDS
+
+
+class PersonasConfig(base.Config):
+    """Options of the ``personas`` plugin."""
+
+    enabled = c.Type(bool, default=True)
+    """Build the catalogue; ``false`` turns the plugin off without removing it."""
+    personas = c.ListOfItems(c.Type(str), default=["personas/**/*.md"])
+    """Globs of persona files, relative to the folder of ``mkdocs.yml``."""
+    skills = c.ListOfItems(c.Type(str), default=["skills/**/SKILL.md"])
+    """Globs of skill files; a file matched here is never also a persona."""
+    exclude = c.ListOfItems(c.Type(str), default=list(DEFAULT_EXCLUDE))
+    """Globs of files never read, even when ``personas`` or ``skills`` match them: a
+    pattern without ``/`` is a file name (any case), others a path from ``mkdocs.yml``."""
+    fields = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})
+    """Front-matter keys that feed each model field, replacing the defaults per field."""
+    max_file_size = c.Type(int, default=Limits.max_file_bytes)
+    """Largest source file read, in bytes."""
+    max_front_matter_size = c.Type(int, default=Limits.max_front_matter_bytes)
+    """Largest front matter parsed, in bytes."""
+    max_depth = c.Type(int, default=Limits.max_depth)
+    """Deepest nesting of lists and mappings allowed in front matter."""
+    suggest_skills = c.Type(int, default=Options.suggest_skills)
+    """Skills inferred from content shown per persona, after the ones it names (0: none)."""
+    related_personas = c.Type(int, default=Options.related_personas)
+    """Similar personas shown per persona (0: none)."""
+    min_score = c.Type((int, float), default=Options.min_score)
+    """Lowest similarity, from 0 to 1, for an inferred skill or related persona."""
+    collection_signal = c.Type(bool, default=Options.collection_signal)
+    """Whether sharing a collection folder makes a skill or persona more related."""
+    sanitize = c.Choice((True, False, "all"), default=True)
+    """Sanitize persona and skill bodies (``true``), every page too (``all``), or nothing."""
+    allow_tags = c.ListOfItems(c.Type(str), default=[])
+    """Extra HTML elements the sanitizer keeps, for catalogues that trust their authors."""
+    allow_attributes = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})
+    """Extra attributes the sanitizer keeps, per element (``"*"``: every element)."""
+    remote_images = c.Type(bool, default=False)
+    """Let pages load images from other hosts; by default each becomes a link to it."""
+    base_revision = c.Optional(c.Type(str))
+    """Git revision to compare with (default: the ``PERSONAS_BASE_REVISION`` variable):
+    new and changed personas get badges and a "Changes in this preview" page lists them."""
+    search = c.Choice(("material", "pagefind"), default="material")
+    """Search backend: Material's (one index file, downloaded whole) or Pagefind (a page
+    ``/find/`` whose index is fetched in small chunks per query; needs the ``pagefind``
+    extra, and Material's ``search`` plugin removed from ``plugins``)."""
+    max_index_size = c.Type(int, default=800_000)
+    """Size in bytes past which an index page (keywords, expertise, catalogue) splits by letter."""
+    max_bundle_files = c.Type(int, default=Bounds.max_files)
+    """Files published per skill folder besides ``SKILL.md``; more are left out with a warning."""
+    max_bundle_file_size = c.Type(int, default=Bounds.max_file_bytes)
+    """Largest file of a skill folder published, in bytes."""
+    max_bundle_size = c.Type(int, default=Bounds.max_total_bytes)
+    """Largest total of one skill folder's files published, in bytes."""
+    derive_keywords = c.Type(bool, default=True)
+    """Give entries that declare no activation keywords keywords derived from their
+    description, examples, name and headings (shown apart from declared ones)."""
+    derived_keywords = c.Type(int, default=8)
+    """Most derived keywords per entry."""
+    synonyms = c.ListOfItems(c.Type(str), default=[])
+    """Extra synonym groups for matching, one per item: ``"postgres = PostgreSQL = pg"``."""
+    home = c.Choice(("auto", True, False), default="auto")
+    """The generated home page (``index.md``: a task box, the catalogue filter, counts,
+    collections, recently changed entries, links to every index): ``auto`` makes it unless
+    ``docs/index.md`` exists, ``true`` makes it too, ``false`` never. An author's
+    ``docs/index.md`` is never replaced; a ``<!-- personas:home -->`` line in it shows the
+    home's parts there."""
+    watch = c.Choice(("native", "polling"), default="native")
+    """How ``mkdocs serve`` notices persona and skill edits: reported by the operating system
+    (at once, where it can), or ``polling`` (for folders it cannot report on, such as some
+    network and container mounts)."""
+
+
+SANITIZE_VARIABLE = "PERSONAS_SANITIZE"
+"""Environment variable that overrides ``sanitize`` (``all`` for previews of pull requests)."""
+
+
+def sanitize_mode(options: PersonasConfig) -> bool | str:
+    """``sanitize`` from the environment when set there, else from the options."""
+    value = os.environ.get(SANITIZE_VARIABLE, "").strip().lower()
+    if not value:
+        return options.sanitize
+    if value not in ("true", "false", "all"):
+        raise ValueError(f"{SANITIZE_VARIABLE} must be true, false or all, not {value!r}")
+    return {"true": True, "false": False}.get(value, value)
+
+
+def sanitize_policy(mode: bool | str, options: PersonasConfig) -> Policy | None:
+    """The sanitizer policy for a ``sanitize`` mode, or None when sanitizing is off."""
+    if mode is False:
+        return None
+    policy = Policy(remote_images=options.remote_images)
+    return policy.extended(options.allow_tags, options.allow_attributes)
+
+
+def keyword_options(options: PersonasConfig) -> keywords.Options:
+    """How keywords are derived, from the plugin options."""
+    return keywords.Options(enabled=options.derive_keywords, limit=max(0, options.derived_keywords))
+
+
+def synonym_groups(options: PersonasConfig) -> tuple[tuple[str, ...], ...]:
+    """The catalogue's own synonym groups (``a = b = c`` per item)."""
+    groups = (tuple(p.strip() for p in item.split("=") if p.strip()) for item in options.synonyms)
+    return tuple(g for g in groups if len(g) > 1)
+
+
+def relation_options(options: PersonasConfig) -> Options:
+    """How related skills and personas are inferred, from the plugin options."""
+    return Options(
+        suggest_skills=max(0, options.suggest_skills),
+        related_personas=max(0, options.related_personas),
+        min_score=float(options.min_score),
+        collection_signal=options.collection_signal,
+    )
+
+
+def field_map(overrides: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The default field aliases with ``overrides`` applied; unknown fields raise ValueError."""
+    unknown = sorted(set(overrides) - set(DEFAULT_FIELDS))
+    if unknown:
+        known = ", ".join(DEFAULT_FIELDS)
+        raise ValueError(
+            f"unknown model field(s) {', '.join(unknown)} in 'fields' (known: {known})"
+        )
+    return {**DEFAULT_FIELDS, **overrides}
+
+
+def settings(options: PersonasConfig, config_file: str | Path) -> Settings:
+    """Reader settings from validated options and the path of ``mkdocs.yml``."""
+    return Settings(
+        base=Path(config_file).resolve().parent,
+        personas=tuple(options.personas),
+        skills=tuple(options.skills),
+        fields=field_map(dict(options.fields)),
+        limits=Limits(options.max_file_size, options.max_front_matter_size, options.max_depth),
+        exclude=tuple(options.exclude),
+        allow_tags=tuple(options.allow_tags),
+        allow_attributes={k: tuple(v) for k, v in options.allow_attributes.items()},
+    )
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads ``mkdocs.yml`` as data: ``!ENV``, ``!relative`` and ``!!python`` tags become None."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_ConfigLoader.add_multi_constructor("!", _ignore_tag)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def _read_file(config_file: str | Path) -> tuple[dict, PersonasConfig]:
+    """The data of an ``mkdocs.yml`` and its validated ``personas`` options, running nothing.
+
+    Hooks and plugins are not imported, and tags that would call code are read as empty
+    values. Raises ValueError with a clear message.
+    """
+    path = Path(config_file)
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            data = yaml.load(handle, Loader=_ConfigLoader) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"cannot read {path}: {error}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping of settings")
+    plugins = data.get("plugins")
+    entries = (
+        plugins.items()
+        if isinstance(plugins, dict)
+        else [next(iter(p.items())) if isinstance(p, dict) else (p, None) for p in plugins or []]
+    )
+    found = [opts for name, opts in entries if name == "personas"]
+    if not found:
+        raise ValueError(f"{path}: the 'personas' plugin is not enabled in 'plugins'")
+    plugin_options = PersonasConfig(config_file_path=str(path))
+    plugin_options.load_dict(found[0] or {})
+    errors, _ = plugin_options.validate()
+    if errors:
+        raise ValueError("; ".join(f"{path}: personas.{key}: {error}" for key, error in errors))
+    return data, plugin_options
+
+
+@dataclass(frozen=True)
+class Project:
+    """What the command line needs from an ``mkdocs.yml``."""
+
+    settings: Settings
+    relations: Options
+    directory_urls: bool
+    keywords: keywords.Options = field(default_factory=keywords.Options)
+    """How keywords are derived (``derive_keywords``, ``derived_keywords``)."""
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    """The catalogue's own synonym groups (``synonyms``)."""
+
+
+def read_project(config_file: str | Path) -> Project:
+    """Read an ``mkdocs.yml`` as data (running nothing) into a :class:`Project`."""
+    data, plugin_options = _read_file(config_file)
+    return Project(
+        settings(plugin_options, config_file),
+        relation_options(plugin_options),
+        data.get("use_directory_urls", True) is not False,
+        keyword_options(plugin_options),
+        synonym_groups(plugin_options),
+    )

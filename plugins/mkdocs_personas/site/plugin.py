@@ -1,0 +1,420 @@
+"""The MkDocs plugin: wires MkDocs events to the catalogue stages and nothing more."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from . import background, find, i18n, offline, rootlinks
+from ..sources import bounds, read, strings
+from ..catalogue import bundles
+from ..analysis import keywords
+from .pages import bundle_links as page_bundle_links, home as page_home
+from . import config as options
+from ..catalogue.catalogue import Catalogue, Reader, Settings
+from .csp import add_policy
+from ..outputs.diff import Diff, compare, load_side
+from ..outputs.export import data_key, write_exports
+from .guard import protect
+from .incremental import Rebuilds
+from ..sources.manifests import find_manifests
+from ..sources.model import Entry, Kind, Problem
+from ..sources.package_files import theme_dir
+from .pages.cards import CARDS
+from .pages.registry import outline
+from .pages.site import Site, prune_nav
+from ..analysis.relations import Memory, relate
+from .render import set_language
+from .report import report
+from ..catalogue.sanitize import sanitize
+from .watch import watch
+
+log = get_plugin_logger("personas")
+
+STYLES = ("assets/personas/personas.css",)
+SCRIPTS = tuple(
+    f"assets/personas/{name}.js" for name in ("core", "filter", "match", "links", "personas")
+)
+"""Our scripts in load order: core.js first (the helpers the others use)."""
+ASSETS = STYLES + SCRIPTS
+
+
+class PersonasPlugin(BasePlugin[options.PersonasConfig]):
+    """Publish persona and skill files as catalogue pages."""
+
+    supports_multiple_instances = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Keep one plugin instance across ``mkdocs serve`` rebuilds: parse cache, term
+        profiles, and, with ``--dirty``, what the last build produced."""
+        self.reader = Reader()
+        self.memory = Memory()
+        self.rebuilds = Rebuilds() if dirty else None
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Resolve settings; add our theme overrides and assets after the user's ``custom_dir``."""
+        if not self.config.enabled:
+            return None
+        try:
+            self.settings: Settings = options.settings(self.config, config.config_file_path)
+            self.sanitize_mode = options.sanitize_mode(self.config)
+        except ValueError as error:
+            raise PluginError(f"personas: {error}") from None
+        set_language(config.theme.get("language"))
+        if self.config.search == "pagefind" and not find.available():
+            raise PluginError(
+                "personas: search: pagefind needs Pagefind: pip install 'mkdocs-personas[pagefind]'"
+            )
+        position = 1 if config.theme.custom_dir else 0
+        if str(theme_dir()) not in config.theme.dirs:
+            config.theme.dirs.insert(position, str(theme_dir()))
+        config.extra_css.extend(a for a in STYLES if a not in config.extra_css)
+        scripts = [str(s) for s in config.extra_javascript]
+        wanted = (offline.DATA_SCRIPT, *SCRIPTS) if offline.enabled(config, "offline") else SCRIPTS
+        config.extra_javascript.extend(a for a in wanted if a not in scripts)
+        return config
+
+    def _files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """Add our pages here, unless mkdocs-static-i18n is on."""
+        return None if i18n.active(config) else self._add_pages(files, config)
+
+    @event_priority(i18n.AFTER_I18N)
+    def _files_after_i18n(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """With mkdocs-static-i18n, add our pages after it rebuilt the file list."""
+        return self._add_pages(files, config) if i18n.active(config) else None
+
+    on_files = CombinedEvent(_files, _files_after_i18n)
+
+    def _add_pages(self, files: Files, config: MkDocsConfig) -> Files | None:
+        """Read the catalogue (changed files only) and add a page per persona, skill and index,
+        in the language being built."""
+        if not self.config.enabled:
+            return None
+        set_language(config.theme.get("language"))
+        if not hasattr(self, "reader"):
+            self.on_startup(command="build", dirty=False)
+        if self.rebuilds is not None:
+            self.site = self.files = None
+            self.rebuilds.settle()
+        catalogue, problems = self.reader.load(self.settings)
+        if not hasattr(self, "bundle_scanner"):
+            self.bundle_scanner = bundles.Scanner()
+        bundled, bundle_problems = self.bundle_scanner.scan(
+            self.settings.base, catalogue.skills, self._bundle_bounds()
+        )
+        report(catalogue, problems + bundle_problems, self.reader.checked, log)
+        log.debug(f"{self.reader.parsed} files parsed")
+        manifests, unread = find_manifests(
+            self.settings.base, self.settings.roots, catalogue.collections
+        )
+        for problem in unread:
+            log.info(str(problem))
+        catalogue = keywords.apply(
+            catalogue, options.keyword_options(self.config), options.synonym_groups(self.config)
+        )
+        relations = relate(catalogue, options.relation_options(self.config), self.memory)
+        author_home = files.get_file_from_path(page_home.HOME)
+        if author_home is not None and getattr(author_home, "generated_by", None):
+            author_home = None  # ours, from an earlier build of ``mkdocs serve``
+        home_mode = page_home.mode(self.config.home, author_home is not None)
+        if self.config.home is True and author_home is not None:
+            log.info(
+                f"docs/{page_home.HOME} is kept: write a line {page_home.MARKER} in it to show the "
+                "home's task box, filter, counts and links there"
+            )
+        self.site = Site(
+            catalogue,
+            relations,
+            config,
+            max_index_bytes=self.config.max_index_size,
+            policy=options.sanitize_policy(self.sanitize_mode, self.config),
+            edit_uri=self._edit_uri(config),
+            changes=self._changes(catalogue, problems),
+            pagefind=self.config.search == "pagefind",
+            manifests=manifests,
+            bundles=bundled,
+            home_mode=home_mode,
+            dates=page_home.git_dates(self.settings.base, self.settings.roots),
+        )
+        page_bundle_links.install(config, self.site.bundle_plan.links)
+        i18n.relocate((page.file for page in self.site.pages.values()), i18n.prefix(config))
+        if self.rebuilds is not None:
+            self.rebuilds.start(config)
+            changed = self.rebuilds.mark(self.site.fingerprints(self.rebuilds.texts))
+            log.info(f"{changed} of {len(self.site.pages)} generated pages changed")
+        self.files = files
+        for file in self.site.files():
+            self._source(file)
+            existing = files.get_file_from_path(file.src_uri)
+            if existing is not None:
+                log.warning(f"{existing.src_uri} in docs_dir is replaced by the generated page")
+                files.remove(existing)
+            files.append(file)
+        rootlinks.install(
+            config, rootlinks.RootLinks.of(files, catalogue.entries, config.site_url, self._entry)
+        )
+        self._export_meanwhile(config)
+        return files
+
+    def _export_meanwhile(self, config: MkDocsConfig) -> None:
+        """In a one-off build (not ``serve``, not mkdocs-static-i18n's passes), write the data
+        files, raw sources and conversions in a second process while MkDocs renders the
+        pages; :meth:`on_post_build` moves them into the site (``background.py``)."""
+        self.exporting = None
+        if self.rebuilds is not None or self.serving or i18n.active(config):
+            return
+        staging = Path(config.site_dir) / background.STAGING
+        self.exporting = background.Background(self._write_exports, staging, config)
+
+    def _write_exports(self, root: Path, config: MkDocsConfig, **how: object) -> dict:
+        root.mkdir(parents=True, exist_ok=True)
+        return write_exports(
+            root,
+            self.site.catalogue,
+            self.site.relations,
+            self.settings.fields,
+            config.use_directory_urls,
+            more=self.site.data_files(),
+            synonyms=options.synonym_groups(self.config),
+            **how,
+        )
+
+    def _entry(self, file: File) -> Entry | None:
+        """The entry (or bundled document) a generated page shows, if any."""
+        planned = self._planned(file)
+        return None if planned is None else planned.entry
+
+    def _source(self, file: File) -> None:
+        """Give an entry's page its source file as ``abs_src_path``, as other plugins expect
+        (git dates, i18n): the page is still rendered from the plan, never from that file."""
+        planned = self.site.page(file)
+        if planned is not None and planned.entry is not None:
+            file.generated_by = None
+            file.abs_src_path = os.path.normpath(self.settings.base / planned.entry.path)
+
+    def _bundle_bounds(self) -> bundles.Bounds:
+        """The bounds of skill bundles, from the options (defaults where not set)."""
+        return bundles.Bounds(
+            self.config.max_bundle_files,
+            self.config.max_bundle_file_size,
+            self.config.max_bundle_size,
+        )
+
+    def _changes(self, catalogue: Catalogue, problems: list[Problem]) -> Diff | None:
+        """What changed since the base revision, when this build is a preview."""
+        revision = self.config.base_revision or os.environ.get("PERSONAS_BASE_REVISION")
+        if not revision:
+            return None
+        try:
+            base, base_problems = load_side(revision, self.settings)
+        except ValueError as error:
+            raise PluginError(
+                f"personas: cannot read base revision {revision!r}: {error}"
+            ) from None
+        result = compare(base, base_problems, catalogue, problems)
+        log.info(f"compared with {revision}: {len(result.changes)} personas and skills changed")
+        return result
+
+    def _edit_uri(self, config: MkDocsConfig):
+        """An entry's path for MkDocs' edit URL, URL-quoted: Material puts it raw into
+        ``href``, so a ``"``, ``<``, space, ``#`` or ``?`` in a file name must not break
+        out of the attribute or change the URL."""
+        docs_dir, base = config.docs_dir, self.settings.base
+        relative = os.path.relpath(base, docs_dir).replace(os.sep, "/")
+
+        def edit_uri(entry: Entry) -> str:
+            return quote(posixpath.normpath(f"{relative}/{entry.path}"), safe="/")
+
+        return edit_uri
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """In dirty rebuilds, reuse the theme's compiled templates."""
+        if self.config.enabled and self.rebuilds is not None:
+            env.bytecode_cache = self.rebuilds.templates
+        return env
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Keep persona and skill pages out of the navigation: the index pages lead to them."""
+        if not self.config.enabled:
+            return None
+        nav = prune_nav(nav, self.site)
+        if self.rebuilds is not None:
+            self.rebuilds.navigation(nav, files, config, self._meta)
+        return nav
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Give a generated page its Markdown (an entry's body) and escaped meta."""
+        planned = self._planned(page.file)
+        if planned is None:
+            return None
+        page.meta = {**page.meta, **self.site.meta(planned)}
+        if "tags" in page.meta and offline.enabled(config, "tags"):
+            page.meta["hide"] = [*page.meta.get("hide", ()), "tags"]
+        if planned.entry is None:  # index pages: the cards and columns get the width
+            page.meta["hide"] = [*page.meta.get("hide", ()), "toc"]
+        if planned.entry is not None:
+            path = planned.entry.path
+            protect(page, lambda message: log.warning(f"{path}: error: body: {message}"))
+            # Nesting past the bound is kept (a warning): shown flattened at the bound.
+            return bounds.flatten(self.site.markdown(planned))
+        return self.site.markdown(planned)
+
+    @event_priority(100)
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Sanitize a generated page first, before other plugins (and search) see its HTML."""
+        planned = self._planned(page.file)
+        if planned is not None:
+            return self.site.searchable(planned, html, page.url)
+        if not self.config.enabled:
+            return None
+        parts = [html]
+        site = getattr(self, "site", None)
+        if site is not None and site.home_mode == "embed" and page.file.src_uri == page_home.HOME:
+            parts = html.split(page_home.MARKER)
+        if self.sanitize_mode == "all":
+            parts = [sanitize(part, self.site.policy) for part in parts]
+        if len(parts) == 1:
+            return parts[0] if self.sanitize_mode == "all" else None
+        return str(site.home_fragment(page.url)).join(parts)
+
+    @event_priority(-100)
+    def on_page_context(
+        self, context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict | None:
+        """Last, after search has indexed the page: add an entry's header and relations."""
+        if self.rebuilds is not None:
+            self.rebuilds.rendered.add(page.url)
+            self.rebuilds.titles[page.file.src_uri] = page.title
+        if self.config.enabled and page.edit_url:
+            # Material puts the edit and view URLs raw into href: quote what a file name
+            # could carry (docs pages too), leaving existing escapes and URL syntax alone.
+            page.edit_url = quote(page.edit_url, safe=":/?#[]@!$&'()*+,;=%~")
+        planned = self._planned(page.file)
+        if planned is not None and planned.entry is not None:
+            page.content = self.site.content(planned, page.url, page.edit_url)
+        if planned is not None:
+            sections = []
+            if planned.entry is not None and planned.entry.kind == Kind.PERSONA:
+                sections = [
+                    (strings.tr("entry.related_skills"), "related_skills"),
+                    (strings.tr("entry.related_personas"), "related_personas"),
+                ]
+            page.toc = outline(page.toc, planned.title, sections)
+        return None
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Last, after other plugins changed the page: its Content Security Policy (not
+        under ``mkdocs serve``, whose live-reload script is added after this event)."""
+        if not self.config.enabled or getattr(self, "serving", False):
+            return None
+        return add_policy(
+            output,
+            pagefind=self.config.search == "pagefind",
+            remote_images=self.config.remote_images,
+        )
+
+    @event_priority(-100)
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        """The 404 page gets the policy too."""
+        if not self.config.enabled or getattr(self, "serving", False):
+            return None
+        if not template_name.endswith(".html"):
+            return None
+        return add_policy(
+            output_content,
+            pagefind=self.config.search == "pagefind",
+            remote_images=self.config.remote_images,
+        )
+
+    @event_priority(50)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the catalogue as data, its front-matter schema and the raw source files.
+
+        Runs before Material's search plugin writes its index, so that a dirty rebuild can
+        first drop the search entries of pages rebuilt or removed.
+        """
+        if not self.config.enabled:
+            return
+        site = self.site
+        if i18n.prefix(config) and self.config.search != "pagefind":
+            return  # another language's pass of mkdocs-static-i18n: the data is written
+        rebuilds = self.rebuilds
+        key = data_key(site.catalogue, site.relations, config.use_directory_urls)
+        again = rebuilds is not None and not rebuilds.force
+        exporting, self.exporting = getattr(self, "exporting", None), None
+        staging = Path(config.site_dir) / background.STAGING
+        if exporting is not None and exporting.join():
+            background.move_into(staging, Path(config.site_dir))
+            log.debug("data files, raw sources and conversions written by a second process")
+            written = {}
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+            written = self._write_exports(
+                Path(config.site_dir),
+                config,
+                unchanged=rebuilds.raw if again else None,
+                data=not (again and rebuilds.data_key == key),
+            )
+        if rebuilds is not None:
+            rebuilds.raw, rebuilds.data_key = written, key
+            rebuilds.finish(config, self.files, written)
+        if offline.enabled(config, "offline"):
+            offline.write_data(config.site_dir, (*offline.DATA_FILES, CARDS))
+        if self.config.search == "pagefind":
+            error = find.index_site(config.site_dir)
+            if error:
+                raise PluginError(f"personas: Pagefind could not index the site: {error}")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop writing the data files in the background: the build failed."""
+        exporting, self.exporting = getattr(self, "exporting", None), None
+        if exporting is not None:
+            exporting.cancel()
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
+        """Rebuild when a persona or skill file is added, edited, renamed or deleted."""
+        if not self.config.enabled:
+            return
+        settings = self.settings
+        roots = [str(settings.base / r) for r in settings.roots]
+        files = read.affects(settings.base, [g for g, _ in settings.globs])
+        bundled = bundles.affects(settings.base, [g for g, k in settings.globs if k == Kind.SKILL])
+
+        def affects(path: str, folder: bool) -> bool:
+            return files(path, folder) or bundled(path, folder)
+
+        self.watcher = watch(server, roots, affects, native=self.config.watch == "native")
+
+    def on_shutdown(self) -> None:
+        """Stop watching persona and skill folders."""
+        watcher = getattr(self, "watcher", None)
+        if watcher is not None:
+            watcher.stop()
+
+    def _meta(self, file: File) -> dict | None:
+        planned = self._planned(file)
+        return None if planned is None else self.site.meta(planned)
+
+    def _planned(self, file: File):
+        if not self.config.enabled or getattr(self, "site", None) is None:
+            return None
+        return self.site.page(file)

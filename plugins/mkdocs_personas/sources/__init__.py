@@ -1,0 +1,1 @@
+"""Stage 1, sources: finding files and reading them safely (no MkDocs)."""
