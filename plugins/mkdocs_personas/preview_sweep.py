@@ -1,0 +1,15 @@
+"""Moved to :mod:`mkdocs_personas.cli.preview_sweep`; kept so that workflows already in teams'
+repositories (``python -m mkdocs_personas.preview_sweep``) keep working."""
+
+from .cli.preview_sweep import *  # noqa: F403
+from .cli.preview_sweep import (  # noqa: F401
+    BRANCH,
+    main,
+    read_open,
+    sweep,
+)
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())
