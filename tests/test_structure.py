@@ -120,3 +120,47 @@ def test_the_site_class_is_gone_or_small():
             if isinstance(node, ast.ClassDef) and node.name == "Site":
                 lines = node.end_lineno - node.lineno + 1
                 assert lines < MAX_SITE_LINES, f"{path.name}: class Site has {lines} lines"
+
+
+STAGES = ("sources", "catalogue", "analysis", "outputs", "site")
+"""The pipeline's stages in order: a module imports only from its own stage and earlier
+ones; ``cli`` sits beside the pipeline and may import any stage."""
+
+
+def stage_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in (*STAGES, "cli") else None
+
+
+def test_imports_follow_the_pipeline_and_only_the_site_imports_mkdocs():
+    graph = import_graph(PACKAGE, NAME)
+    assert {stage_of(m) for m in graph} >= {*STAGES, "cli"}, "the stages were not found"
+    against = sorted(
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        for target in targets
+        if stage_of(module) in STAGES
+        and stage_of(target) is not None
+        and (
+            stage_of(target) == "cli"
+            or STAGES.index(stage_of(target)) > STAGES.index(stage_of(module))
+        )
+    )
+    assert against == [], "imports against the pipeline's order:\n" + "\n".join(against)
+    before_site = [
+        module
+        for module, path in module_names(PACKAGE, NAME).items()
+        if stage_of(module) in STAGES[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        and any(
+            n == "mkdocs" or n.startswith("mkdocs.")
+            for n in (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+            )
+        )
+        and not (isinstance(node, ast.ImportFrom) and node.level)
+    ]
+    assert before_site == [], f"MkDocs imported before the site stage: {before_site}"
