@@ -1,0 +1,1 @@
+"""Stage 5, site: the MkDocs side (plugin, config, rendering, pages)."""

@@ -1,0 +1,1 @@
+"""Page kinds: each plans its pages and builds their context."""
