@@ -37,4 +37,4 @@ from .cli.init import (  # noqa: F401
 if __name__ == "__main__":
     import sys
 
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

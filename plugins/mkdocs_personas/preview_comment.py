@@ -25,4 +25,4 @@ from .cli.preview_comment import (  # noqa: F401
 if __name__ == "__main__":
     import sys
 
-    sys.exit(main())
+    sys.exit(main(sys.argv))
