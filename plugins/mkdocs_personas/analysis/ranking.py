@@ -243,14 +243,17 @@ class Analyzer:
             for side, _, words in (line.partition(":") for line in word_list("go"))
         }
         analyzer = cls(stopwords, {}, forms, code, go)
-        groups = [*word_list("synonyms"), *extra_synonyms]
-        for group in groups:
+        shipped = word_list("synonyms")
+        for number, group in enumerate([*shipped, *extra_synonyms]):
             members = group.split(" = ") if isinstance(group, str) else list(group)
             keys = [analyzer.phrase_key(m) for m in members]
             keys = [k for k in keys if k]
             if not keys:
                 continue
             canonical = analyzer.synonyms.get(keys[0], keys[0])
+            if number >= len(shipped):  # a catalogue's own group joins a shipped one
+                known = next((k for k in keys if k in analyzer.synonyms), keys[0])
+                canonical = analyzer.synonyms.get(known, known)
             for k in keys:
                 analyzer.synonyms.setdefault(k, canonical)
         analyzer.prefixes = prefixes(analyzer.synonyms)
