@@ -2,19 +2,7 @@
 repositories (``python -m mkdocs_personas.preview``) keep working."""
 
 from .cli.preview import *  # noqa: F403
-from .cli.preview import (  # noqa: F401
-    CONFIG_NAMES,
-    DOCS_SUFFIXES,
-    EVALUATING_EXTENSIONS,
-    EVALUATING_PLUGINS,
-    build_command,
-    content_files,
-    engine,
-    evaluating,
-    main,
-    protected,
-    take,
-)
+from .cli.preview import main
 
 if __name__ == "__main__":
     import sys

@@ -2,12 +2,7 @@
 repositories (``python -m mkdocs_personas.preview_sweep``) keep working."""
 
 from .cli.preview_sweep import *  # noqa: F403
-from .cli.preview_sweep import (  # noqa: F401
-    BRANCH,
-    main,
-    read_open,
-    sweep,
-)
+from .cli.preview_sweep import main
 
 if __name__ == "__main__":
     import sys

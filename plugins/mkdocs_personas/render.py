@@ -2,10 +2,4 @@
 repositories (``python -m mkdocs_personas.render``) keep working."""
 
 from .site.render import *  # noqa: F403
-from .site.render import (  # noqa: F401
-    environment,
-    render,
-    set_language,
-    tr,
-    tr_values,
-)
+from .site.render import theme_dir  # noqa: F401

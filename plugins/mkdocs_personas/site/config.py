@@ -11,12 +11,12 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from ..analysis import keywords
+from ..analysis.relations import Options
 from ..catalogue.bundles import Bounds
 from ..catalogue.catalogue import Settings
-from ..sources.read import DEFAULT_EXCLUDE, Limits
-from ..analysis.relations import Options
 from ..catalogue.sanitize import Policy
 from ..catalogue.validate import DEFAULT_FIELDS
+from ..sources.read import DEFAULT_EXCLUDE, Limits
 
 
 class PersonasConfig(base.Config):

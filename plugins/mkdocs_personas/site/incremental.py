@@ -24,8 +24,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import get_markdown_title
 
-from ..sources.model import Entry
 from ..analysis.relations import Term
+from ..sources.model import Entry
 
 
 def _canonical(value: object, memo: dict[int, object]) -> object:

@@ -16,28 +16,29 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import background, find, i18n, offline, rootlinks
-from ..sources import bounds, read, strings
-from ..catalogue import bundles
 from ..analysis import keywords
-from .pages import bundle_links as page_bundle_links, home as page_home
-from . import config as options
+from ..analysis.relations import Memory, relate
+from ..catalogue import bundles
 from ..catalogue.catalogue import Catalogue, Reader, Settings
-from .csp import add_policy
+from ..catalogue.sanitize import sanitize
 from ..outputs.diff import Diff, compare, load_side
 from ..outputs.export import data_key, write_exports
-from .guard import protect
-from .incremental import Rebuilds
+from ..sources import bounds, read, strings
 from ..sources.manifests import find_manifests
 from ..sources.model import Entry, Kind, Problem
 from ..sources.package_files import theme_dir
+from . import background, find, i18n, offline, rootlinks
+from . import config as options
+from .csp import add_policy
+from .guard import protect
+from .incremental import Rebuilds
+from .pages import bundle_links as page_bundle_links
+from .pages import home as page_home
 from .pages.cards import CARDS
 from .pages.registry import outline
 from .pages.site import Site, prune_nav
-from ..analysis.relations import Memory, relate
 from .render import set_language
 from .report import report
-from ..catalogue.sanitize import sanitize
 from .watch import watch
 
 log = get_plugin_logger("personas")

@@ -19,16 +19,16 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, InclusionLevel
 
-from ...sources import bounds
 from ...catalogue.bundles import SKILL_FILE, Bundle, BundledFile
 from ...catalogue.catalogue import Catalogue
+from ...catalogue.validate import first_heading
 from ...outputs.export import raw_path
-from ..incremental import digest_of
+from ...sources import bounds
 from ...sources.model import Entry, Kind, Problem, visible
+from ...sources.read import split_front_matter
+from ..incremental import digest_of
 from .bundle_links import BundleLinks, LinkContext, Repository, warn
 from .registry import Links, Page, Registry
-from ...sources.read import split_front_matter
-from ...catalogue.validate import first_heading
 
 RAW_SUFFIX = "~raw"
 """Added to the source path of a bundled Markdown file's raw download, whose own source

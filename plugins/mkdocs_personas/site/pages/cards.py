@@ -12,16 +12,16 @@ from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup
 
-from ...sources import strings, text
+from ...analysis.relations import Relations
 from ...catalogue.capabilities import capabilities
 from ...catalogue.catalogue import Catalogue
 from ...outputs.export import browser_entry, raw_path
-from ..incremental import digest_of
+from ...sources import strings, text
 from ...sources.manifests import Manifest
 from ...sources.model import COMPLEXITIES, Entry, Kind
-from .registry import CATALOGUE, NO_SEARCH, SKILLS, Page, Registry, chunks
-from ...analysis.relations import Relations
+from ..incremental import digest_of
 from ..render import render
+from .registry import CATALOGUE, NO_SEARCH, SKILLS, Page, Registry, chunks
 
 CARDS = "cards.json"
 """What cards show besides ``catalogue.json``: skills, counts and dates (site path)."""

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from ...sources import strings
 from ...outputs.diff import Diff
+from ...sources import strings
 from .registry import CHANGES, NO_SEARCH, Page, Registry
 
 

@@ -12,17 +12,17 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from ...outputs import convert
-from ...sources import strings
+from ...analysis.relations import Relations, Suggestion
 from ...catalogue.capabilities import capabilities
 from ...catalogue.catalogue import Catalogue
+from ...outputs import convert
 from ...outputs.export import raw_path
-from ..incremental import digest_of
+from ...sources import strings
 from ...sources.model import Entry, Kind
+from ..incremental import digest_of
 from .bundles import BundlePlan
 from .registry import NO_SEARCH, Links, Page, Registry
 from .terms import Terms
-from ...analysis.relations import Relations, Suggestion
 
 
 class Entries:

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from ...analysis.relations import Relations
 from ...catalogue.catalogue import Catalogue
 from ...sources.manifests import Manifest
 from ...sources.model import Entry
 from .registry import HOME, NO_SEARCH, Page, Registry
-from ...analysis.relations import Relations
 
 MARKER = "<!-- personas:home -->"
 """A line of an author's ``docs/index.md`` that the home's parts replace."""

@@ -20,9 +20,9 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import get_relative_url
 
+from ...analysis.relations import Term
 from ...sources.examples import summary
 from ...sources.model import Entry, Kind
-from ...analysis.relations import Term
 
 HOME = "index.md"
 CATALOGUE = "catalogue/index.md"

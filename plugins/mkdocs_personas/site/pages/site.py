@@ -19,22 +19,23 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Navigation, Section
 
-from . import changes as page_changes, match as page_match
+from ...analysis.relations import Relations, Term
 from ...catalogue.bundles import Bundle
 from ...catalogue.catalogue import Catalogue
+from ...catalogue.sanitize import Policy, sanitize
 from ...outputs.diff import Diff
-from ..incremental import digest_of, fingerprint
 from ...sources.manifests import Manifest
 from ...sources.model import Entry, Kind
+from ..incremental import digest_of, fingerprint
+from ..render import render
+from . import changes as page_changes
+from . import match as page_match
 from .bundles import BundleDocument, BundlePlan
 from .cards import Cards
 from .entries import Entries, separate_lists
 from .home import Home
 from .registry import INDEX_PAGES, GeneratedFile, Links, Page, Registry, meta
 from .terms import KEYWORDS, Terms
-from ...analysis.relations import Relations, Term
-from ..render import render
-from ...catalogue.sanitize import Policy, sanitize
 
 WITH_CARDS = ("catalogue.html", "term.html", "home.html")
 """Templates of pages that show cards (their fingerprints include every card's facts)."""

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
+from ...analysis.relations import Relations, Term
 from ...sources import strings, text
 from ...sources.model import Entry, Kind
 from .registry import CONFLICTS, NO_SEARCH, Page, Registry, chunks
-from ...analysis.relations import Relations, Term
 
 MAX_CONFLICTS = 500
 """Rows on the keyword conflicts page (most contested first)."""
