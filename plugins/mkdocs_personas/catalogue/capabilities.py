@@ -215,6 +215,32 @@ class Capabilities:
         }
 
 
+def _shell_and_web_flags(tools) -> list[Flag]:
+    """The shell and network flags of the tools an agent may use, as written or as
+    Claude Code resolves them."""
+    flags = []
+    shell = ", ".join(t for t in tools if tool_key(t) in SHELL_TOOLS)
+    if shell:
+        flags.append(
+            Flag(
+                "shell",
+                f"It may run shell commands ({shell}): anything your user account can do.",
+                shell,
+            )
+        )
+    web = ", ".join(t for t in tools if tool_key(t) in NETWORK_TOOLS)
+    if web:
+        flags.append(
+            Flag(
+                "network",
+                f"It may fetch web pages or search the web ({web}): it reads text from "
+                "anywhere and can send data out.",
+                web,
+            )
+        )
+    return flags
+
+
 @cache
 def _key_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(key) for key in keys)
@@ -316,25 +342,7 @@ def _as_written(entry: Entry, tool_keys: Sequence[str]) -> Capabilities:
                 ", ".join(disallowed),
             )
         )
-    shell = ", ".join(t for t in usable if tool_key(t) in SHELL_TOOLS)
-    if shell:
-        flags.append(
-            Flag(
-                "shell",
-                f"It may run shell commands ({shell}): anything your user account can do.",
-                shell,
-            )
-        )
-    web = ", ".join(t for t in usable if tool_key(t) in NETWORK_TOOLS)
-    if web:
-        flags.append(
-            Flag(
-                "network",
-                f"It may fetch web pages or search the web ({web}): it reads text from "
-                "anywhere and can send data out.",
-                web,
-            )
-        )
+    flags += _shell_and_web_flags(usable)
     mcp_tools = [t for t in usable if t.startswith("mcp__")]
     if servers or mcp_tools:
         flags.append(
@@ -431,25 +439,7 @@ def from_reading(found: Reading) -> Capabilities:
                 "" if no_list else "use.flag.all-tools-runtime" + ("-except" if denied else ""),
             )
         )
-    shell = ", ".join(t for t in listed if tool_key(t) in SHELL_TOOLS)
-    if shell:
-        flags.append(
-            Flag(
-                "shell",
-                f"It may run shell commands ({shell}): anything your user account can do.",
-                shell,
-            )
-        )
-    web = ", ".join(t for t in listed if tool_key(t) in NETWORK_TOOLS)
-    if web:
-        flags.append(
-            Flag(
-                "network",
-                f"It may fetch web pages or search the web ({web}): it reads text from "
-                "anywhere and can send data out.",
-                web,
-            )
-        )
+    flags += _shell_and_web_flags(listed)
     if "Task" in listed:
         flags.append(
             Flag(
