@@ -59,9 +59,26 @@ def cli_json(config: Path, task: str, top: int = TOP) -> dict:
     return json.loads(out.getvalue())
 
 
+def cli_batch(config: Path, tasks: list[str], top: int = TOP) -> list[dict]:
+    """``personas match --tasks FILE --format json`` run through the command's entry point:
+    the catalogue is read once for every task; one JSON result a task, in order."""
+    assert not any("\n" in task for task in tasks)
+    out = io.StringIO()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tasks.txt"
+        path.write_text("\n".join(tasks) + "\n", encoding="utf-8")
+        argv = ["match", "--tasks", str(path), "--format", "json", "--top", str(top)]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            assert cli.main([*argv, "-f", str(config)]) == 0
+    lines = out.getvalue().splitlines()
+    assert len(lines) == len(tasks)
+    return [json.loads(line) for line in lines]
+
+
 @cache
 def cli_rankings(name: str) -> dict[str, list[tuple[str, float]]] | None:
-    """``(name, score)`` of the CLI's top results for every task of a task set, by task."""
+    """``(name, score)`` of the CLI's top results for every task of a task set, by task
+    (one ``personas match --tasks`` for the whole set)."""
     found = task_set(name)
     if found is None:
         return None
@@ -69,10 +86,11 @@ def cli_rankings(name: str) -> dict[str, list[tuple[str, float]]] | None:
     with tempfile.TemporaryDirectory() as folder:
         config = corpus_project(Path(folder), options) / "mkdocs.yml" if options else None
         config = config or REPO / "mkdocs.yml"
-        return {
-            t["task"]: [(r["name"], r["score"]) for r in cli_json(config, t["task"])["results"]]
-            for t in tasks
-        }
+        answers = cli_batch(config, [t["task"] for t in tasks])
+    return {
+        t["task"]: [(r["name"], r["score"]) for r in data["results"]]
+        for t, data in zip(tasks, answers, strict=True)
+    }
 
 
 def scores(tasks: list[dict], orders: dict[str, list[str]]) -> tuple[int, float, float]:
@@ -221,6 +239,82 @@ def test_nothing_matches_and_a_missing_configuration(tmp_path):
     assert missing.returncode == 2
     assert missing.stderr.startswith("personas: cannot read nowhere.yml")
     assert "Traceback" not in missing.stderr
+
+
+def main_output(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+    """Exit code, standard output and standard error of ``personas`` run in this process
+    (``main``, the console script's entry point)."""
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(list(argv))
+    finally:
+        sys.stdin = saved
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_tasks_file_gives_every_task_what_the_single_task_command_gives(tmp_path):
+    """``personas match --tasks FILE``: one process, one reading of the catalogue, and for
+    each line the output of ``personas match TASK`` (JSON and text, with the same notes
+    on standard error), in the order of the lines."""
+    make_project(tmp_path, SMALL, plugin={"synonyms": ["release train = rollout"]})
+    config = str(tmp_path / "mkdocs.yml")
+    tasks = [
+        "Plan the rollout of Helm charts on k8s, then add an outbox to Kafka",
+        "ＫＡＦＫＡ streams and the release train",
+        "what is the best way to do this",
+        "kafka " * 1000,
+        "Autoscaling clusters with Helm",
+    ]
+    (tmp_path / "tasks.txt").write_text("\n\n".join(tasks) + "\r\n", encoding="utf-8")
+    batch = run("match", "--tasks", "tasks.txt", "--format", "json", "--top", "2", cwd=tmp_path)
+    assert batch.returncode == 0, batch.stderr
+    lines = batch.stdout.splitlines()
+    assert len(lines) == len(tasks)
+    texts, notes = [], []
+    for number, (task, line) in enumerate(zip(tasks, lines, strict=True), 1):
+        code, out, err = main_output("match", task, "--format", "json", "--top", "2", "-f", config)
+        assert code == 0
+        assert json.loads(line) == json.loads(out), task
+        code, out, err = main_output("match", task, "--top", "2", "-f", config)
+        texts.append(f"task {number}: {cli.read_task(task)}\n{out}")
+        notes.append(
+            err.replace("this task", f"task {number}").replace("the task", f"task {number}")
+        )
+    assert sum(bool(json.loads(line)["results"]) for line in lines) == 4
+    assert json.loads(lines[3])["truncated"] is True
+    by_stdin = run(
+        "match", "--tasks", "-", "--top", "2", "-f", config, cwd=REPO, stdin="\n".join(tasks)
+    )
+    assert by_stdin.returncode == 0, by_stdin.stderr
+    assert by_stdin.stdout == "\n".join(texts)
+    assert by_stdin.stderr == "".join(notes)
+    assert "No persona matches a word of task 3." in by_stdin.stderr
+    assert "only the first 4,000 characters of task 4 were read" in by_stdin.stderr
+
+
+def test_a_tasks_file_on_the_sample_ranks_as_one_command_a_task():
+    tasks = [t["task"] for t in task_set("sample")[0][:5]]
+    config = REPO / "mkdocs.yml"
+    assert cli_batch(config, tasks, 5) == [cli_json(config, task, 5) for task in tasks]
+
+
+def test_match_takes_a_task_or_a_tasks_file(tmp_path):
+    make_project(
+        tmp_path, {"personas/stream-keeper.md": persona("stream-keeper", keywords=["Kafka"])}
+    )
+    (tmp_path / "tasks.txt").write_bytes(b"kafka\n\xff\xfe\n")
+    for argv in (["match"], ["match", "kafka", "--tasks", "tasks.txt"]):
+        code, out, err = main_output(*argv, "-f", str(tmp_path / "mkdocs.yml"))
+        assert (code, out) == (2, "")
+        assert err.startswith("personas: match takes a TASK or --tasks FILE"), err
+    for name, reason in (("tasks.txt", "utf-8"), ("missing.txt", "No such file")):
+        code, out, err = main_output("match", "--tasks", str(tmp_path / name))
+        assert (code, out) == (2, "")
+        assert err.startswith(f"personas: cannot read the tasks file {tmp_path / name}: "), err
+        assert reason in err and "one task a line" in err and "Traceback" not in err
 
 
 # ---- the labelled task set -----------------------------------------------------------

@@ -267,12 +267,40 @@ def _origin(match: Match, declared: Sequence[str]) -> str:
     return "declared" if match.keyword in declared else "derived"
 
 
-def match(args: argparse.Namespace) -> int:
-    """Rank the personas of the catalogue for a task, as the site's task matcher does."""
-    from ..analysis import keywords
-    from ..outputs.export import entry_url, match_data
+def read_tasks(name: str) -> list[str]:
+    """The tasks of a ``--tasks`` file (``-``: standard input): one a line, blank lines
+    skipped. Raises OSError or UnicodeDecodeError when the file cannot be read."""
+    text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    lines = (line.removesuffix("\r") for line in text.split("\n"))
+    return [line for line in lines if line.strip()]
 
-    task = sys.stdin.read() if args.task == "-" else args.task
+
+def match(args: argparse.Namespace) -> int:
+    """Rank the personas of the catalogue for a task, as the site's task matcher does; with
+    ``--tasks``, for every task of a file, reading the catalogue once."""
+    from ..analysis import keywords
+    from ..outputs.export import match_data
+
+    if (args.task is None) == (args.tasks is None):
+        print(
+            "personas: match takes a TASK or --tasks FILE (one task a line), not both or "
+            "neither; see personas match --help",
+            file=sys.stderr,
+        )
+        return 2
+    if args.tasks is None:
+        tasks = [sys.stdin.read() if args.task == "-" else args.task]
+    else:
+        try:
+            tasks = read_tasks(args.tasks)
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            print(
+                f"personas: cannot read the tasks file {visible(args.tasks)}: {visible(reason)}; "
+                "give a UTF-8 text file with one task a line, or - for standard input",
+                file=sys.stderr,
+            )
+            return 2
     config_file = args.config or default_config()
     try:
         project = read_project(config_file)
@@ -282,29 +310,47 @@ def match(args: argparse.Namespace) -> int:
     catalogue, problems = Reader().load(project.settings)
     synonyms = project.synonyms
     catalogue = keywords.apply(catalogue, project.keywords, synonyms)
-    read = read_task(task)
-    answer = search(match_data(catalogue, synonyms), read, max(0, args.top))
-    results = answer.results
+    data = match_data(catalogue, synonyms)
     personas = {p.name: p for p in catalogue.personas}
+    for number, task in enumerate(tasks, 1):
+        batch = number if args.tasks is not None else None
+        _match_one(args, project, data, personas, task, batch)
+    if any(p.fatal for p in problems):
+        count = len({p.path for p in problems if p.fatal})
+        print(f"personas: {count} files left out (see personas validate)", file=sys.stderr)
+    return 0
+
+
+def _match_one(args, project, data, personas, task: str, batch: int | None) -> None:
+    """Print the ranking of one task (``batch``: its number in a ``--tasks`` file): one
+    line of JSON, or the numbered results with their reasons."""
+    from ..outputs.export import entry_url
+
+    read = read_task(task)
+    answer = search(data, read, max(0, args.top))
+    results = answer.results
     if args.format == "json":
         rows = []
         for result in results:
             persona = personas[result.name]
-            data = result.to_data()
-            for row, found in zip(data["matches"], result.matches, strict=True):
+            row_data = result.to_data()
+            for row, found in zip(row_data["matches"], result.matches, strict=True):
                 row["origin"] = _origin(found, persona.keywords)
-            data.update(
+            row_data.update(
                 title=persona.title,
                 url=entry_url(persona, project.directory_urls),
                 path=persona.path,
             )
-            rows.append(data)
+            rows.append(row_data)
         output = {"task": read, "truncated": read != unicodedata.normalize("NFKC", task)}
         output.update(total=answer.total, terms=answer.terms)
         sys.stdout.write(json.dumps({**output, "results": rows}, ensure_ascii=False) + "\n")
     else:
+        if batch is not None:
+            print(f"{chr(10) if batch > 1 else ''}task {batch}: {visible(read)}")
         if not results:
-            print("No persona matches a word of this task.", file=sys.stderr)
+            which = "this task" if batch is None else f"task {batch}"
+            print(f"No persona matches a word of {which}.", file=sys.stderr)
         for number, result in enumerate(results, 1):
             persona = personas[result.name]
             print(f"{number}. {visible(result.name)}  score {result.score:.3f}  ({persona.path})")
@@ -319,14 +365,11 @@ def match(args: argparse.Namespace) -> int:
                     f"   {visible(repr(found.task))} {visible(where)}  +{found.points / 1000:.3f}"
                 )
     if read != unicodedata.normalize("NFKC", task):
+        which = "the task" if batch is None else f"task {batch}"
         print(
-            f"personas: only the first {MAX_TASK:,} characters of the task were read",
+            f"personas: only the first {MAX_TASK:,} characters of {which} were read",
             file=sys.stderr,
         )
-    if any(p.fatal for p in problems):
-        count = len({p.path for p in problems if p.fatal})
-        print(f"personas: {count} files left out (see personas validate)", file=sys.stderr)
-    return 0
 
 
 def compare(args: argparse.Namespace) -> int:
@@ -507,7 +550,15 @@ def parser() -> argparse.ArgumentParser:
         "description).",
     )
     matcher.add_argument(
-        "task", metavar="TASK", help="the task, or - to read it from standard input"
+        "task", metavar="TASK", nargs="?", help="the task, or - to read it from standard input"
+    )
+    matcher.add_argument(
+        "--tasks",
+        metavar="FILE",
+        help="rank every task of FILE instead (one task a line, blank lines skipped; - for "
+        "standard input), reading the catalogue once: the rankings in the order of the "
+        "lines, as 'task N:' sections or, with --format json, one line of JSON a task "
+        "(each what 'personas match TASK --format json' prints)",
     )
     matcher.add_argument(
         "--format",
