@@ -91,6 +91,8 @@ _PART = re.compile(r"[./_-]")
 _WORD = re.compile(r"[^\W_]+[+#]*")
 """The words of the tokens of a text at once: a token's parts between ``. / _ -``."""
 _BREAK = re.compile(r"[,;:!?()\[\]{}|\"\n\u2013\u2014]|\.(?=\s|$)")
+_SCAN = re.compile(r"([^\W_]+[+#]*)|[,;:!?()\[\]{}|\"\n\u2013\u2014]|\.(?=\s|$)")
+"""Words and phrase breaks at once: a word, or an empty string where a phrase ends."""
 _SUFFIXES = (
     ("ization", "ize"),
     ("isation", "ize"),
@@ -222,6 +224,7 @@ class Analyzer:
         self._terms: dict[str, str] = {}
         self._labels: dict[str, list[str]] = {}
         self._info: dict[str, tuple[str, str, bool]] = {}
+        self._entries: dict[str, tuple[str | None, bool, bool]] = {}
 
     @classmethod
     def default(cls, extra_synonyms: Groups = ()) -> Analyzer:
@@ -370,30 +373,41 @@ class Analyzer:
         counts: Counter = Counter()
         if not text:
             return counts
-        normal = unicodedata.normalize("NFKC", text)
-        parts = Counter(_WORD.findall(normal))
-        known, synonyms = self.prefixes, self.synonyms
+        flat = _SCAN.findall(unicodedata.normalize("NFKC", text))
+        parts = Counter(flat)
+        parts.pop("", None)
         special: set[str] = set()
         code = False
-        info = self._info
+        entries = self._entries
+        get = counts.get
         for part, times in parts.items():
-            lower, form, stop = info.get(part) or self._word(part)
-            if lower == "go":
+            term, begins, coding = entries.get(part) or self._entry(part)
+            if term is not None:
+                counts[term] = get(term, 0) + times
+            if begins:
                 special.add(part)
-                continue
-            code = code or form in self.code
-            if not stop:
-                counts[synonyms.get(form, form)] += times
-                if form in known:
-                    special.add(part)
+            if coding:
+                code = True
         if not special:
             return counts
-        for piece in _BREAK.split(normal):
-            if any(word in piece for word in special):
-                phrase = _WORD.findall(piece)
-                if not special.isdisjoint(phrase):
-                    self._phrase_terms(phrase, code, counts)
+        hits = [i for i, part in enumerate(flat) if part in special]
+        self._phrase_terms(flat, hits, code, counts)
         return counts
+
+    def _entry(self, part: str) -> tuple[str | None, bool, bool]:
+        """What a word of a long field gives: its term (None for a stop word or "go"),
+        whether it is "go" or may begin a synonym phrase, and whether it is a code word."""
+        lower, form, stop = self._info.get(part) or self._word(part)
+        if lower == "go":
+            found: tuple[str | None, bool, bool] = (None, True, False)
+        elif stop:
+            found = (None, False, form in self.code)
+        else:
+            found = (self.synonyms.get(form, form), form in self.prefixes, form in self.code)
+        if len(self._entries) > MEMORY:
+            self._entries.clear()
+        self._entries[part] = found
+        return found
 
     def _word(self, part: str) -> tuple[str, str, bool]:
         """A word's lowercase, its stem after word forms, and whether it is a stop word."""
@@ -407,40 +421,47 @@ class Analyzer:
             self._info[part] = found
         return found
 
-    def _phrase_terms(self, phrase: list[str], code: bool, counts: Counter) -> None:
-        """Add the synonym phrases of a phrase, and its "go" when it is the language."""
-        known, synonyms = self.prefixes, self.synonyms
-        size = len(phrase)
-        stems: list[str] = []
-        stops: list[bool] = []
-        info = self._info
-        for i, part in enumerate(phrase):
-            lower, form, stop = info.get(part) or self._word(part)
-            if lower == "go":
-                language = (
-                    size == 1
-                    or (i > 0 and part[0] == "G")
-                    or (
-                        code
-                        and (i + 1 == size or phrase[i + 1].lower() not in self.go_after)
-                        and (i + 1 < size or i == 0 or phrase[i - 1].lower() in self.go_before)
+    def _phrase_terms(self, flat: list[str], hits: list[int], code: bool, counts: Counter) -> None:
+        """Add the synonym phrases that begin at the words ``hits`` of ``flat`` (the
+        words of a text, ``""`` where a phrase ends), and each "go" that is the language.
+        Only those words and the two after each are read."""
+        known, synonyms, info = self.prefixes, self.synonyms, self._info
+        end = len(flat)
+        seen: dict[int, tuple[str, bool]] = {}
+
+        def form_of(i: int) -> tuple[str, bool]:
+            found = seen.get(i)
+            if found is None:
+                part = flat[i]
+                lower, form, stop = info.get(part) or self._word(part)
+                if lower == "go":
+                    first = i == 0 or not flat[i - 1]
+                    last = i + 1 == end or not flat[i + 1]
+                    language = (
+                        (first and last)
+                        or (not first and part[0] == "G")
+                        or (
+                            code
+                            and (last or flat[i + 1].lower() not in self.go_after)
+                            and (not last or first or flat[i - 1].lower() in self.go_before)
+                        )
                     )
-                )
-                form, stop = ("golang", False) if language else ("go", True)
-                if language:
-                    counts[synonyms.get(form, form)] += 1
-            stems.append(form)
-            stops.append(stop)
-        for i in range(size):
-            if stops[i] or stems[i] not in known:
+                    form, stop = ("golang", False) if language else ("go", True)
+                found = seen[i] = (form, stop)
+            return found
+
+        for i in hits:
+            k, stop = form_of(i)
+            if k == "golang" and flat[i].lower() == "go":
+                counts[synonyms.get(k, k)] += 1
+            if stop or k not in known:
                 continue
-            k = stems[i]
-            for n in range(2, min(MAX_PHRASE, size - i) + 1):
-                j = i + n - 1
-                if k not in known:
+            for j in range(i + 1, min(i + MAX_PHRASE, end)):
+                if not flat[j] or k not in known:
                     break
-                k = k + " " + stems[j]
-                if not stops[j] and k in synonyms:
+                form, stop = form_of(j)
+                k = k + " " + form
+                if not stop and k in synonyms:
                     counts[synonyms[k]] += 1
 
     def about_code(self, found: Sequence[Sequence[Word]]) -> bool:
@@ -546,27 +567,36 @@ def index(
     last: dict[str, int] = {}
     specific = specific_terms(analyzer)
     general = general_terms(analyzer)
+    rise = K1 + 1
     for position, found in enumerate(fields):
-        by_field: dict[str, dict[str, float]] = {}
-        for field_name in FIELD_WEIGHTS:
-            frequency = found[field_name]
-            length = lengths[position][field_name]
-            b = FIELD_B.get(field_name, B)
-            norm = K1 * (1 - b + b * length / average[field_name]) if length else K1
-            by_field[field_name] = {
-                t: FIELD_WEIGHTS[field_name] * tf * (K1 + 1) / (tf + norm)
-                for t, tf in frequency.items()
-            }
-        by_field["body"] = _vocabulary(by_field["body"], df, idf, bound)
+        length = lengths[position]
         keyword_of = wholes[position]
-        weights: dict[str, float] = dict(by_field["keywords"])
-        best: dict[str, tuple[float, int]] = {}
-        for code, field_name in enumerate(TEXT_FIELDS):
-            for t, w in by_field[field_name].items():
-                weights[t] = weights.get(t, 0.0) + w
-                if w > best.get(t, (0.0, 0))[0]:
-                    best[t] = (w, -1 - code)
-        for t, w in sorted(weights.items()):
+        weights: dict[str, float] = {}
+        best: dict[str, float] = {}
+        where_best: dict[str, int] = {}
+        for code, field_name in enumerate(FIELD_WEIGHTS, -1):
+            frequency = found[field_name]
+            if not frequency:
+                continue
+            size = length[field_name]
+            b = FIELD_B.get(field_name, B)
+            norm = K1 * (1 - b + b * size / average[field_name]) if size else K1
+            weight = FIELD_WEIGHTS[field_name]
+            by_term = {t: weight * tf * rise / (tf + norm) for t, tf in frequency.items()}
+            if field_name == "body":
+                by_term = _vocabulary(by_term, df, idf, bound)
+            if code < 0:  # the keywords
+                weights = by_term
+                continue
+            where = -1 - code
+            for t, w in by_term.items():
+                before = weights.get(t)
+                weights[t] = w if before is None else before + w
+                top = best.get(t)
+                if top is None or w > top:
+                    best[t] = w
+                    where_best[t] = where
+        for t, w in weights.items():
             if t in specific:
                 w *= SPECIFIC
             elif t in general:
@@ -575,7 +605,7 @@ def index(
             if points > 0:
                 where = keyword_of.get(t)
                 if where is None:
-                    where = best[t][1]
+                    where = where_best[t]
                 postings[t] += [position - last.get(t, 0), points, where]
                 last[t] = position
     return {
@@ -620,9 +650,19 @@ def _vocabulary(
     at most :data:`RARE` entries; :data:`MAX_RARE` at most, rarest first) and the
     ``bound`` commoner ones of most weight times idf (:func:`body_terms`). Numbers are
     left out."""
-    rare = sorted((df[t], -w, t) for t, w in body.items() if df[t] <= RARE and not t.isdigit())
-    common = sorted((-w * idf[t], t) for t, w in body.items() if df[t] > RARE and not t.isdigit())
-    chosen = [t for _, _, t in rare[:MAX_RARE]] + [t for _, t in common[:bound]]
+    rare: list[tuple[int, float, str]] = []
+    common: list[tuple[float, str]] = []
+    for t, w in body.items():
+        found = df[t]
+        if t.isdigit():
+            continue
+        if found <= RARE:
+            rare.append((found, -w, t))
+        else:
+            common.append((-w * idf[t], t))
+    rare = heapq.nsmallest(MAX_RARE, rare) if len(rare) > MAX_RARE else sorted(rare)
+    common = heapq.nsmallest(bound, common) if len(common) > bound else common
+    chosen = [t for _, _, t in rare] + [t for _, t in common]
     return {t: body[t] for t in chosen}
 
 
