@@ -191,7 +191,7 @@ def test_the_risk_facet_and_personas_json_follow_what_claude_code_grants(runtime
         for p in json.loads((runtime_site.site / "catalogue.json").read_text())["personas"]
     }
     assert risk["spaced"] == ["shell", "reads-differently"]
-    assert risk["team"] == ["agents"]
+    assert risk["team"] == ["agents", "reads-differently"]
     assert risk["skillish"] == ["all-tools", "reads-differently"]
 
 

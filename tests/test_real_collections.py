@@ -126,7 +126,7 @@ def test_personas_validate_on_voltagent_excludes_readmes_and_recovers_descriptio
     assert strict.returncode == 1
 
 
-def test_wshobson_builds_strict_and_every_link_resolves(tmp_path):
+def test_wshobson_builds_with_its_one_security_finding_and_every_link_resolves(tmp_path):
     if not WSHOBSON.is_dir():
         pytest.skip(f"{WSHOBSON} is not there")
     project = make_project(
@@ -140,7 +140,12 @@ def test_wshobson_builds_strict_and_every_link_resolves(tmp_path):
         repo_url="https://example.org/acme/agents",
     )
     built = build_project(project, strict=True)
-    assert built.aborted is None, built.warnings
+    # The one warning, so the one reason --strict fails: team-lead lists Agent, the subagent
+    # tool, and through Claude Code's general-purpose agent it reaches every tool (issue 18)
+    assert len(built.warnings) == 1, built.warnings
+    assert "agent-teams/agents/team-lead.md:4:" in built.warnings[0]
+    assert ": security: tools: Claude Code reads 'Agent'" in built.warnings[0]
+    assert built.aborted is not None
     agents = agent_files(WSHOBSON, "plugins/*/agents/*.md")
     skills = sorted(WSHOBSON.glob("plugins/*/skills/*/SKILL.md"))
     assert len(list((built.site / "personas").glob("*/index.html"))) >= len(agents)

@@ -63,8 +63,18 @@ TABLE = [
         "disallowedTools",
         (5, 18),
     ),
+    # Agent is the subagent tool (Task): unrestricted, it starts Claude Code's general-purpose
+    # agent, which has every tool
+    (
+        "orchestrator",
+        ["description: d", "tools: Read, Grep, Agent"],
+        {"Read", "Grep", "Task"},
+        "tools",
+        (4, 20),
+    ),
 ]
 AGENT = agent("orchestrator", "description: d", "tools: Read, Grep, Agent")
+NAMED = agent("delegates", "description: d", "tools: Read, Agent(reviewer, tester)")
 RETRY = agent(
     "ui-designer",
     'description: "Senior UI designer" who crafts interfaces: Use when a screen needs a redesign.',
@@ -211,6 +221,7 @@ def project(tmp_path_factory):
     files["agents/orchestrator.md"] = AGENT
     files["agents/ui-designer.md"] = RETRY
     files["agents/calm.md"] = agent("calm", "description: Reads.", "tools: Read, Grep")
+    files["agents/delegates.md"] = NAMED
     make_project(root, {}, plugin={"personas": ["agents/*.md"]})
     for path, text in files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
@@ -245,6 +256,7 @@ def test_validate_reports_each_shape_as_a_security_finding_and_fails(project):
             assert found[0].startswith(f"agents/{name}.md:{where[0]}:{where[1]}:"), found
         assert "expected" in found[0] and "found" in found[0] and "write" in found[0]
     assert not [line for line in lines if line.startswith("agents/calm.md:")]
+    assert not [line for line in lines if line.startswith("agents/delegates.md:")]
     retry = [line for line in lines if line.startswith("agents/ui-designer.md:")]
     assert len(retry) == 1 and ": warning: description: " in retry[0]
     assert 'write `description: \'"Senior UI designer" who crafts' in retry[0]
@@ -293,7 +305,10 @@ def test_each_page_says_in_plain_words_that_claude_code_reads_it_differently(sit
 def test_the_subagent_tool_is_flagged_and_calm_agents_stay_calm(site):
     words = panel(site.html("personas/orchestrator/"))
     assert "It may start other agents (Task)" in words and "Read Grep Task" in words
-    assert "reads this file differently" not in words
+    assert "reads this file differently" in words
+    assert "general-purpose agent included, which has every tool" in words
+    named = panel(site.html("personas/delegates/"))
+    assert "It may start other agents (Task)" in named and "differently" not in named
     calm = panel(site.html("personas/calm/"))
     assert "No powerful settings" in calm and "differently" not in calm
 

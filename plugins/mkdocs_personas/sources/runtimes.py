@@ -1075,6 +1075,20 @@ def _tool_name(written: str, line: int, col: int, reading: Reading) -> Iterator[
                 security=name in POWER_TOOLS and reading.has(name),
                 **_note("runtime.rule", item=written, tool=name),
             )
+        if name == "Task" and not _RULE.match(written) and reading.tools is not ALL:
+            yield Difference(
+                line,
+                col,
+                "tools",
+                f"Claude Code reads '{written}' in tools as its subagent tool (Task): the agent "
+                "may start any other agent, Claude Code's own general-purpose agent included, "
+                "which has every tool, so through it the agent reaches every tool, not only "
+                f"the ones listed; expected only the tools it uses itself, found '{written}'; "
+                f"leave it out, or write the agents it may start in parentheses, e.g. "
+                f"`{written}(reviewer, tester)`, and review those agents' tools",
+                security=reading.has("Task"),
+                **_note("runtime.agent", item=written),
+            )
         return
     close = close_tool(name)
     if close:
