@@ -103,3 +103,20 @@ def test_a_one_persona_catalogue_says_1_persona_and_hides_zero_counts(tmp_path):
         assert "<strong>0</strong>" not in counts, counts
         keyword = "activation keyword<" if language == "en" else "mot-clé d&#39;activation<"
         assert f"<strong>1</strong> {keyword}" in counts, counts
+        summary = built.html("personas/solo/").split('class="pc-summary"')[1].split("</p>")[0]
+        zero = (
+            ("0 skills", "0 related personas")
+            if language == "en"
+            else ("0 compétence", "0 persona proche")
+        )
+        assert all(f">{words}</a>" in summary for words in zero), summary
+
+
+def test_the_browser_takes_the_singular_for_the_same_counts_as_the_pages():
+    """core.js picks "<key>_one" for the counts listed in the language's "plural.singular";
+    that list must be the rule the built pages use (strings.singular)."""
+    for language in ("en", "fr"):
+        listed = strings.tr("js.plural.singular", language).split()
+        assert listed == [str(n) for n in range(100) if strings.singular(language, n)], language
+    script = (REPO / "templates/theme/assets/personas/core.js").read_text(encoding="utf-8")
+    assert '"plural.singular"' in script and "=== 1 ?" not in script

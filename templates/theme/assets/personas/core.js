@@ -69,6 +69,14 @@
     });
   };
 
+  /* The key of a count's form: "<key>_one" for the counts the language writes in the
+     singular (the table's "plural.singular": "1" in English, "0 1" in French), else
+     "<key>_many"; as strings.plural_key does for the built pages. */
+  PC.n = function (table, key, count) {
+    var singular = String((table && table["plural.singular"]) || "1").split(" ");
+    return key + (singular.indexOf(String(count)) >= 0 ? "_one" : "_many");
+  };
+
   /* `text` on one line, cut at a word boundary to at most `limit` characters with an
      ellipsis, as the plugin's summary filter does (examples.summary). */
   PC.summary = function (text, limit) {
@@ -143,10 +151,10 @@
     if (facts && kind === "persona") {
       if (facts.skills) {
         meta.appendChild(element("span", "pc-count-fact",
-          PC.t(t, facts.skills === 1 ? "card.skills_one" : "card.skills_many", { count: facts.skills })));
+          PC.t(t, PC.n(t, "card.skills", facts.skills), { count: facts.skills })));
       }
       meta.appendChild(element("span", "pc-count-fact", facts.tools === null ? PC.t(t, "card.tools_all") :
-        PC.t(t, facts.tools === 1 ? "card.tools_one" : "card.tools_many", { count: facts.tools })));
+        PC.t(t, PC.n(t, "card.tools", facts.tools), { count: facts.tools })));
     }
     if (facts && facts.raw) {
       var copy = element("button", "pc-card__copy", PC.t(t, "card.copy"));
