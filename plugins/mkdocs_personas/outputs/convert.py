@@ -84,20 +84,11 @@ TARGETS = {
     ),
 }
 
-CLAUDE_FIELDS = (
-    "disallowedTools",
-    "initialPrompt",
-    "permissionMode",
-    "maxTurns",
-    "mcpServers",
-    "hooks",
-    "memory",
-    "background",
-    "effort",
-    "isolation",
-    "color",
+CLAUDE_FIELDS = tuple(
+    f for f in runtimes.AGENT_FIELDS if f not in {"name", "description", "tools", "model", "skills"}
 )
-"""Claude Code subagent fields kept from extra metadata, in the documented order."""
+"""Claude Code subagent fields kept from extra metadata, in the documented order (the
+others are written from the entry itself)."""
 CLAUDE_MODELS = frozenset({"sonnet", "opus", "haiku", "inherit"})
 COPILOT_MAX_PROMPT = 30_000
 COPILOT_ALIASES = {

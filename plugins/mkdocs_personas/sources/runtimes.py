@@ -70,12 +70,12 @@ AGENT_FIELDS = (
     "name",
     "description",
     "tools",
-    "disallowedTools",
     "model",
+    "skills",
+    "disallowedTools",
+    "initialPrompt",
     "permissionMode",
     "maxTurns",
-    "skills",
-    "initialPrompt",
     "mcpServers",
     "hooks",
     "memory",
@@ -84,8 +84,8 @@ AGENT_FIELDS = (
     "isolation",
     "color",
 )
-"""The front-matter fields a Claude Code agent has; others are ignored (``allowed-tools``
-is a skill field, not one of them)."""
+"""The front-matter fields a Claude Code agent has, in the documented order; others are
+ignored (``allowed-tools`` is a skill field, not one of them)."""
 
 TOOLS = (
     "Task",
