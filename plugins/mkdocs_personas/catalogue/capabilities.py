@@ -380,8 +380,24 @@ def reading(entry: Entry, tool_keys: Sequence[str] = DEFAULT_FIELDS["tools"]) ->
 def capabilities(entry: Entry, tool_keys: Sequence[str] = DEFAULT_FIELDS["tools"]) -> Capabilities:
     """What the agent of ``entry`` may do, as Claude Code reads its file, and the flags of
     its powerful settings. A Copilot ``*.agent.md`` file, and a file Claude Code does not
-    load, keep the reading as written (with a note when Claude Code does not load it)."""
-    return _capabilities(entry, tuple(tool_keys))
+    load, keep the reading as written (with a note when Claude Code does not load it).
+
+    Computed once per entry and tool keys: the result is kept on the entry (immutable,
+    made from its fields alone), so an edited file, read again as a new entry under
+    ``mkdocs serve``, gets its own."""
+    keys = tuple(tool_keys)
+    kept = entry.__dict__.get(_KEPT)
+    if kept is None:
+        kept = {}
+        object.__setattr__(entry, _KEPT, kept)
+    found = kept.get(keys)
+    if found is None:
+        found = kept[keys] = _capabilities(entry, keys)
+    return found
+
+
+_KEPT = "_capabilities"
+"""The attribute of an entry that keeps its capabilities by tool keys."""
 
 
 def _capabilities(entry: Entry, tool_keys: tuple[str, ...]) -> Capabilities:
