@@ -27,7 +27,7 @@ from ..sources import bounds, read, strings
 from ..sources.manifests import find_manifests
 from ..sources.model import Entry, Kind, Problem
 from ..sources.package_files import theme_dir
-from . import background, find, i18n, offline, rootlinks
+from . import background, find, i18n, offline, prerender, rootlinks
 from . import config as options
 from .csp import add_policy
 from .guard import protect
@@ -167,7 +167,36 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             config, rootlinks.RootLinks.of(files, catalogue.entries, config.site_url, self._entry)
         )
         self._export_meanwhile(config)
+        self._close_pool()
+        self.prepare = prerender.available(
+            self.serving, self.rebuilds is not None, i18n.active(config), len(self.site.pages)
+        )
         return files
+
+    @event_priority(100)
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
+        """At the first page, once every plugin has seen the navigation: start the workers
+        that prepare our pages (``prerender.py``), in a one-off build of enough pages."""
+        if self.config.enabled and getattr(self, "prepare", False):
+            self.prepare = False
+            planned = [f.src_uri for f in files.documentation_pages() if self._planned(f)]
+            job = prerender.Job(self.site, config, files, self._markdown, _quoted_edit_url)
+            self.pool = prerender.Pool(job, planned)
+            log.debug(f"{len(planned)} pages prepared by workers")
+        return None
+
+    def _close_pool(self) -> None:
+        pool, self.pool = getattr(self, "pool", None), None
+        if pool is not None:
+            pool.close()
+        self.prepared: dict[str, prerender.Prepared] = {}
+
+    def _markdown(self, planned) -> str:
+        """The Markdown of a generated page: an entry's body, nested at most to the bound
+        (deeper lines are kept, a warning, shown flattened at the bound)."""
+        if planned.entry is not None:
+            return bounds.flatten(self.site.markdown(planned))
+        return self.site.markdown(planned)
 
     def _export_meanwhile(self, config: MkDocsConfig) -> None:
         """In a one-off build (not ``serve``, not mkdocs-static-i18n's passes), write the data
@@ -267,12 +296,16 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             page.meta["hide"] = [*page.meta.get("hide", ()), "tags"]
         if planned.entry is None:  # index pages: the cards and columns get the width
             page.meta["hide"] = [*page.meta.get("hide", ()), "toc"]
+        pool = getattr(self, "pool", None)
+        prepared = pool.take(page.file.src_uri) if pool is not None else None
+        if prepared is not None:
+            self.prepared[page.file.src_uri] = prepared
         if planned.entry is not None:
             path = planned.entry.path
             protect(page, lambda message: log.warning(f"{path}: error: body: {message}"))
-            # Nesting past the bound is kept (a warning): shown flattened at the bound.
-            return bounds.flatten(self.site.markdown(planned))
-        return self.site.markdown(planned)
+            if prepared is not None:
+                prerender.render_from(page, prepared)
+        return self._markdown(planned)
 
     @event_priority(100)
     def on_page_content(
@@ -281,6 +314,18 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         """Sanitize a generated page first, before other plugins (and search) see its HTML."""
         planned = self._planned(page.file)
         if planned is not None:
+            prepared = self.prepared.get(page.file.src_uri)
+            if planned.entry is None:
+                self.prepared.pop(page.file.src_uri, None)
+            if (
+                prepared is not None
+                and prepared.page_url == page.url
+                and (planned.entry is None or (prepared.html is not None and html == prepared.html))
+            ):
+                prerender.replay(prepared, "content")
+                if planned.entry is not None:
+                    self.site.bodies[page.file.src_uri] = prepared.body
+                return prepared.searchable
             return self.site.searchable(planned, html, page.url)
         if not self.config.enabled:
             return None
@@ -302,13 +347,24 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if self.rebuilds is not None:
             self.rebuilds.rendered.add(page.url)
             self.rebuilds.titles[page.file.src_uri] = page.title
-        if self.config.enabled and page.edit_url:
-            # Material puts the edit and view URLs raw into href: quote what a file name
-            # could carry (docs pages too), leaving existing escapes and URL syntax alone.
-            page.edit_url = quote(page.edit_url, safe=":/?#[]@!$&'()*+,;=%~")
+        if self.config.enabled:
+            page.edit_url = _quoted_edit_url(page)
         planned = self._planned(page.file)
         if planned is not None and planned.entry is not None:
-            page.content = self.site.content(planned, page.url, page.edit_url)
+            src_uri = page.file.src_uri
+            prepared = self.prepared.pop(src_uri, None)
+            if (
+                prepared is not None
+                and prepared.fragment is not None
+                and prepared.page_url == page.url
+                and prepared.edit_url == page.edit_url
+                and self.site.bodies.get(src_uri) is prepared.body
+            ):
+                del self.site.bodies[src_uri]
+                prerender.replay(prepared, "context")
+                page.content = prepared.fragment
+            else:
+                page.content = self.site.content(planned, page.url, page.edit_url)
         if planned is not None:
             sections = []
             if planned.entry is not None and planned.entry.kind == Kind.PERSONA:
@@ -355,6 +411,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         """
         if not self.config.enabled:
             return
+        self._close_pool()
         site = self.site
         if i18n.prefix(config) and self.config.search != "pagefind":
             return  # another language's pass of mkdocs-static-i18n: the data is written
@@ -390,6 +447,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         exporting, self.exporting = getattr(self, "exporting", None), None
         if exporting is not None:
             exporting.cancel()
+        self._close_pool()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
         """Rebuild when a persona or skill file is added, edited, renamed or deleted."""
@@ -419,3 +477,11 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if not self.config.enabled or getattr(self, "site", None) is None:
             return None
         return self.site.page(file)
+
+
+def _quoted_edit_url(page: Page) -> str | None:
+    """Material puts the edit and view URLs raw into href: quote what a file name could
+    carry (docs pages too), leaving existing escapes and URL syntax alone."""
+    if not page.edit_url:
+        return page.edit_url
+    return quote(page.edit_url, safe=":/?#[]@!$&'()*+,;=%~")

@@ -1,0 +1,255 @@
+"""The plugin's pages prepared by forked workers, one per core, ahead of MkDocs.
+
+MkDocs goes through the pages one at a time in one process: it converts every page's
+Markdown, then renders each into the theme. For the pages the plugin adds, all of that
+work up to the theme is known once the navigation is built: an entry's Markdown (its
+body), the HTML MkDocs makes of it, the sanitized body search reads, and the fragment
+around it (header, chips, relations, "Use this"); an index page's fragment. In a one-off
+build on two or more cores (not ``mkdocs serve``, not mkdocs-static-i18n's passes), a
+pool of forked workers prepares these, in page order, while the build's own process
+reaches them.
+
+A prepared result is used only where the build's process sees the very input the worker
+assumed: the Markdown after every plugin's ``on_page_markdown``, the HTML after every
+plugin's ``on_page_content`` before ours, the page's URL and edit URL; anywhere else, and
+for a page whose rendering failed in the worker, the build's process does the work
+itself. Log records a worker made while rendering a page (a broken link, a root link) are
+handed back and logged by the build's process at that page, in order, so the log and
+``--strict`` count the same. The site is byte-identical to a one-process build
+(``tests/test_speed_parallel.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from mkdocs.structure.pages import Page as MkDocsPage
+
+from . import background
+
+PREPARE_FROM = 200
+"""Fewest pages of the plugin's for which the pool pays for its start."""
+
+log = logging.getLogger("mkdocs.plugins.personas")
+
+
+@dataclass
+class Prepared:
+    """What a worker made of one page."""
+
+    src_uri: str
+    page_url: str
+    markdown: str | None = None
+    """The Markdown the worker rendered (entries only)."""
+    rendered: dict | None = None
+    """What MkDocs' ``Page.render`` set on the page (None: not rendered here)."""
+    html: str | None = None
+    """The HTML our ``on_page_content`` was assumed to get (None: any, index pages)."""
+    searchable: str = ""
+    body: str | None = None
+    edit_url: str | None = None
+    fragment: str | None = None
+    """An entry's final content (None: not prepared)."""
+    records: dict[str, list[dict]] = field(default_factory=dict)
+    """Log records by step (``render``, ``content``, ``context``)."""
+
+
+class Job:
+    """What a worker needs, inherited through ``fork``."""
+
+    def __init__(self, site, config, files, markdown: Callable, edit_url: Callable) -> None:
+        self.site = site
+        self.config = config
+        self.files = files
+        self.markdown = markdown
+        """planned page -> the Markdown our ``on_page_markdown`` gives it."""
+        self.edit_url = edit_url
+        """MkDocs page -> the edit URL our ``on_page_context`` leaves on it."""
+
+
+_JOB: Job | None = None
+
+
+def available(serving: bool, rebuilding: bool, translated: bool, pages: int) -> bool:
+    """Whether to prepare pages in workers: a one-off build, enough pages, fork safe."""
+    return (
+        not (serving or rebuilding or translated)
+        and pages >= PREPARE_FROM
+        and background.can_fork()
+    )
+
+
+class Pool:
+    """Workers preparing the plugin's pages in the order MkDocs reaches them."""
+
+    def __init__(self, job: Job, src_uris: list[str]) -> None:
+        global _JOB
+        _JOB = job
+        workers = min(os.cpu_count() or 1, 8)
+        context = multiprocessing.get_context("fork")
+        self.pool = context.Pool(workers)
+        _JOB = None  # the workers have it; the build's process does not need it
+        self.wanted = set(src_uris)
+        self.results: Iterator[Prepared | None] = self.pool.imap(_prepare, src_uris, chunksize=4)
+        self.ready: dict[str, Prepared | None] = {}
+        self.broken = False
+
+    def take(self, src_uri: str) -> Prepared | None:
+        """The prepared page ``src_uri``, once; None if it was not or could not be."""
+        if src_uri not in self.wanted or self.broken:
+            return None
+        self.wanted.discard(src_uri)
+        while src_uri not in self.ready:
+            try:
+                prepared = next(self.results)
+            except StopIteration:
+                break
+            except Exception as error:  # a worker died: the build's process does the rest
+                log.debug(f"pages are no longer prepared in workers: {error}")
+                self.broken = True
+                self.close()
+                return None
+            if prepared is not None:
+                self.ready[prepared.src_uri] = prepared
+        if not self.wanted:
+            self.close()
+        return self.ready.pop(src_uri, None)
+
+    def close(self) -> None:
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+# In the worker --------------------------------------------------------------------------
+
+
+class _Capture:
+    """Every log record made meanwhile, kept (neither filtered nor written) for the
+    build's process to log: its filters (MkDocs drops repeated messages) then see the
+    records in the order a one-process build makes them."""
+
+    def __init__(self) -> None:
+        self.records: list[dict] = []
+
+    def __enter__(self) -> list[dict]:
+        records = self.records
+
+        def handle(logger: logging.Logger, record: logging.LogRecord) -> None:
+            records.append(_plain(record))  # filtered and handled by the build's process
+
+        self.saved = logging.Logger.handle
+        logging.Logger.handle = handle  # type: ignore[method-assign]
+        return records
+
+    def __exit__(self, *exc: object) -> None:
+        logging.Logger.handle = self.saved  # type: ignore[method-assign]
+
+
+def _plain(record: logging.LogRecord) -> dict:
+    """A record as plain data: its message formatted, no arguments or traceback objects."""
+    data = dict(record.__dict__)
+    data["msg"], data["args"] = record.getMessage(), None
+    if record.exc_info:
+        data["exc_text"] = logging.Formatter().formatException(record.exc_info)
+    data["exc_info"] = None
+    return data
+
+
+def _prepare(src_uri: str) -> Prepared | None:
+    """One page, in a worker: None where anything goes wrong (the build does it then)."""
+    try:
+        return _prepare_page(_JOB, src_uri)
+    except Exception:
+        return None
+
+
+def _prepare_page(job: Job, src_uri: str) -> Prepared | None:
+    file = job.files.get_file_from_path(src_uri)
+    planned = job.site.page(file) if file is not None else None
+    page = file.page if file is not None else None
+    if planned is None or page is None:
+        return None
+    prepared = Prepared(src_uri, page.url)
+    html = ""
+    if planned.entry is not None:
+        markdown = job.markdown(planned)
+        page.markdown = markdown
+        job.config._current_page = page
+        with _Capture() as records:
+            try:
+                MkDocsPage.render(page, job.config, job.files)
+            except Exception:
+                return prepared  # MkDocs renders it again, and the guard reports it
+            finally:
+                job.config._current_page = None
+        prepared.records["render"] = records
+        prepared.markdown = markdown
+        prepared.rendered = {
+            "content": page.content,
+            "toc": page.toc,
+            "_title_from_render": page._title_from_render,
+            "present_anchor_ids": page.present_anchor_ids,
+        }
+        if "links_to_anchors" in page.__dict__:
+            prepared.rendered["links_to_anchors"] = {
+                linked.src_uri: anchors for linked, anchors in page.links_to_anchors.items()
+            }
+        html = prepared.html = page.content
+    with _Capture() as records:
+        prepared.searchable = job.site.searchable(planned, html, page.url)
+    prepared.records["content"] = records
+    if planned.entry is not None:
+        prepared.body = job.site.bodies.pop(src_uri, None)
+        prepared.edit_url = job.edit_url(page)
+        job.site.bodies[src_uri] = prepared.body
+        with _Capture() as records:
+            prepared.fragment = job.site.content(planned, page.url, prepared.edit_url)
+        prepared.records["context"] = records
+    return prepared
+
+
+# In the build's process -----------------------------------------------------------------
+
+
+def replay(prepared: Prepared, step: str) -> None:
+    """Log what the worker's step logged, as if the build's process had."""
+    for data in prepared.records.get(step, ()):
+        record = logging.makeLogRecord(data)
+        logging.getLogger(record.name).handle(record)
+
+
+def apply_render(page: MkDocsPage, prepared: Prepared, files) -> None:
+    """Set on ``page`` what MkDocs' ``Page.render`` set in the worker."""
+    rendered = dict(prepared.rendered or {})
+    links = rendered.pop("links_to_anchors", None)
+    for name, value in rendered.items():
+        setattr(page, name, value)
+    if links is not None:
+        page.links_to_anchors = {
+            files.get_file_from_path(src): anchors for src, anchors in links.items()
+        }
+    replay(prepared, "render")
+
+
+def render_from(page: MkDocsPage, prepared: Prepared) -> None:
+    """Have ``page.render`` use the worker's result when the page's Markdown is the one
+    the worker rendered, else render as before."""
+    if prepared.rendered is None:
+        return
+    render = page.render
+
+    def prepared_render(config, files) -> None:
+        if page.markdown == prepared.markdown:
+            apply_render(page, prepared, files)
+        else:
+            prepared.html = prepared.fragment = None
+            render(config, files)
+
+    prepared_render.protected = True  # type: ignore[attr-defined]
+    page.render = prepared_render  # type: ignore[method-assign]

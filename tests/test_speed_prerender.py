@@ -1,0 +1,102 @@
+"""Pages prepared by forked workers (``site/prerender.py``) give the same site and the
+same log, byte for byte, as a build that prepares every page in its own process."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_sample, write
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+
+POOLED = "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 1; " + (
+    "from mkdocs.__main__ import cli; cli()"
+)
+ALONE = "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 10**9; " + (
+    "from mkdocs.__main__ import cli; cli()"
+)
+
+PREPARED = re.compile(r"personas: (\d+) pages prepared by workers")
+OWN_LINES = re.compile(r"prepared by workers|written by a second process|Documentation built in")
+"""Log lines that differ by design: the pool's and the background's own, the time."""
+
+EXTRA = {
+    "personas/linker.md": """
+        ---
+        name: linker
+        description: Links to places that are not there.
+        expertise: [Links]
+        activation_keywords: [links]
+        ---
+
+        # Linker
+
+        A [missing page](missing.md), a [root link](/en/docs/nowhere), and
+        [the writer](technical-writer.md).
+
+        > > > > > > > > > > > > > > > nested too deep
+        """,
+    "personas/hidden.md": "---\nname: hidden\ndescription: Says more than it shows.\n---\n\n"
+    "# Hidden\n\nPlain text\u202e with a bidi override.\n\n<!-- a comment to keep -->\n",
+    "skills/bundled/SKILL.md": """
+        ---
+        name: bundled
+        description: A skill with a reference document.
+        ---
+
+        # Bundled
+
+        See [the guide](references/guide.md).
+        """,
+    "skills/bundled/references/guide.md": "# Guide\n\nA [broken link](../nothere.md).\n",
+}
+
+
+def build(project: Path, site: Path, code: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code, "build", "-v", "-d", str(site)],
+        cwd=project,
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stderr
+
+
+def lines(log: str, site: Path) -> list[str]:
+    """The log's lines but those that differ by design, the site's folder as SITE."""
+    log = re.sub(r" at 0x[0-9a-f]+", "", log.replace(str(site), "SITE"))
+    return [line for line in log.splitlines() if not OWN_LINES.search(line)]
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers are used on two or more cores")
+def test_pages_prepared_by_workers_equal_pages_prepared_in_the_build(tmp_path):
+    project = copy_sample(tmp_path / "sample")
+    write(project, EXTRA)
+    pooled_log = build(project, tmp_path / "pooled", POOLED)
+    alone_log = build(project, tmp_path / "alone", ALONE)
+
+    prepared = PREPARED.search(pooled_log)
+    assert prepared and int(prepared.group(1)) > 30, pooled_log[-2000:]
+    assert not PREPARED.search(alone_log)
+
+    pooled, alone = files(tmp_path / "pooled"), files(tmp_path / "alone")
+    assert sorted(pooled) == sorted(alone)
+    assert [path for path in alone if pooled[path] != alone[path]] == []
+
+    # The worker's rendering logged these; the build logs them at their page, in order.
+    for said in ("missing.md", "/en/docs/nowhere", "nested", "nothere.md"):
+        assert said in alone_log, said
+    assert lines(pooled_log, tmp_path / "pooled") == lines(alone_log, tmp_path / "alone")
+    assert "U+202E" in pooled["personas/hidden/index.html"].decode()
