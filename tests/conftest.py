@@ -239,6 +239,31 @@ def corpus_site(tmp_path_factory) -> Built:
     return shared_build(tmp_path_factory, "corpus", make)
 
 
+def globs_build(tmp_path_factory, options: dict[str, object]) -> Built:
+    """A catalogue read by absolute globs (``options``: the plugin's) with the default
+    settings, built once per test run whichever test asks first (:func:`shared_build`,
+    keyed by the options). Read-only for tests."""
+    import hashlib
+
+    key = hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()[:16]
+    return shared_build(
+        tmp_path_factory,
+        f"globs-{key}",
+        lambda folder: build_project(make_project(folder, {}, plugin=options)),
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_base(sample_site):
+    """The base URL of the sample site served on loopback, one server per worker for the
+    whole session (a module-scoped server would keep all of a module's tests on one
+    worker)."""
+    from browser import serve_site
+
+    with serve_site(sample_site.site) as base:
+        yield base
+
+
 @pytest.fixture(scope="session")
 def chromium():
     """A headless Chromium, shared by the browser tests of a session."""

@@ -13,7 +13,7 @@ import pytest
 from test_match import TASK_SETS, cli_rankings, report, task_set, tuning_top3
 
 from browser import serve_site
-from conftest import REPO, build_project, make_project, persona
+from conftest import REPO, build_project, globs_build, make_project, persona
 
 pytestmark = pytest.mark.browser
 
@@ -32,10 +32,9 @@ FEED = """(task) => {
 """Type a whole task into the matcher (one input event) and read the ranked results."""
 
 
-@pytest.fixture(scope="module")
-def sample(sample_site):
-    with serve_site(sample_site.site) as base:
-        yield base
+@pytest.fixture
+def sample(sample_base):
+    return sample_base
 
 
 def open_matcher(page, url: str) -> None:
@@ -65,20 +64,19 @@ def test_the_page_runs_every_shared_vector(sample, page):
     assert page.errors == []
 
 
-@pytest.fixture(scope="module")
-def served(sample_site, corpus_site, tmp_path_factory):
+@pytest.fixture(scope="session")
+def served(sample_base, corpus_site, tmp_path_factory):
     """Base URLs of the built sites of every task set whose catalogue is here: the
-    sample, and the corpora configured by globs (wshobson's is conftest's corpus_site)."""
-    bases: dict[str, str] = {}
-    with serve_site(sample_site.site) as sample_base, serve_site(corpus_site.site) as corpus:
-        bases["sample"] = sample_base
+    sample, and the corpora configured by globs (wshobson's is conftest's corpus_site),
+    each built once per run (session-scoped, so its tests go to any worker)."""
+    bases: dict[str, str] = {"sample": sample_base}
+    with serve_site(corpus_site.site) as corpus:
         bases["wshobson-agents"] = corpus
         found = task_set("voltagent-subagents")
         if found is None:
             yield bases
             return
-        project = make_project(tmp_path_factory.mktemp("voltagent"), {}, plugin=found[1])
-        built = build_project(project)
+        built = globs_build(tmp_path_factory, found[1])
         assert built.aborted is None
         with serve_site(built.site) as voltagent:
             bases["voltagent-subagents"] = voltagent
@@ -231,19 +229,19 @@ def natural_options(name: str) -> dict[str, object] | None:
     return {k: v for k, v in globs.items() if v}
 
 
-@pytest.fixture(scope="module")
-def natural_served(sample_site, tmp_path_factory):
-    """Base URLs of the sites of the natural-task sets (issue 22) whose catalogue is here."""
+@pytest.fixture(scope="session")
+def natural_served(sample_base, tmp_path_factory):
+    """Base URLs of the sites of the natural-task sets (issue 22) whose catalogue is here
+    (a catalogue the task set also reads is built once for both)."""
     import contextlib
 
     with contextlib.ExitStack() as stack:
-        bases = {"sample": stack.enter_context(serve_site(sample_site.site))}
+        bases = {"sample": sample_base}
         for name in ("voltagent-subagents", "wshobson-agents"):
             options = natural_options(name)
             if options is None:
                 continue
-            project = make_project(tmp_path_factory.mktemp(name), {}, plugin=options)
-            built = build_project(project)
+            built = globs_build(tmp_path_factory, options)
             assert built.aborted is None
             bases[name] = stack.enter_context(serve_site(built.site))
         yield bases
