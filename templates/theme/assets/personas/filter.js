@@ -17,14 +17,15 @@
      card facts and whether the risk facet hides it. */
   function prepare(data, cards, only) {
     var facts = cards.facts || {};
-    var entries = data.personas.map(function (p) { return [p, "persona"]; })
-      .concat((cards.skills || []).map(function (s) { return [s, "skill"]; }));
+    var entries = data.personas.map(function (p, i) { return [p, "persona", i]; })
+      .concat((cards.skills || []).map(function (s) { return [s, "skill", -1]; }));
     return entries.filter(function (pair) { return !only || pair[1] === only; }).map(function (pair) {
       var e = pair[0];
       var keywords = (e.keywords || []).concat(e.keywords_derived || []);
       return {
         entry: e,
         kind: pair[1],
+        position: pair[2],
         text: fold([e.name, e.title, e.description, e.collection, e.model]
           .concat(e.expertise || [], keywords).join("\n")),
         keywords: keywords.map(fold),
@@ -131,7 +132,7 @@
       var inBody = false;
       for (var w = 0; w < words.length && ok; w++) {
         ok = item.text.indexOf(words[w]) >= 0;
-        if (!ok && found[w] && item.kind === "persona" && found[w].has(e.name)) ok = inBody = true;
+        if (!ok && found[w] && item.position >= 0 && found[w][item.position]) ok = inBody = true;
       }
       if (!ok) continue;
       var declared = query && (item.keywords.indexOf(query) >= 0 || item.expertise.indexOf(query) >= 0);
@@ -142,25 +143,28 @@
   }
 
   /* The personas whose whole file has a word, from the matcher's index (match.json):
-     the names of the entries with a posting for one of the word's terms. */
+     by position (persona i of catalogue.json is entry i of the index), 1 for the entries
+     with a posting for one of the word's terms; null when none has. */
   function textFinder(index) {
     var known = new Map();
     return function (word) {
       if (known.has(word)) return known.get(word);
-      var names = new Set();
+      var has = null;
       if (PC.terms) {
         PC.terms(index, word).forEach(function (pair) {
-          var flat = Object.prototype.hasOwnProperty.call(index.terms, pair[0]) ? index.terms[pair[0]] : [];
+          if (!Object.prototype.hasOwnProperty.call(index.terms, pair[0])) return;
+          var flat = index.terms[pair[0]];
+          if (!has) has = new Uint8Array(index.names.length);
           var position = 0;
           for (var i = 0; i < flat.length; i += 3) {
             position += flat[i];
-            names.add(index.names[position]);
+            has[position] = 1;
           }
         });
       }
-      if (known.size > 200) known.clear();
-      known.set(word, names);
-      return names;
+      if (known.size > 50) known.clear();
+      known.set(word, has);
+      return has;
     };
   }
 

@@ -240,12 +240,25 @@
 
   /* Whether entry p ranks before entry q: more points, then name, then kind. */
   function before(index, points, p, q) {
-    return points.get(p) > points.get(q) || (points.get(p) === points.get(q) &&
+    return points[p] > points[q] || (points[p] === points[q] &&
       (compare(index.names[p], index.names[q]) ||
        compare(index.kinds[p], index.kinds[q])) < 0);
   }
 
   var FIELDS = ["name", "title", "description", "expertise", "headings", "body"];
+  var scratches = new WeakMap();
+
+  /* Each index's points by entry and the entries touched, allocated once: a keystroke
+     adds up postings without building a map of thousands of entries. */
+  function scratch(index) {
+    var known = scratches.get(index);
+    if (!known) {
+      var size = index.names.length;
+      known = { points: new Float64Array(size), touched: new Int32Array(size) };
+      scratches.set(index, known);
+    }
+    return known;
+  }
 
   /* The answer to a task (section 4): {results, total, terms}. results are the `top`
      entries, each {name, kind, score, points, position, matches: [{term, task, keyword,
@@ -260,19 +273,23 @@
     spelled.forEach(function (s, term) {
       if (own(index.terms, term)) postings.push([term, index.terms[term]]);
     });
-    var points = new Map();
-    postings.forEach(function (pair) {
-      var flat = pair[1];
+    var work = scratch(index);
+    var points = work.points;
+    var touched = work.touched;
+    var count = 0;
+    for (var t = 0; t < postings.length; t++) {
+      var flat = postings[t][1];
       var position = 0;
       for (var i = 0; i < flat.length; i += 3) {
         position += flat[i];
-        points.set(position, (points.get(position) || 0) + flat[i + 1]);
+        if (points[position] === 0) touched[count++] = position;
+        points[position] += flat[i + 1];
       }
-    });
+    }
     var order = [];
-    points.forEach(function (_, p) {
-      if (top <= 0) return;
-      if (order.length === top && !before(index, points, p, order[top - 1])) return;
+    for (var k = 0; k < count && top > 0; k++) {
+      var p = touched[k];
+      if (order.length === top && !before(index, points, p, order[top - 1])) continue;
       var low = 0;
       var high = order.length;
       while (low < high) {
@@ -281,7 +298,9 @@
       }
       order.splice(low, 0, p);
       if (order.length > top) order.pop();
-    });
+    }
+    var scored = order.map(function (q) { return points[q]; });
+    for (var z = 0; z < count; z++) points[touched[z]] = 0;
     var matched = new Map();
     order.forEach(function (p) { matched.set(p, []); });
     postings.forEach(function (pair) {
@@ -306,18 +325,18 @@
         });
       }
     });
-    var results = order.map(function (p) {
+    var results = order.map(function (p, at) {
       return {
         name: index.names[p],
         kind: index.kinds[p],
-        score: points.get(p) / SCALE,
-        points: points.get(p),
+        score: scored[at] / SCALE,
+        points: scored[at],
         position: p,
         matches: reasons(matched.get(p)),
         spans: matched.get(p)
       };
     });
-    return { results: results, total: points.size, terms: postings.length };
+    return { results: results, total: count, terms: postings.length };
   }
 
   /* The `top` results of `search`. */
