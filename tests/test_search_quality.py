@@ -90,7 +90,8 @@ def line(front: str, name: str, part: str, s: dict) -> str:
 
 NOT_YET = pytest.mark.xfail(
     strict=True,
-    reason="issue 22 bar not reached yet on this held-out half (see benchmarks/RESULTS.md)",
+    reason="issue 22 bar not reached yet on this held-out half: wshobson-agents top-1 0.83 "
+    "(bar 0.85), top-3 0.86 (bar 0.9 and BM25's 0.90); see benchmarks/RESULTS.md",
 )
 
 
@@ -98,7 +99,7 @@ NOT_YET = pytest.mark.xfail(
     "name",
     [
         "sample",
-        pytest.param("voltagent-subagents", marks=NOT_YET),
+        "voltagent-subagents",
         pytest.param("wshobson-agents", marks=NOT_YET),
     ],
 )
@@ -114,8 +115,8 @@ def test_natural_tasks_held_out_reach_the_bars_and_beat_the_baseline(name, capsy
         ours = shares(chosen, lambda task: matcher(index, task))
         floor = shares(chosen, lambda task: baseline_rank(files, task))
         report += [line("matcher", name, part, ours), line("BM25   ", name, part, floor)]
-        report += [f"    miss: {m}" for m in ours["misses"]]
-        if not held:
+        if not held:  # the held-out tasks missed are not shown: nothing is tuned on them
+            report += [f"    miss: {m}" for m in ours["misses"]]
             continue
         if ours["top1"] < floor["top1"] or ours["top3"] < floor["top3"]:
             failures.append("held-out: the baseline wins")
@@ -147,11 +148,6 @@ def test_a_word_in_the_files_of_at_most_ten_personas_finds_them_in_the_top_ten(n
     assert mean >= 0.9
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="24 of 25 pass: 'auditor for our web app' ranks security-auditor 4th on the "
-    "sample ('web' and 'app' match words of longer keywords of other personas)",
-)
 def test_word_forms_count_as_one_word(capsys):
     failed, count = [], 0
     for case in WORDFORMS["cases"]:
@@ -182,3 +178,47 @@ def test_a_stuffed_persona_wins_at_most_two_everyday_tasks_and_gets_a_warning(ca
     assert len(firsts) <= 2
     warnings = [p for p in problems if p.path.endswith("stuffed-persona.md") and not p.fatal]
     assert any("30" in p.message and "keyword" in p.message for p in warnings), warnings
+
+
+def test_the_body_quota_keeps_a_small_catalogue_whole_and_a_large_one_bounded(monkeypatch):
+    """Each entry keeps every rare body word and its ``BODY_BUDGET // entries`` most
+    distinctive common ones (at least 16): 24 each at 10,000 entries."""
+    from vectors.generate import entry
+
+    assert ranking.body_terms(200) == 1200
+    assert ranking.body_terms(10_000) == 24
+    assert ranking.body_terms(1_000_000) == 16
+    common = [f"common{i}" for i in range(40)]
+    entries = [
+        entry(
+            "persona",
+            f"p{n}",
+            f"P{n}",
+            "An agent.",
+            [],
+            body=" ".join(common[: 20 + n]) + f" rare{n} " + " ".join(common[:n]),
+        )
+        for n in range(20)
+    ]
+    whole = ranking.index(entries)
+    monkeypatch.setattr(ranking, "MIN_BODY_TERMS", 5)
+    monkeypatch.setattr(ranking, "BODY_BUDGET", 5 * len(entries))
+    bounded = ranking.index(entries)
+
+    def body_words(index: dict, position: int) -> set[str]:
+        found = set()
+        for term, flat in index["terms"].items():
+            at = 0
+            for i in range(0, len(flat), 3):
+                at += flat[i]
+                if at == position and term.startswith(("common", "rare")):
+                    found.add(term)
+        return found
+
+    mine = [body_words(whole, n) for n in range(20)]
+    df = {w: sum(w in words for words in mine) for w in set().union(*mine)}
+    for n in range(20):
+        assert mine[n] == {*common[: 20 + n], f"rare{n}"}
+        kept = body_words(bounded, n)
+        rare = {w for w in mine[n] if df[w] <= ranking.RARE}
+        assert rare <= kept and len(kept - rare) == 5

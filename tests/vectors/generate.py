@@ -143,7 +143,7 @@ SHARED = (
     "respect budgets, protect users, mind deadlines, welcome feedback, iterate calmly."
 )
 """Body text of every persona of the vector catalogue: common words (in more than
-``RARE`` files), of which each entry keeps only its ``BODY_TERMS`` most distinctive."""
+``RARE`` files), each entry's ``BODY_BUDGET // entries`` most distinctive: all of them here."""
 
 SYNONYMS = ["Rollout = release pipeline"]
 """A catalogue's own synonym group (``mkdocs.yml``), added to the shipped ones."""
@@ -181,7 +181,7 @@ TASKS = [
     ("go ending a phrase after in", "rewrite this script in go"),
     ("filler words weigh nothing", "set up GitHub Actions CI, please help"),
     ("keywords beyond 30 do not count", "word31 word32 word1"),
-    ("common body words: each entry's most distinctive only", "review tidy drafts"),
+    ("common body words: a small catalogue keeps them all", "review tidy drafts"),
 ]
 
 

@@ -34,7 +34,7 @@ FIELD_WEIGHTS = {
     "description": 1.0,
     "expertise": 1.0,
     "headings": 0.5,
-    "body": 1.5,
+    "body": 1.25,
 }
 """How much a term counts by the field it is found in (chosen on the tuning halves of
 the labelled task sets, ``tests/tasks/natural``)."""
@@ -52,12 +52,10 @@ against its length, so a long list cannot beat a focused one."""
 RARE = 10
 """A body term found in the files of at most this many entries is indexed for each."""
 
-BODY_TERMS = 48
-"""Commoner body terms: each entry's most distinctive ones, this many at most..."""
-
 BODY_BUDGET = 240_000
-"""...and at most this many over the catalogue (``BODY_BUDGET // entries`` per entry, not
-fewer than :data:`MIN_BODY_TERMS`): the index stays small for a large catalogue."""
+"""Commoner body terms: each entry's most distinctive ones, at most this many over the
+catalogue (``BODY_BUDGET // entries`` per entry, not fewer than :data:`MIN_BODY_TERMS`):
+a small catalogue is indexed over its whole bodies, a large one stays small."""
 
 MIN_BODY_TERMS = 16
 
@@ -522,7 +520,7 @@ def index(
     ``derived`` adds keywords derived for entries (:func:`keywords.derive`), after the
     declared ones; ``synonyms`` adds a catalogue's own synonym groups. Each entry's whole
     file counts: name, title, description, keywords, expertise, headings and body (its
-    rare words all, its commoner ones the :data:`BODY_TERMS` most distinctive).
+    rare words all, its commoner ones the :func:`body_terms` most distinctive).
     """
     analyzer = default_analyzer(groups_key(synonyms))
     derived = derived or {}
@@ -640,7 +638,7 @@ def _idf(count: int, df: int) -> float:
 
 def body_terms(count: int) -> int:
     """How many commoner body terms each of ``count`` entries keeps."""
-    return min(BODY_TERMS, max(MIN_BODY_TERMS, BODY_BUDGET // max(count, 1)))
+    return max(MIN_BODY_TERMS, BODY_BUDGET // max(count, 1))
 
 
 def _vocabulary(
