@@ -254,6 +254,17 @@ def globs_build(tmp_path_factory, options: dict[str, object]) -> Built:
 
 
 @pytest.fixture(scope="session")
+def payload_corpus_site(tmp_path_factory) -> Built:
+    """tests/payloads (hostile personas and skills), built once per test run."""
+
+    def make(folder: Path) -> Built:
+        shutil.copytree(REPO / "tests" / "payloads", folder)
+        return build_project(folder)
+
+    return shared_build(tmp_path_factory, "payloads", make)
+
+
+@pytest.fixture(scope="session")
 def sample_base(sample_site):
     """The base URL of the sample site served on loopback, one server per worker for the
     whole session (a module-scoped server would keep all of a module's tests on one

@@ -15,10 +15,9 @@ AXE = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
 KAFKA = {"data-engineer", "event-driven-architect"}
 
 
-@pytest.fixture(scope="module")
-def site(sample_site):
-    with serve_site(sample_site.site) as base:
-        yield base
+@pytest.fixture
+def site(sample_base):
+    return sample_base
 
 
 def names(page, selector: str) -> list[str]:

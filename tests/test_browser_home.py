@@ -20,10 +20,9 @@ TASK = "Design a Kafka-based event sourcing pipeline with a schema registry"
 RISKY = risky_agent("release-bot")
 
 
-@pytest.fixture(scope="module")
-def sample(sample_site):
-    with serve_site(sample_site.site) as base:
-        yield base
+@pytest.fixture
+def sample(sample_base):
+    return sample_base
 
 
 @pytest.fixture(scope="module")

@@ -1,23 +1,16 @@
 """In Chromium, no script from a persona runs on any page of the payload corpus site."""
 
-import shutil
-
 import pytest
-from test_security import PAYLOADS
 
 from browser import serve_site
-from conftest import build_project
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def payload_site(tmp_path_factory):
-    project = tmp_path_factory.mktemp("browser-payloads") / "project"
-    shutil.copytree(PAYLOADS, project)
-    built = build_project(project)
-    with serve_site(built.site) as base:
-        yield built, base
+@pytest.fixture(scope="session")
+def payload_site(payload_corpus_site):
+    with serve_site(payload_corpus_site.site) as base:
+        yield payload_corpus_site, base
 
 
 def watch(page):

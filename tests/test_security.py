@@ -17,11 +17,9 @@ from helpers import tree, unsafe_markup
 PAYLOADS = REPO / "tests" / "payloads"
 
 
-@pytest.fixture(scope="module")
-def payload_site(tmp_path_factory):
-    project = tmp_path_factory.mktemp("payloads") / "project"
-    shutil.copytree(PAYLOADS, project)
-    return build_project(project)
+@pytest.fixture
+def payload_site(payload_corpus_site):
+    return payload_corpus_site
 
 
 def test_the_audit_finds_what_it_looks_for():
