@@ -20,7 +20,10 @@ from typing import NamedTuple
 
 import yaml
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:  # libyaml's event parser alone: no constructor or resolver is ever set up
+    from yaml.cyaml import CParser as _Loader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    _Loader = yaml.SafeLoader
 
 SCALAR, SEQUENCE, MAPPING = "scalar", "sequence", "mapping"
 
@@ -92,6 +95,10 @@ class _Frame:
 
 _SKIP = Node(SCALAR, 0, 0, "\0skip")
 _ScalarEvent = yaml.ScalarEvent
+_new = tuple.__new__
+"""Builds a :class:`Node` from all six fields without the keyword-handling constructor."""
+_PASS = (yaml.StreamStartEvent, yaml.DocumentEndEvent)
+_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _BRACKETS = re.compile(r"[\[\]{}]")
 
 
@@ -256,28 +263,47 @@ def _parse(text: str, first_line: int, max_depth: int) -> tuple[Node | None, lis
     try:
         while True:
             event = get_event()
-            if (
-                event.__class__ is _ScalarEvent
-                and event.value
-                and event.anchor is None
-                and event.tag is None
-            ):
-                mark = event.start_mark
-                if exact:
-                    line, col = exact(mark)
-                else:
-                    line, col = mark.line + first_line, mark.column + 1
-                attach(Node(SCALAR, line, col, event.value, not event.style))
-                continue
-            if isinstance(event, yaml.StreamEndEvent):
+            cls = event.__class__
+            if cls is _ScalarEvent and event.anchor is None and event.tag is None:
+                value = event.value
+                if value:  # the common case, inline: a plain or quoted string, no tag
+                    mark = event.start_mark
+                    if exact:
+                        line, col = exact(mark)
+                    else:
+                        line, col = mark.line + first_line, mark.column + 1
+                    node = _new(Node, (SCALAR, line, col, value, not event.style, ()))
+                    if not stack:
+                        root = node
+                        continue
+                    frame = stack[-1]
+                    if frame.kind is SEQUENCE:
+                        frame.items.append(node)
+                    elif frame.key is not None:
+                        if frame.key is not _SKIP:
+                            frame.items.append((frame.key, node))
+                        frame.key = None
+                    elif value in frame.keys or (value == "<<" and not event.style):
+                        attach(node)  # a duplicate or merge key: reported there
+                    else:
+                        frame.key = node
+                        frame.keys[value] = line
+                    continue
+            if cls is yaml.StreamEndEvent:
                 break
+            if cls in _PASS:
+                continue
+            if cls in _ENDS:
+                frame = stack.pop()
+                items = tuple(frame.items)
+                node = _new(Node, (frame.kind, frame.line, frame.col, "", True, items))
+                attach(_SKIP if frame.skip else node)
+                continue
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     report(event, "expected a single YAML document, found several", fatal=True)
                     return None, issues, False
-                continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
                 continue
             is_key = bool(stack) and stack[-1].kind == MAPPING and stack[-1].key is None
             if isinstance(event, yaml.AliasEvent):
@@ -291,11 +317,6 @@ def _parse(text: str, first_line: int, max_depth: int) -> tuple[Node | None, lis
                     message = f"aliases are not allowed (found *{event.anchor}, {uses} uses)"
                     issues[index] = Issue(first.line, first.col, first.field, message)
                 attach(_SKIP)
-                continue
-            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                frame = stack.pop()
-                node = Node(frame.kind, frame.line, frame.col, items=tuple(frame.items))
-                attach(_SKIP if frame.skip else node)
                 continue
             bad = False
             if event.anchor is not None:
