@@ -246,11 +246,16 @@ def globs_build(tmp_path_factory, options: dict[str, object]) -> Built:
     import hashlib
 
     key = hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()[:16]
-    return shared_build(
-        tmp_path_factory,
-        f"globs-{key}",
-        lambda folder: build_project(make_project(folder, {}, plugin=options)),
-    )
+    if key not in _GLOBS_BUILDS:
+        _GLOBS_BUILDS[key] = shared_build(
+            tmp_path_factory,
+            f"globs-{key}",
+            lambda folder: build_project(make_project(folder, {}, plugin=options)),
+        )
+    return _GLOBS_BUILDS[key]
+
+
+_GLOBS_BUILDS: dict[str, Built] = {}
 
 
 @pytest.fixture(scope="session")

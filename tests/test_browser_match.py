@@ -13,7 +13,7 @@ import pytest
 from test_match import TASK_SETS, cli_rankings, report, task_set, tuning_top3
 
 from browser import serve_site
-from conftest import REPO, build_project, globs_build, make_project, persona
+from conftest import CORPUS, REPO, build_project, globs_build, make_project, persona
 
 pytestmark = pytest.mark.browser
 
@@ -229,10 +229,23 @@ def natural_options(name: str) -> dict[str, object] | None:
     return {k: v for k, v in globs.items() if v}
 
 
+def same_tree(one: Path, other: Path) -> bool:
+    """Whether two folders hold the same files, byte for byte."""
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
+
+    return files(one) == files(other)
+
+
 @pytest.fixture(scope="session")
-def natural_served(sample_base, tmp_path_factory):
+def natural_served(sample_base, corpus_site, tmp_path_factory):
     """Base URLs of the sites of the natural-task sets (issue 22) whose catalogue is here
-    (a catalogue the task set also reads is built once for both)."""
+    (a catalogue the task set also reads is built once for both; the natural set reads
+    wshobson's in ../shared/corpora, conftest's corpus_site the copy in tests/corpora with
+    the same globs: that site serves when the two folders are the same, byte for byte)."""
     import contextlib
 
     with contextlib.ExitStack() as stack:
@@ -241,7 +254,15 @@ def natural_served(sample_base, tmp_path_factory):
             options = natural_options(name)
             if options is None:
                 continue
-            built = globs_build(tmp_path_factory, options)
+            copy = False
+            if name == "wshobson-agents":
+                spec = json.loads((REPO / "tests/tasks/natural" / f"{name}.json").read_text())
+                base = str((REPO / spec["catalogue"]["base"]).resolve())
+                moved = {
+                    k: [g.replace(base, str(CORPUS), 1) for g in v] for k, v in options.items()
+                }
+                copy = moved == task_set(name)[1] and same_tree(Path(base), CORPUS)
+            built = corpus_site if copy else globs_build(tmp_path_factory, options)
             assert built.aborted is None
             bases[name] = stack.enter_context(serve_site(built.site))
         yield bases
