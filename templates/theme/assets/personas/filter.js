@@ -12,6 +12,13 @@
   var FACETS = ["expertise", "kind", "complexity", "collection", "model", "sort", "risk"];
   var POWERFUL = ["agents", "auto-mode", "bypass-permissions", "hooks", "mcp", "network", "reads-differently", "shell"];
   var PAGE = 60;
+  var FIRST = 24;
+
+  /* Run fn when the page is idle (after it has painted), within 200 ms. */
+  function later(fn) {
+    if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 200 });
+    else setTimeout(fn, 50);
+  }
 
   /* Personas (catalogue.json) and skills (cards.json), each with its folded text, its
      card facts and whether the risk facet hides it. */
@@ -109,6 +116,7 @@
     var query = fold(value(form, "filter"));
     var words = query ? query.split(/\s+/) : [];
     var found = words.map(function (w) { return inText ? inText(w) : null; });
+    var hits = textHits(prepared, words);
     var facets = {};
     FACETS.forEach(function (name) {
       var given = value(form, name);
@@ -131,7 +139,7 @@
       var ok = true;
       var inBody = false;
       for (var w = 0; w < words.length && ok; w++) {
-        ok = item.text.indexOf(words[w]) >= 0;
+        ok = hits[w][i] === 1;
         if (!ok && found[w] && item.position >= 0 && found[w][item.position]) ok = inBody = true;
       }
       if (!ok) continue;
@@ -140,6 +148,40 @@
     }
     results.sort(SORTS[facets.sort] || SORTS[""]);
     return { results: results, words: words, active: words.length > 0 || Object.keys(facets).length > 0 };
+  }
+
+  var remembered = new WeakMap();
+  var REMEMBER = 16;
+
+  /* For each word, which entries of `prepared` have it as text (1), as a byte array.
+     Typing lengthens a word: an entry without a word found inside the new one cannot
+     have the new one, so only the entries that had it are read again. The words of the
+     last queries are remembered (REMEMBER at most). */
+  function textHits(prepared, words) {
+    var known = remembered.get(prepared);
+    if (!known) remembered.set(prepared, known = new Map());
+    return words.map(function (word) {
+      var hits = known.get(word);
+      if (hits) {
+        known.delete(word);
+      } else {
+        var prior = null;
+        var longest = 0;
+        known.forEach(function (earlier, shorter) {
+          if (shorter.length > longest && word.indexOf(shorter) >= 0) {
+            prior = earlier;
+            longest = shorter.length;
+          }
+        });
+        hits = new Uint8Array(prepared.length);
+        for (var i = 0; i < prepared.length; i++) {
+          if ((!prior || prior[i]) && prepared[i].text.indexOf(word) >= 0) hits[i] = 1;
+        }
+      }
+      known.set(word, hits);
+      if (known.size > REMEMBER) known.delete(known.keys().next().value);
+      return hits;
+    });
   }
 
   /* The personas whose whole file has a word, from the matcher's index (match.json):
@@ -248,6 +290,7 @@
         form.elements.filter.focus();
       }
       var drawn = null;
+      var drawing = 0;
       var inText = null;
       var indexUrl = form.getAttribute("data-pc-index");
       function update(keepPage) {
@@ -277,10 +320,21 @@
         if (found.active) {
           if (!found.results.length) results.appendChild(emptyState(form, strings, clear));
           var grid = element("div", "pc-cards");
-          found.results.slice(0, shown).forEach(function (r) {
-            grid.appendChild(PC.card(r.item.entry, base,
-              { strings: strings, facts: r.item.facts, words: found.words }));
-          });
+          var listed = found.results.slice(0, shown);
+          var draw = function (from, to) {
+            for (var r = from; r < to; r++) {
+              grid.appendChild(PC.card(listed[r].item.entry, base,
+                { strings: strings, facts: listed[r].item.facts, words: found.words }));
+            }
+          };
+          /* A keystroke draws the first FIRST cards (more than a screen) before the page
+             paints; the rest follow when the page is idle, unless another keystroke came. */
+          var now = keepPage ? listed.length : Math.min(listed.length, FIRST);
+          var token = ++drawing;
+          draw(0, now);
+          if (now < listed.length) {
+            later(function () { if (token === drawing) draw(now, listed.length); });
+          }
           if (found.results.length) results.appendChild(grid);
           if (found.results.length > shown) {
             var rest = found.results.length - shown;
