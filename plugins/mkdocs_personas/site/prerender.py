@@ -21,6 +21,7 @@ handed back and logged by the build's process at that page, in order, so the log
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -91,7 +92,13 @@ class Pool:
         _JOB = job
         workers = min(os.cpu_count() or 1, 8)
         context = multiprocessing.get_context("fork")
-        self.pool = context.Pool(workers)
+        # What the workers inherit is never collected there: frozen, the collector does
+        # not walk it (and so does not copy every page of it into each worker).
+        gc.freeze()
+        try:
+            self.pool = context.Pool(workers)
+        finally:
+            gc.unfreeze()
         _JOB = None  # the workers have it; the build's process does not need it
         self.wanted = set(src_uris)
         self.results: Iterator[Prepared | None] = self.pool.imap(_prepare, src_uris, chunksize=4)
