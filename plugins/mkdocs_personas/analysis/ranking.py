@@ -561,7 +561,7 @@ def index(
         df.update(set().union(*found.values()))
     idf = {t: _idf(count, n) for t, n in df.items()}
     bound = body_terms(count)
-    postings: dict[str, list[int]] = defaultdict(list)
+    postings: dict[str, list[int]] = {}
     last: dict[str, int] = {}
     specific = specific_terms(analyzer)
     general = general_terms(analyzer)
@@ -604,7 +604,11 @@ def index(
                 where = keyword_of.get(t)
                 if where is None:
                     where = where_best[t]
-                postings[t] += [position - last.get(t, 0), points, where]
+                listed = postings.get(t)
+                if listed is None:
+                    postings[t] = [position, points, where]
+                else:
+                    listed += (position - last[t], points, where)
                 last[t] = position
     return {
         "format": FORMAT,
@@ -658,9 +662,10 @@ def _vocabulary(
             rare.append((found, -w, t))
         else:
             common.append((-w * idf[t], t))
-    rare = heapq.nsmallest(MAX_RARE, rare) if len(rare) > MAX_RARE else sorted(rare)
-    common = heapq.nsmallest(bound, common) if len(common) > bound else common
-    chosen = [t for _, _, t in rare] + [t for _, t in common]
+    rare.sort()
+    if len(common) > bound:
+        common = heapq.nsmallest(bound, common) if bound * 4 < len(common) else sorted(common)
+    chosen = [t for _, _, t in rare[:MAX_RARE]] + [t for _, t in common[:bound]]
     return {t: body[t] for t in chosen}
 
 
