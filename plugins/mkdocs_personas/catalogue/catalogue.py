@@ -130,11 +130,14 @@ class _Result:
     """A hash of the file's text, to tell exact copies from different files."""
 
 
-def _read(source: Source, settings: Settings) -> _Result:
+def _read(source: Source, settings: Settings, text: bool = True) -> _Result:
+    """One file's result; without the entry's text, extra fields and runtime reading
+    when ``text`` is false (see :func:`_read_many`)."""
     document, problems = read_document(source, settings.limits)
     if document is None:
         return _Result(None, tuple(problems), None)
     entry, more = normalize(document, settings.fields)
+    changes: dict = {}
     problems += more
     from .hidden import scan
 
@@ -149,23 +152,27 @@ def _read(source: Source, settings: Settings) -> _Result:
         findings = sorted(findings + more_findings, key=lambda p: (p.line, p.col))
     problems += findings
     if entry is not None and findings:
-        entry = replace(entry, findings=(*entry.findings, *findings))
+        changes["findings"] = (*entry.findings, *findings)
     if source.kind == Kind.PERSONA:
         from ..sources.runtimes import runtime_problems
 
         reading, more = runtime_problems(document, settings.fields.get("tools", ()), problems)
         problems = more
-        if entry is not None:
-            entry = replace(entry, runtime=reading)
+        changes["runtime"] = reading
     name_node = None
     for key in settings.fields.get("name", ("name",)):
         node = document.front.get(key)
         if node is not None and node.kind == SCALAR and node.value.strip():
             name_node = (node.value.strip(), node.line, node.col)
             break
-    if any(p.fatal for p in problems):
-        entry = None
-    return _Result(entry, tuple(problems), name_node)
+    if entry is None or any(p.fatal for p in problems):
+        return _Result(None, tuple(problems), name_node)
+    digest = hashlib.sha256(entry.raw.encode()).hexdigest()
+    if not text:
+        changes.update(raw="", body_offset=0, extra={}, runtime=None)
+    if changes:  # one copy of the entry for every change
+        entry = replace(entry, **changes)
+    return _Result(entry, tuple(problems), name_node, digest)
 
 
 def _suffixes(source: Source, entry: Entry) -> list[str]:
@@ -363,21 +370,13 @@ each then starts a new interpreter and imports the plugin, about a second."""
 
 
 def _read_chunk(sources: Sequence[Source], settings: Settings, text: bool) -> list[_Result]:
-    results = [
-        replace(r, digest=hashlib.sha256(r.entry.raw.encode()).hexdigest()) if r.entry else r
-        for r in (_read(source, settings) for source in sources)
-    ]
-    if text:
-        return results
-    return [
-        replace(r, entry=replace(r.entry, raw="", body_offset=0, extra={})) if r.entry else r
-        for r in results
-    ]
+    return [_read(source, settings, text) for source in sources]
 
 
 def _read_many(sources: Sequence[Source], settings: Settings, text: bool) -> list[_Result]:
-    """Read files, in worker processes when there are many; without their text (and extra
-    fields) when ``text`` is false, which is all a check needs and less to ship back.
+    """Read files, in worker processes when there are many; without their text (extra
+    fields and Claude Code's reading) when ``text`` is false, which is all a check needs
+    and less to ship back.
 
     Workers are forked when this process runs a single thread, and spawned otherwise
     (``mkdocs serve`` runs a server thread, and forking a threaded process is unsafe).
