@@ -385,40 +385,59 @@ def _read_bytes(source: Source, limits: Limits) -> tuple[bytes | None, Problem |
     except OSError as error:
         reason = "a symlink" if source.path.is_symlink() else error.strerror
         return None, Problem(display, 1, 1, "file", f"cannot be read: {reason}")
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None, Problem(display, 1, 1, "file", "refusing a special file")
-        if info.st_nlink > 1:
+    try:
+        return _read_open(fd, source, limits)
+    finally:
+        os.close(fd)
+
+
+def _read_open(fd: int, source: Source, limits: Limits) -> tuple[bytes | None, Problem | None]:
+    """:func:`_read_bytes` once the file is open (``fd``, without following a symlink)."""
+    display = source.display
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        return None, Problem(display, 1, 1, "file", "refusing a special file")
+    if info.st_nlink > 1:
+        message = (
+            f"refusing a hard link: the file has {info.st_nlink} names, and another may "
+            "lie outside the roots; copy the file instead of linking it"
+        )
+        return None, Problem(display, 1, 1, "file", message)
+    if not _opened_inside(fd, info, source):
+        message = (
+            "refusing a file outside the roots: a folder on its path was replaced by a "
+            "symlink while the files were read"
+        )
+        return None, Problem(display, 1, 1, "file", message)
+    head = _read_up_to(fd, limits.max_front_matter_bytes + 8)
+    if head.startswith((b"---", b"\xef\xbb\xbf---")):
+        end = re.search(rb"\n(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", head)
+        if end is None and len(head) > limits.max_front_matter_bytes:
             message = (
-                f"refusing a hard link: the file has {info.st_nlink} names, and another may "
-                "lie outside the roots; copy the file instead of linking it"
+                f"front matter is larger than the limit of {limits.max_front_matter_bytes} "
+                "bytes (no closing '---' line within it)"
             )
-            return None, Problem(display, 1, 1, "file", message)
-        if not _opened_inside(fd, info, source):
-            message = (
-                "refusing a file outside the roots: a folder on its path was replaced by a "
-                "symlink while the files were read"
-            )
-            return None, Problem(display, 1, 1, "file", message)
-        head = handle.read(limits.max_front_matter_bytes + 8)
-        if head.startswith((b"---", b"\xef\xbb\xbf---")):
-            end = re.search(rb"\n(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", head)
-            if end is None and len(head) > limits.max_front_matter_bytes:
-                message = (
-                    f"front matter is larger than the limit of {limits.max_front_matter_bytes} "
-                    "bytes (no closing '---' line within it)"
-                )
-                return None, Problem(display, 1, 1, "front matter", message)
-        if info.st_size > limits.max_file_bytes:
-            message = (
-                f"file is {info.st_size} bytes, larger than the limit of "
-                f"{limits.max_file_bytes} bytes"
-            )
-            problem = Problem(display, 1, 1, "file", message)
-            text = head.decode("utf-8", "ignore")  # its front matter, for Claude Code's reading
-            return None, _loaded_by_claude_code(problem, text, False, False, source)
-        return head + handle.read(limits.max_file_bytes + 1 - len(head)), None
+            return None, Problem(display, 1, 1, "front matter", message)
+    if info.st_size > limits.max_file_bytes:
+        message = (
+            f"file is {info.st_size} bytes, larger than the limit of {limits.max_file_bytes} bytes"
+        )
+        problem = Problem(display, 1, 1, "file", message)
+        text = head.decode("utf-8", "ignore")  # its front matter, for Claude Code's reading
+        return None, _loaded_by_claude_code(problem, text, False, False, source)
+    return head + _read_up_to(fd, limits.max_file_bytes + 1 - len(head)), None
+
+
+def _read_up_to(fd: int, size: int) -> bytes:
+    """At most ``size`` bytes from ``fd``, fewer only at the end of the file."""
+    parts = []
+    while size > 0:
+        data = os.read(fd, size)
+        if not data:
+            break
+        parts.append(data)
+        size -= len(data)
+    return b"".join(parts)
 
 
 def decode(data: bytes, display: str) -> tuple[str | None, Problem | None]:
