@@ -12,6 +12,10 @@
   var FACETS = ["expertise", "kind", "complexity", "collection", "model", "sort", "risk"];
   var POWERFUL = ["agents", "auto-mode", "bypass-permissions", "hooks", "mcp", "network", "reads-differently", "shell"];
   var PAGE = 60;
+
+  function own(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key);
+  }
   var FIRST = 24;
 
   /* Run fn when the page is idle (after it has painted), within 200 ms. */
@@ -26,7 +30,7 @@
     var facts = cards.facts || {};
     var entries = data.personas.map(function (p, i) { return [p, "persona", i]; })
       .concat((cards.skills || []).map(function (s) { return [s, "skill", -1]; }));
-    return entries.filter(function (pair) { return !only || pair[1] === only; }).map(function (pair) {
+    var prepared = entries.filter(function (pair) { return !only || pair[1] === only; }).map(function (pair) {
       var e = pair[0];
       var keywords = (e.keywords || []).concat(e.keywords_derived || []);
       return {
@@ -41,6 +45,11 @@
         risky: (e.risk || []).some(function (id) { return POWERFUL.indexOf(id) >= 0; })
       };
     });
+    /* Each entry's place in title order, once: sorting results then compares numbers. */
+    prepared.map(function (item, i) { return [item.entry.title, i]; }).sort(function (a, b) {
+      return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1];
+    }).forEach(function (pair, place) { prepared[pair[1]].place = place; });
+    return prepared;
   }
 
   function value(form, name) {
@@ -93,9 +102,7 @@
   }
 
   function byTitle(a, b) {
-    var x = a.item.entry.title;
-    var y = b.item.entry.title;
-    return x < y ? -1 : x > y ? 1 : 0;
+    return a.item.place - b.item.place;
   }
 
   var SORTS = {
@@ -214,9 +221,12 @@
   function countKind(form, prepared) {
     var chosen = form.getAttribute("data-pc-kind") || value(form, "kind");
     if (chosen) return chosen;
-    var kinds = {};
-    prepared.forEach(function (item) { kinds[item.kind] = true; });
-    return kinds.persona && kinds.skill ? "both" : kinds.skill ? "skill" : "persona";
+    if (!prepared.held) {
+      var kinds = {};
+      prepared.forEach(function (item) { kinds[item.kind] = true; });
+      prepared.held = kinds.persona && kinds.skill ? "both" : kinds.skill ? "skill" : "persona";
+    }
+    return prepared.held;
   }
 
   /* Nothing matches: say so, offer to clear the filters, search the site or ask the matcher. */
@@ -291,6 +301,7 @@
       }
       var drawn = null;
       var drawing = 0;
+      var totals = {};
       var inText = null;
       var indexUrl = form.getAttribute("data-pc-index");
       function update(keepPage) {
@@ -313,7 +324,10 @@
         }
         var found = filter(prepared, form, inText);
         var kind = countKind(form, prepared);
-        var total = prepared.filter(function (item) { return kind === "both" || item.kind === kind; }).length;
+        if (!own(totals, kind)) {
+          totals[kind] = prepared.filter(function (item) { return kind === "both" || item.kind === kind; }).length;
+        }
+        var total = totals[kind];
         results.textContent = "";
         statics.forEach(function (node) { node.hidden = found.active; });
         results.hidden = !found.active;
