@@ -54,6 +54,12 @@ _CLOSE = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*\Z")
 _RUN = re.compile(r"(?<![\[\]()<\\`])[\[\]()<\\`]{%d,}")
 _BLANKS = re.compile(r"(?<=\S)[ \t]{%d,}")
 _MARKER = re.compile(r"(?:>[ \t]?|[-*+](?:[ \t]|\Z)|\d{1,9}[.)](?:[ \t]|\Z))")
+_STARTS = frozenset(" \t>-*+0123456789")
+"""The characters a line nested in a list, quote or indented block can start with."""
+_PAIRS = {
+    ("[", "]"): re.compile(r"\\.|[\[\]]", re.DOTALL),
+    ("(", ")"): re.compile(r"\\.|[()]", re.DOTALL),
+}
 _TAG = re.compile(r"<[A-Za-z/!?]")
 _BACKTICKS = re.compile(r"(?<!`)`+")
 _DELIMITERS = re.compile(r"\\.|[*_]+", re.DOTALL)
@@ -94,6 +100,8 @@ def _prose(lines: list[str]) -> tuple[list[str], list[int]]:
 def _depth(line: str) -> tuple[int, int]:
     """Container depth of a line (quote and list markers, plus indentation in steps of
     four columns) and the column where its text starts."""
+    if not line or line[0] not in _STARTS:
+        return 0, 0
     depth = column = blank = position = 0
     while position < len(line):
         char = line[position]
@@ -141,7 +149,7 @@ def _pairs(text: str, opening: str, closing: str) -> tuple[list[int], dict[int, 
     openers: list[int] = []
     matched: dict[int, int] = {}
     stack: list[int] = []
-    for found in re.finditer(rf"\\.|[{re.escape(opening + closing)}]", text, re.DOTALL):
+    for found in _PAIRS[opening, closing].finditer(text):
         position, char = found.start(), found.group()
         if char == opening:
             openers.append(position)
@@ -180,6 +188,11 @@ def _cut(line: str, limit: int) -> int | None:
 _DEEP = r"^[ \t>*+0-9.)-]{%d,}"
 """A line whose leading run of spaces and markers is long enough to be too deep (every
 level takes at least one character): only bodies holding one are looked at closely."""
+
+
+_DEEP_LINE = r"\n[ \t>*+0-9.)-]{{{}}}"
+""":data:`_DEEP` after a newline (found faster than a line start): with the text's own
+first line behind a ``\n``, the lines that may be too deep."""
 
 
 def flatten(body: str, bounds: Bounds = DEFAULT) -> str:
@@ -225,7 +238,10 @@ def check(body: str, path: str, first_line: int = 1, bounds: Bounds = DEFAULT) -
     are fatal."""
     report = _Report(path, first_line)
     lines = body.split("\n")
-    prose, blocks = _prose(lines)
+    if "```" in body or "~~~" in body:
+        prose, blocks = _prose(lines)
+    else:  # no fence: every line is prose
+        prose, blocks = lines, []
     if len(blocks) > bounds.fences:
         report.add(
             "fences",
@@ -236,6 +252,47 @@ def check(body: str, path: str, first_line: int = 1, bounds: Bounds = DEFAULT) -
         )
     run = re.compile(_RUN.pattern % (bounds.run + 1))
     blanks = re.compile(_BLANKS.pattern % bounds.blank)
+    # The line bounds, looked for in the whole body first (a superset of the prose, whose
+    # lines never join: none of the patterns matches a newline): only a body where one
+    # may be passed is read line by line.
+    if (
+        max(map(len, lines)) > bounds.line
+        or re.search(_DEEP_LINE.format(bounds.depth + 1), "\n" + body)
+        or (sum(map(body.count, "[]()<\\`")) > bounds.run and run.search(body))
+        or (("\t" in body or " " * bounds.blank in body) and blanks.search(body))
+    ):
+        _check_lines(report, prose, bounds, run, blanks)
+    budget = bounds.scan + len(body)
+    text = "\n".join(prose)
+    most = (text.count("[") + text.count("](") + text.count("`")) * len(text)
+    if most <= budget and not _scan_tags(_Report(path, first_line), text, [budget - most]):
+        # No paragraph can spend the budget, nor the tags what paragraphs leave of it
+        # (less is left only when a tag is reported): only emphasis may pass its bound,
+        # in a paragraph holding more '*' and '_' than the bound.
+        if _emphatic(text, bounds.emphasis):
+            for start, paragraph in _paragraphs(prose):
+                if paragraph.count("*") + paragraph.count("_") > bounds.emphasis:
+                    _scan_paragraph(report, start, paragraph, bounds, [budget])
+        return list(report.problems.values())
+    left = [budget]
+    for start, paragraph in _paragraphs(prose):
+        _scan_paragraph(report, start, paragraph, bounds, left)
+    _scan_tags(report, text, left)
+    return list(report.problems.values())
+
+
+def _emphatic(text: str, bound: int) -> bool:
+    """Whether a paragraph of ``text`` may hold more than ``bound`` ``*`` and ``_``
+    (counted in the runs between empty lines, which hold whole paragraphs)."""
+    if text.count("*") + text.count("_") <= bound:
+        return False
+    return any(part.count("*") + part.count("_") > bound for part in text.split("\n\n"))
+
+
+def _check_lines(
+    report: _Report, prose: list[str], bounds: Bounds, run: re.Pattern, blanks: re.Pattern
+) -> None:
+    """Report the first line past each of the line bounds: length, depth, runs, blanks."""
     for index, line in enumerate(prose):
         if len(line) > bounds.line:
             report.add(
@@ -276,12 +333,6 @@ def check(body: str, path: str, first_line: int = 1, bounds: Bounds = DEFAULT) -
                 found.start(),
                 f"more than {bounds.blank} spaces in a row inside a line; remove them",
             )
-    budget = [bounds.scan + len(body)]
-    for start, text in _paragraphs(prose):
-        _scan_paragraph(report, start, text, bounds, budget)
-    text = "\n".join(prose)
-    _scan_tags(report, text, budget)
-    return list(report.problems.values())
 
 
 def _locate(text: str, offset: int) -> tuple[int, int]:
@@ -294,7 +345,7 @@ def _scan_paragraph(
     report: _Report, start: int, text: str, bounds: Bounds, budget: list[int]
 ) -> None:
     """Charge the scans for the ends of ``[``, ``](`` and emphasis in one paragraph."""
-    openers, matched = _pairs(text, "[", "]")
+    openers, matched = _pairs(text, "[", "]") if "[" in text else ((), {})
     for position in openers:
         end = matched.get(position)
         budget[0] -= (end if end is not None else len(text)) - position
@@ -309,7 +360,7 @@ def _scan_paragraph(
                 "render in time; write '\\[' for a literal bracket or close the link",
             )
             return
-    parens, closed = _pairs(text, "(", ")")
+    parens, closed = _pairs(text, "(", ")") if "](" in text else ((), {})
     for position in parens:
         if position == 0 or text[position - 1] != "]":
             continue
@@ -325,7 +376,7 @@ def _scan_paragraph(
                 "them to render in time; close each link as [text](address)",
             )
             return
-    runs = list(_BACKTICKS.finditer(text))
+    runs = list(_BACKTICKS.finditer(text)) if "`" in text else []
     following: dict[int, int] = {}
     after: list[int | None] = [None] * len(runs)
     for number in range(len(runs) - 1, -1, -1):
@@ -348,6 +399,8 @@ def _scan_paragraph(
             return
         if close is not None and (not spans or run.start() >= spans[-1][1]):
             spans.append((run.start(), runs[close].end()))
+    if text.count("*") + text.count("_") <= bounds.emphasis:
+        return  # the emphasis opened can never pass the bound
     starts = [span[0] for span in spans]
     depth = 0
     for found in _DELIMITERS.finditer(text):
@@ -375,7 +428,7 @@ def _scan_paragraph(
             return
 
 
-def _scan_tags(report: _Report, text: str, budget: list[int]) -> None:
+def _scan_tags(report: _Report, text: str, budget: list[int]) -> bool:
     """Charge the scans for the ends of HTML tags, comments and declarations: Python's
     HTML parser reads from each ``<`` to the ``>`` that closes it."""
     for found in _TAG.finditer(text):
@@ -399,4 +452,5 @@ def _scan_tags(report: _Report, text: str, budget: list[int]) -> None:
                 "'<' starts an HTML tag that is not closed, and this file has too many of "
                 "them to render in time; close the tag with '>' or write '&lt;'",
             )
-            return
+            return True
+    return False
