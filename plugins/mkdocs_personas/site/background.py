@@ -11,6 +11,7 @@ caller does the work itself.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -38,7 +39,11 @@ class Background:
         if can_fork():
             context = multiprocessing.get_context("fork")
             self.process = context.Process(target=target, args=args, kwargs=kwargs, daemon=True)
-            self.process.start()
+            gc.freeze()  # the child's collector then leaves the inherited heap alone
+            try:
+                self.process.start()
+            finally:
+                gc.unfreeze()
 
     def join(self) -> bool:
         """Wait for the work; whether it ran in the background and succeeded."""

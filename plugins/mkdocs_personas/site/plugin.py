@@ -166,8 +166,9 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         rootlinks.install(
             config, rootlinks.RootLinks.of(files, catalogue.entries, config.site_url, self._entry)
         )
-        self._export_meanwhile(config)
         self._close_pool()
+        self.exporting = None
+        self.prepared: dict[str, prerender.Prepared] = {}
         self.prepare = prerender.available(
             self.serving, self.rebuilds is not None, i18n.active(config), len(self.site.pages)
         )
@@ -189,7 +190,6 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         pool, self.pool = getattr(self, "pool", None), None
         if pool is not None:
             pool.close()
-        self.prepared: dict[str, prerender.Prepared] = {}
 
     def _markdown(self, planned) -> str:
         """The Markdown of a generated page: an entry's body, nested at most to the bound
@@ -201,7 +201,8 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
     def _export_meanwhile(self, config: MkDocsConfig) -> None:
         """In a one-off build (not ``serve``, not mkdocs-static-i18n's passes), write the data
         files, raw sources and conversions in a second process while MkDocs renders the
-        pages; :meth:`on_post_build` moves them into the site (``background.py``)."""
+        pages into the theme (one core; the workers that prepared our pages used both
+        before); :meth:`on_post_build` moves them into the site (``background.py``)."""
         self.exporting = None
         if self.rebuilds is not None or self.serving or i18n.active(config):
             return
@@ -270,9 +271,15 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         return edit_uri
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        """In dirty rebuilds, reuse the theme's compiled templates."""
-        if self.config.enabled and self.rebuilds is not None:
+        """In dirty rebuilds, reuse the theme's compiled templates. Every page's Markdown is
+        rendered now: the exports start beside the theme's rendering."""
+        if not self.config.enabled:
+            return env
+        if self.rebuilds is not None:
             env.bytecode_cache = self.rebuilds.templates
+        if getattr(self, "site", None) is not None:
+            self._close_pool()
+            self._export_meanwhile(config)
         return env
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
