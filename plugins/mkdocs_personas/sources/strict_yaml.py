@@ -4,6 +4,8 @@ It reads libyaml's event stream (PyYAML's own parser where libyaml is missing) a
 builds the tree itself, iteratively: no PyYAML constructor ever runs, so no tag can
 create an object, and nesting is bounded by us, not by the C stack. Anchors, aliases,
 tags, merge keys, duplicate keys and non-string keys are reported with their position.
+Front matter in the plainest shape (printable ASCII ``key: value`` lines and lists of
+such values, :func:`_simple`) is read line by line to the same tree, without a parser.
 
 Front matter that YAML refuses only because a single-line top-level value holds ``: ``
 or `` #`` (``description: Beast Mode 2.0: A powerful ...``) is read once more with those
@@ -198,8 +200,72 @@ def parse(
     return root, issues
 
 
+_NOT_SIMPLE = re.compile(r"[^\x20-\x7e\n]")
+_SIMPLE_PLAIN = r"[A-Za-z0-9_./(](?:[A-Za-z0-9 _./()+,'=-]*[A-Za-z0-9_./()+,'=-])?"
+_SIMPLE_VALUE = rf"\"[^\"\\]*\"|'[^']*'|{_SIMPLE_PLAIN}"
+_SIMPLE_FIELD = re.compile(rf"([A-Za-z_][A-Za-z0-9_-]{{0,127}}):(?:( +)({_SIMPLE_VALUE}))?\Z")
+_SIMPLE_ITEM = re.compile(rf"( *)- ({_SIMPLE_VALUE})\Z")
+
+
+def _simple_scalar(value: str, line: int, col: int) -> Node:
+    if value[0] in "\"'":
+        return _new(Node, (SCALAR, line, col, value[1:-1], False, ()))
+    return _new(Node, (SCALAR, line, col, value, True, ()))
+
+
+def _simple(text: str, first_line: int) -> Node | None:
+    """The tree of front matter in the plainest shape, read without a parser, or None.
+
+    Printable ASCII only, and line by line nothing but ``key: value`` at the left margin
+    (each key once) or ``key:`` followed by ``- value`` lines at one indentation; a value
+    is a double-quoted string without a backslash, a single-quoted one without a quote
+    inside, or a plain one of letters, digits, spaces and ``_./()+,'=-`` (no ``:`` or
+    ``#``, not starting with ``-``). Nothing in that shape can be an anchor, alias, tag,
+    merge key, second document or hidden character; libyaml reads it to exactly this
+    tree (positions included), and everything else goes to libyaml.
+    """
+    if _NOT_SIMPLE.search(text):
+        return None
+    lines = text.split("\n")
+    while lines and not lines[-1]:
+        lines.pop()
+    if not lines:
+        return None
+    items: list[tuple[Node, Node]] = []
+    keys: set[str] = set()
+    index, count = 0, len(lines)
+    while index < count:
+        field = _SIMPLE_FIELD.match(lines[index])
+        if field is None or field.group(1) in keys:
+            return None
+        keys.add(field.group(1))
+        line = first_line + index
+        key = _new(Node, (SCALAR, line, 1, field.group(1), True, ()))
+        index += 1
+        if field.group(3) is not None:
+            items.append((key, _simple_scalar(field.group(3), line, field.start(3) + 1)))
+            continue
+        indent, entries = "", []
+        while index < count:
+            item = _SIMPLE_ITEM.match(lines[index])
+            if item is None or (entries and item.group(1) != indent):
+                break
+            indent = item.group(1)
+            entries.append(_simple_scalar(item.group(2), first_line + index, item.start(2) + 1))
+            index += 1
+        if not entries:  # an empty value: libyaml places it at the next token
+            return None
+        sequence = (SEQUENCE, entries[0].line, len(indent) + 1, "", True, tuple(entries))
+        items.append((key, _new(Node, sequence)))
+    return _new(Node, (MAPPING, first_line, 1, "", True, tuple(items)))
+
+
 def _parse(text: str, first_line: int, max_depth: int) -> tuple[Node | None, list[Issue], bool]:
     """:func:`parse` without recovery; the flag tells whether the YAML syntax was invalid."""
+    if max_depth >= 2:
+        simple = _simple(text, first_line)
+        if simple is not None:
+            return simple, [], False
     issues: list[Issue] = []
     deep = prescan_depth(text, max_depth)
     if deep:
