@@ -16,12 +16,48 @@
   function own(object, key) {
     return Object.prototype.hasOwnProperty.call(object, key);
   }
-  var FIRST = 24;
+  /* Cards a keystroke draws before the page paints until a drawing has been measured:
+     then a screenful (see fits). */
+  var FIRST = 12;
 
   /* Run fn when the page is idle (after it has painted), within 200 ms. */
   function later(fn) {
     if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 200 });
     else setTimeout(fn, 50);
+  }
+
+  /* How many cards of `grid` fill the screen from its top, one row more: read when the
+     page has painted (layout is clean then, so reading costs nothing). */
+  function fits(grid) {
+    var cards = grid.children;
+    if (!cards.length) return FIRST;
+    var first = cards[0].getBoundingClientRect();
+    var columns = 1;
+    var lowest = first.height;
+    while (columns < cards.length) {
+      var box = cards[columns].getBoundingClientRect();
+      if (box.top !== first.top) break;
+      lowest = Math.min(lowest, box.height);
+      columns++;
+    }
+    var rows = Math.ceil(Math.max(0, window.innerHeight - Math.max(first.top, 0)) / Math.max(lowest, 40));
+    return Math.min(PAGE, columns * (rows + 1));
+  }
+
+  /* What a result's card shows that depends on the query: which of its keywords hold a
+     word (the card marks those and shows them first). Equal marks, equal card. */
+  function marks(item, words) {
+    var marked = "";
+    if (!words.length) return marked;
+    for (var k = 0; k < item.keywords.length; k++) {
+      for (var w = 0; w < words.length; w++) {
+        if (item.keywords[k].indexOf(words[w]) >= 0) {
+          marked += k + ",";
+          break;
+        }
+      }
+    }
+    return marked;
   }
 
   /* Personas (catalogue.json) and skills (cards.json), each with its folded text, its
@@ -301,6 +337,14 @@
       }
       var drawn = null;
       var drawing = 0;
+      var grid = element("div", "pc-cards");
+      var cards = new Map();
+      var fit = FIRST;
+      var empty = null;
+      var more = null;
+      var say = function (text) {
+        if (status.textContent !== text) status.textContent = text;
+      };
       var totals = {};
       var inText = null;
       var indexUrl = form.getAttribute("data-pc-index");
@@ -328,39 +372,85 @@
           totals[kind] = prepared.filter(function (item) { return kind === "both" || item.kind === kind; }).length;
         }
         var total = totals[kind];
-        results.textContent = "";
-        statics.forEach(function (node) { node.hidden = found.active; });
-        results.hidden = !found.active;
+        if (empty) results.removeChild(empty);
+        if (more) results.removeChild(more);
+        empty = more = null;
+        statics.forEach(function (node) {
+          if (node.hidden !== found.active) node.hidden = found.active;
+        });
+        if (results.hidden === found.active) results.hidden = !found.active;
+        var listed = found.active ? found.results.slice(0, shown) : [];
+        var token = ++drawing;
+        /* The cards of the results in order, each entry's card kept from the last drawing
+           when its marks are the same (cards in place are not laid out again). */
+        var last = cards;
+        cards = new Map();
+        var marked = listed.map(function (result) { return marks(result.item, found.words); });
+        var keptNode = function (r) {
+          var kept = last.get(listed[r].item);
+          return kept && kept[1] === marked[r] ? kept[0] : null;
+        };
+        var place = function (r) {
+          var item = listed[r].item;
+          var node = keptNode(r) ||
+            PC.card(item.entry, base, { strings: strings, facts: item.facts, words: found.words });
+          cards.set(item, [node, marked[r]]);
+          return node;
+        };
+        var wanted = new Set();
+        var r;
+        for (r = 0; r < listed.length; r++) {
+          if (keptNode(r)) wanted.add(keptNode(r));
+        }
+        for (var child = grid.firstChild; child;) {
+          var after = child.nextSibling;
+          if (!wanted.has(child)) grid.removeChild(child);
+          child = after;
+        }
+        /* A keystroke places a screenful of cards (fit) before the page paints, and those
+           already in place after them; the rest follow when the page is idle, unless
+           another keystroke came. */
+        var now = keepPage ? listed.length : Math.min(listed.length, fit);
+        var next = grid.firstChild;
+        for (r = 0; r < listed.length; r++) {
+          if (r >= now && (!next || keptNode(r) !== next)) break;
+          var node = place(r);
+          if (node === next) next = next.nextSibling;
+          else grid.insertBefore(node, next);
+        }
+        while (next) {
+          var following = next.nextSibling;
+          grid.removeChild(next);
+          next = following;
+        }
+        var from = r;
+        if (from < listed.length) {
+          later(function () {
+            if (token !== drawing) return;
+            fit = fits(grid);
+            for (var r = from; r < listed.length; r++) grid.appendChild(place(r));
+          });
+        } else if (listed.length && !keepPage) {
+          later(function () { if (token === drawing) fit = fits(grid); });
+        }
+        if (!listed.length && grid.parentNode === results) results.removeChild(grid);
         if (found.active) {
-          if (!found.results.length) results.appendChild(emptyState(form, strings, clear));
-          var grid = element("div", "pc-cards");
-          var listed = found.results.slice(0, shown);
-          var draw = function (from, to) {
-            for (var r = from; r < to; r++) {
-              grid.appendChild(PC.card(listed[r].item.entry, base,
-                { strings: strings, facts: listed[r].item.facts, words: found.words }));
-            }
-          };
-          /* A keystroke draws the first FIRST cards (more than a screen) before the page
-             paints; the rest follow when the page is idle, unless another keystroke came. */
-          var now = keepPage ? listed.length : Math.min(listed.length, FIRST);
-          var token = ++drawing;
-          draw(0, now);
-          if (now < listed.length) {
-            later(function () { if (token === drawing) draw(now, listed.length); });
+          if (!found.results.length) {
+            empty = emptyState(form, strings, clear);
+            results.insertBefore(empty, results.firstChild);
           }
-          if (found.results.length) results.appendChild(grid);
+          if (found.results.length && grid.parentNode !== results) results.appendChild(grid);
           if (found.results.length > shown) {
             var rest = found.results.length - shown;
-            var more = element("button", "md-button",
+            more = element("button", "md-button",
               t(strings, "filter.more", { count: Math.min(PAGE, rest), rest: rest }));
             more.type = "button";
             more.addEventListener("click", function () { shown += PAGE; update(true); });
             results.appendChild(more);
           }
-          status.textContent = t(strings, "filter.count_" + kind, { count: found.results.length, total: total });
+          say(t(strings, "filter.count_" + kind, { count: found.results.length, total: total }));
         } else {
-          status.textContent = t(strings, "filter.all_" + kind, { total: total });
+          say(t(strings, "filter.all_" + kind, { total: total }));
         }
         form.setAttribute("data-pc-ms", String(performance.now() - started));
       }
