@@ -85,7 +85,25 @@
     prepared.map(function (item, i) { return [item.entry.title, i]; }).sort(function (a, b) {
       return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1];
     }).forEach(function (pair, place) { prepared[pair[1]].place = place; });
+    prepared.byPlace = [];
+    prepared.forEach(function (item) { prepared.byPlace[item.place] = item; });
     return prepared;
+  }
+
+  /* The entries declaring each label (a keyword or an expertise, folded), by position
+     in `prepared`: built once (when the page is idle after loading, or at the first
+     query), so a keystroke looks its query up instead of reading every entry's keywords. */
+  function declaring(prepared) {
+    if (prepared.declaring) return prepared.declaring;
+    var labels = new Map();
+    prepared.forEach(function (item, i) {
+      item.keywords.concat(item.expertise).forEach(function (label) {
+        var list = labels.get(label);
+        if (!list) labels.set(label, list = []);
+        if (list[list.length - 1] !== i) list.push(i);
+      });
+    });
+    return (prepared.declaring = labels);
   }
 
   function value(form, name) {
@@ -141,9 +159,8 @@
     return a.item.place - b.item.place;
   }
 
+  /* Sorts other than relevance (the default) and title (name), which sort numbers. */
   var SORTS = {
-    "": function (a, b) { return a.rank - b.rank || byTitle(a, b); },
-    name: byTitle,
     recent: function (a, b) {
       return ((b.item.facts || {}).updated || 0) - ((a.item.facts || {}).updated || 0) || byTitle(a, b);
     },
@@ -167,6 +184,17 @@
     });
     var parts = (facets.expertise || "").split(",").map(function (p) { return p.trim(); })
       .filter(Boolean);
+    var declared = new Uint8Array(prepared.length);
+    if (query) {
+      (declaring(prepared).get(query) || []).forEach(function (i) { declared[i] = 1; });
+    }
+    /* Sorted by relevance (rank, then title) or by title: each result as one number
+       (rank and place in title order) and the numbers sorted. */
+    var sort = facets.sort && own(SORTS, facets.sort) ? SORTS[facets.sort] : null;
+    var byName = facets.sort === "name";
+    var n = prepared.length;
+    var keys = sort ? null : new Uint32Array(n);
+    var count = 0;
     var results = [];
     for (var i = 0; i < prepared.length; i++) {
       var item = prepared[i];
@@ -186,10 +214,20 @@
         if (!ok && found[w] && item.position >= 0 && found[w][item.position]) ok = inBody = true;
       }
       if (!ok) continue;
-      var declared = query && (item.keywords.indexOf(query) >= 0 || item.expertise.indexOf(query) >= 0);
-      results.push({ item: item, rank: declared ? 0 : inBody ? 2 : 1 });
+      var rank = declared[i] ? 0 : inBody ? 2 : 1;
+      if (sort) results.push({ item: item, rank: rank });
+      else keys[count++] = byName ? item.place * 3 + rank : rank * n + item.place;
     }
-    results.sort(SORTS[facets.sort] || SORTS[""]);
+    if (sort) {
+      results.sort(sort);
+    } else {
+      keys = keys.subarray(0, count).sort();
+      results = new Array(count);
+      for (var k = 0; k < count; k++) {
+        var place = byName ? Math.floor(keys[k] / 3) : keys[k] % n;
+        results[k] = { item: prepared.byPlace[place], rank: byName ? keys[k] % 3 : (keys[k] - place) / n };
+      }
+    }
     return { results: results, words: words, active: words.length > 0 || Object.keys(facets).length > 0 };
   }
 
@@ -329,6 +367,7 @@
       cards ? PC.loadData(cards).catch(function () { return {}; }) : Promise.resolve({})
     ]).then(function (loaded) {
       var prepared = prepare(loaded[0], loaded[1], form.getAttribute("data-pc-kind"));
+      later(function () { declaring(prepared); });
       function clear() {
         form.reset();
         writeState(form);
