@@ -357,7 +357,10 @@ def bench_keystrokes(n: int, out: Path, browser) -> dict:
         page.goto(base + "catalogue/")
         page.wait_for_selector("[data-pc-filter][data-pc-loaded]", timeout=60_000)
         costs = []
-        for char in "kafka streams":
+        for char in "kafka streams" * 3:  # the field is emptied before each pass
+            if char == "k" and costs:
+                page.fill("#pc-filter", "")
+                page.wait_for_timeout(300)
             costs.append(
                 page.evaluate(
                     """async (char) => {
@@ -375,9 +378,15 @@ def bench_keystrokes(n: int, out: Path, browser) -> dict:
     return {
         "personas": n,
         "median_ms": round(statistics.median(costs), 1),
+        "p90_ms": p90(costs),
         "max_ms": round(max(costs), 1),
         "keystrokes": len(costs),
     }
+
+
+def p90(costs: list[float]) -> float:
+    """The 90th percentile (nearest rank below) of keystroke costs, in ms."""
+    return round(sorted(costs)[int(0.9 * (len(costs) - 1))], 1)
 
 
 MATCH_TASK = "Design a Kafka-based event sourcing pipeline with a schema registry on k8s"
@@ -415,6 +424,7 @@ def bench_match_keystrokes(n: int, out: Path, browser) -> dict:
     return {
         "personas": n,
         "median_ms": round(statistics.median(costs), 1),
+        "p90_ms": p90(costs),
         "max_ms": round(max(costs), 1),
         "keystrokes": len(costs),
         "match_json_mb": round((site / "match.json").stat().st_size / 2**20, 1),
@@ -755,8 +765,9 @@ def targets(results: dict) -> list[dict]:
         rows.append(
             {
                 "target": f"catalogue filter keystroke at {k['personas']:,} personas",
-                "measured": f"median {k['median_ms']} ms, max {k['max_ms']} ms (input to next frame)",
-                "met": "yes" if k["max_ms"] < 100 else "no",
+                "measured": f"median {k['median_ms']} ms, 90th percentile {k['p90_ms']} ms, "
+                f"max {k['max_ms']} ms (input to next frame)",
+                "met": "yes" if k["median_ms"] < 50 and k["p90_ms"] < 50 else "no",
             }
         )
     if "match_keystrokes" in results:
@@ -764,8 +775,8 @@ def targets(results: dict) -> list[dict]:
         rows.append(
             {
                 "target": f"task matcher keystroke at {k['personas']:,} personas",
-                "measured": f"median {k['median_ms']} ms, max {k['max_ms']} ms (input to next "
-                f"frame); catalogue.json {k['catalogue_json_mb']} MB, match.json "
+                "measured": f"median {k['median_ms']} ms, 90th percentile {k['p90_ms']} ms, "
+                f"max {k['max_ms']} ms (input to next frame); catalogue.json {k['catalogue_json_mb']} MB, match.json "
                 f"{k['match_json_mb']} MB",
                 "met": "yes" if k["median_ms"] < 50 else "no",
             }
