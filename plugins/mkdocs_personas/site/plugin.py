@@ -183,7 +183,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             planned = [f.src_uri for f in files.documentation_pages() if self._planned(f)]
             job = prerender.Job(self.site, config, files, self._markdown, _quoted_edit_url)
             self.pool = prerender.Pool(job, planned)
-            log.debug(f"{len(planned)} pages prepared by workers")
+            log.debug(f"{len(self.pool.wanted)} of {len(planned)} pages prepared by workers")
         return None
 
     def _close_pool(self) -> None:

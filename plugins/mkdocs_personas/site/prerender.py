@@ -1,4 +1,4 @@
-"""The plugin's pages prepared by forked workers, one per core, ahead of MkDocs.
+"""The plugin's pages prepared by forked workers beside the build's own process.
 
 MkDocs goes through the pages one at a time in one process: it converts every page's
 Markdown, then renders each into the theme. For the pages the plugin adds, all of that
@@ -6,8 +6,8 @@ work up to the theme is known once the navigation is built: an entry's Markdown 
 body), the HTML MkDocs makes of it, the sanitized body search reads, and the fragment
 around it (header, chips, relations, "Use this"); an index page's fragment. In a one-off
 build on two or more cores (not ``mkdocs serve``, not mkdocs-static-i18n's passes), a
-pool of forked workers prepares these, in page order, while the build's own process
-reaches them.
+pool of forked workers (one per core but one) prepares these, in page order, while the
+build's own process reaches them and prepares its own share (every n-th page on n cores).
 
 A prepared result is used only where the build's process sees the very input the worker
 assumed: the Markdown after every plugin's ``on_page_markdown``, the HTML after every
@@ -28,9 +28,11 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import markdown
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from . import background
+from .render import environment
 
 PREPARE_FROM = 200
 """Fewest pages of the plugin's for which the pool pays for its start."""
@@ -80,6 +82,7 @@ def available(serving: bool, rebuilding: bool, translated: bool, pages: int) -> 
     return (
         not (serving or rebuilding or translated)
         and pages >= PREPARE_FROM
+        and (os.cpu_count() or 1) > 1
         and background.can_fork()
     )
 
@@ -90,13 +93,17 @@ class Pool:
     def __init__(self, job: Job, src_uris: list[str]) -> None:
         global _JOB
         _JOB = job
-        workers = min(os.cpu_count() or 1, 8)
+        cores = min(os.cpu_count() or 1, 8)
+        # The build's own process prepares every ``cores``-th page itself, the first
+        # among them, the workers the others: each core one share, none left idle.
+        src_uris = [src for i, src in enumerate(src_uris) if i % cores]
+        _warm(job)
         context = multiprocessing.get_context("fork")
         # What the workers inherit is never collected there: frozen, the collector does
         # not walk it (and so does not copy every page of it into each worker).
         gc.freeze()
         try:
-            self.pool = context.Pool(workers)
+            self.pool = context.Pool(cores - 1)
         finally:
             gc.unfreeze()
         _JOB = None  # the workers have it; the build's process does not need it
@@ -131,6 +138,18 @@ class Pool:
         if pool is not None:
             pool.terminate()
             pool.join()
+
+
+def _warm(job: Job) -> None:
+    """Compile the fragment templates and load the Markdown extensions once, before the
+    fork, rather than once in each worker."""
+    env = environment()
+    for name in env.list_templates(extensions=("html",)):
+        env.get_template(name)
+    config = job.config
+    markdown.Markdown(
+        extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {}
+    )
 
 
 # In the worker --------------------------------------------------------------------------
