@@ -26,8 +26,9 @@
     else setTimeout(fn, 50);
   }
 
-  /* How many cards of `grid` fill the screen from its top, one row more: read when the
-     page has painted (layout is clean then, so reading costs nothing). */
+  /* How many cards of `grid` fill the screen from its top (rows as high as the lowest
+     card of the first row): read when the page has painted (layout is clean then, so
+     reading costs nothing). */
   function fits(grid) {
     var cards = grid.children;
     if (!cards.length) return FIRST;
@@ -41,7 +42,17 @@
       columns++;
     }
     var rows = Math.ceil(Math.max(0, window.innerHeight - Math.max(first.top, 0)) / Math.max(lowest, 40));
-    return Math.min(PAGE, columns * (rows + 1));
+    return Math.min(PAGE, columns * Math.max(rows, 1));
+  }
+
+  /* A kept card whose marks changed takes the keywords of its new drawing `fresh` (the
+     rest of a card does not depend on the query); `fresh` itself when either has none. */
+  function rechip(kept, fresh) {
+    var old = kept.querySelector(".pc-chips");
+    var chips = fresh.querySelector(".pc-chips");
+    if (!old || !chips) return fresh;
+    kept.replaceChild(chips, old);
+    return kept;
   }
 
   /* What a result's card shows that depends on the query: which of its keywords hold a
@@ -427,12 +438,16 @@
         var marked = listed.map(function (result) { return marks(result.item, found.words); });
         var keptNode = function (r) {
           var kept = last.get(listed[r].item);
-          return kept && kept[1] === marked[r] ? kept[0] : null;
+          return kept ? kept[0] : null;
         };
         var place = function (r) {
           var item = listed[r].item;
-          var node = keptNode(r) ||
-            PC.card(item.entry, base, { strings: strings, facts: item.facts, words: found.words });
+          var kept = last.get(item);
+          var node = kept && kept[1] === marked[r] ? kept[0] : null;
+          if (!node) {
+            node = PC.card(item.entry, base, { strings: strings, facts: item.facts, words: found.words });
+            if (kept) node = rechip(kept[0], node);
+          }
           cards.set(item, [node, marked[r]]);
           return node;
         };
