@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from ..sources import bounds, runtimes
 from ..sources.examples import split as split_examples
@@ -78,6 +79,7 @@ def _short_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(text: str, limit: int = MAX_NAME_LENGTH) -> str:
     """The URL slug of a name: NFKC, lowercase, accents dropped, every run of other
     characters (``.``, ``_``, spaces, ...) one hyphen; a reserved name gets ``-name``.
