@@ -247,7 +247,7 @@ def shared_build(tmp_path_factory, name: str, make: Callable[[Path], Built]) -> 
     the site into a folder all workers see, the others wait for it and read the same
     build (its log records keep their logger, level and message). Read-only for tests."""
     if not os.environ.get("PYTEST_XDIST_TESTRUNUID"):
-        return make(tmp_path_factory.mktemp(name))
+        return make(tmp_path_factory.mktemp(name) / "project")  # as below: not there yet
     import fcntl
     import pickle
 
