@@ -13,7 +13,12 @@ import pytest
 
 from conftest import copy_sample, write
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+ENV = {
+    **os.environ,
+    "NO_MKDOCS_2_WARNING": "1",
+    "SOURCE_DATE_EPOCH": "1700000000",
+    "PYTHONHASHSEED": "0",  # the -v log prints sets (the theme's static templates)
+}
 
 POOLED = "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 1; " + (
     "from mkdocs.__main__ import cli; cli()"
@@ -21,6 +26,15 @@ POOLED = "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 1; " + (
 ALONE = "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 10**9; " + (
     "from mkdocs.__main__ import cli; cli()"
 )
+
+FAILING = (
+    "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 1\n"
+    "def fail(job, src_uri):\n"
+    "    raise RuntimeError('a worker fails on ' + src_uri)\n"
+    "p._prepare_page = fail\n"
+    "from mkdocs.__main__ import cli; cli()"
+)
+"""Every page a worker takes fails there: the build's process prepares them all itself."""
 
 PREPARED = re.compile(r"personas: (\d+) of (\d+) pages prepared by workers")
 OWN_LINES = re.compile(r"prepared by workers|written by a second process|Documentation built in")
@@ -81,10 +95,11 @@ def files(site: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers are used on two or more cores")
-def test_pages_prepared_by_workers_equal_pages_prepared_in_the_build(tmp_path):
+@pytest.mark.parametrize("workers", [POOLED, FAILING], ids=["workers", "failing-workers"])
+def test_pages_prepared_by_workers_equal_pages_prepared_in_the_build(tmp_path, workers):
     project = copy_sample(tmp_path / "sample")
     write(project, EXTRA)
-    pooled_log = build(project, tmp_path / "pooled", POOLED)
+    pooled_log = build(project, tmp_path / "pooled", workers)
     alone_log = build(project, tmp_path / "alone", ALONE)
 
     prepared = PREPARED.search(pooled_log)

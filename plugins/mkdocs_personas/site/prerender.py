@@ -37,6 +37,16 @@ from .render import environment
 PREPARE_FROM = 200
 """Fewest pages of the plugin's for which the pool pays for its start."""
 
+WAIT = 120
+"""Seconds to wait for the next prepared page before the build's process does the rest
+itself (a worker killed by the system would otherwise leave it waiting for ever)."""
+
+CHUNK = 4
+"""Pages a worker prepares per message."""
+
+UNUSABLE = "\0"
+"""The URL of a page a worker could not prepare: no page has it."""
+
 log = logging.getLogger("mkdocs.plugins.personas")
 
 
@@ -108,7 +118,9 @@ class Pool:
             gc.unfreeze()
         _JOB = None  # the workers have it; the build's process does not need it
         self.wanted = set(src_uris)
-        self.results: Iterator[Prepared | None] = self.pool.imap(_prepare, src_uris, chunksize=4)
+        chunks = [src_uris[i : i + CHUNK] for i in range(0, len(src_uris), CHUNK)]
+        self.results = self.pool.imap(_prepare_chunk, chunks)  # has next(timeout)
+        self.chunk: Iterator[Prepared | None] = iter(())
         self.ready: dict[str, Prepared | None] = {}
         self.broken = False
 
@@ -119,10 +131,13 @@ class Pool:
         self.wanted.discard(src_uri)
         while src_uri not in self.ready:
             try:
-                prepared = next(self.results)
+                prepared = next(self.chunk, None)
+                if prepared is None:
+                    self.chunk = iter(self.results.next(timeout=WAIT))
+                    continue
             except StopIteration:
                 break
-            except Exception as error:  # a worker died: the build's process does the rest
+            except Exception as error:  # a worker died or hangs: the build does the rest
                 log.debug(f"pages are no longer prepared in workers: {error}")
                 self.broken = True
                 self.close()
@@ -187,12 +202,17 @@ def _plain(record: logging.LogRecord) -> dict:
     return data
 
 
+def _prepare_chunk(src_uris: list[str]) -> list[Prepared]:
+    """A few pages, in a worker (fewer messages than one a page)."""
+    return [prepared for src in src_uris if (prepared := _prepare(src)) is not None]
+
+
 def _prepare(src_uri: str) -> Prepared | None:
     """One page, in a worker: None where anything goes wrong (the build does it then)."""
     try:
         return _prepare_page(_JOB, src_uri)
     except Exception:
-        return None
+        return Prepared(src_uri, UNUSABLE)  # matches no page: the build does it itself
 
 
 def _prepare_page(job: Job, src_uri: str) -> Prepared | None:
