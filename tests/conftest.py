@@ -6,6 +6,8 @@ import json
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import sysconfig
 import textwrap
 from collections.abc import Callable
@@ -149,6 +151,20 @@ def build_project(project: Path, *, strict: bool = False, site: Path | None = No
         logger.removeHandler(handler)
         logger.setLevel(previous)
     return built
+
+
+def build_in_process(project: Path, site: Path, code: str, env: dict[str, str]) -> str:
+    """``python -c CODE build -v -d SITE`` in ``project`` (``code`` ends by starting MkDocs'
+    command line): the build in a process of its own; its log (stderr)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code, "build", "-v", "-d", str(site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stderr
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> None:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, copy_sample
+from conftest import REPO, build_in_process, copy_sample
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
 
@@ -23,15 +23,7 @@ BACKGROUND = "written by a second process"
 
 
 def build(project: Path, site: Path, code: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", code, "build", "-v", "-d", str(site)],
-        cwd=project,
-        env=ENV,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stderr
+    return build_in_process(project, site, code, ENV)
 
 
 def files(site: Path) -> dict[str, bytes]:

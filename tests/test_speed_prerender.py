@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_sample, write
+from conftest import build_in_process, copy_sample, write
 
 ENV = {
     **os.environ,
@@ -73,15 +71,7 @@ EXTRA = {
 
 
 def build(project: Path, site: Path, code: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", code, "build", "-v", "-d", str(site)],
-        cwd=project,
-        env=ENV,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stderr
+    return build_in_process(project, site, code, ENV)
 
 
 def lines(log: str, site: Path) -> list[str]:
