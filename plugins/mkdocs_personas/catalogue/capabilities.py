@@ -343,14 +343,7 @@ def _as_written(entry: Entry, tool_keys: Sequence[str]) -> Capabilities:
             )
         )
     flags += _shell_and_web_flags(usable)
-    mcp_tools = [t for t in usable if t.startswith("mcp__")]
-    if servers or mcp_tools:
-        flags.append(
-            Flag(
-                "mcp",
-                "It uses MCP servers: outside programs or services with powers of their own.",
-            )
-        )
+    flags += _mcp_flags(servers, usable)
     background = typed(extra.get("background")) is True
     return Capabilities(
         tools=listed,
@@ -365,6 +358,18 @@ def _as_written(entry: Entry, tool_keys: Sequence[str]) -> Capabilities:
         background=background,
         flags=tuple(flags),
     )
+
+
+def _mcp_flags(servers: Sequence[str], tools: Sequence[str]) -> list[Flag]:
+    """The ``mcp`` flag, when the agent names MCP servers or MCP tools."""
+    if servers or any(t.startswith("mcp__") for t in tools):
+        return [
+            Flag(
+                "mcp",
+                "It uses MCP servers: outside programs or services with powers of their own.",
+            )
+        ]
+    return []
 
 
 def reading(entry: Entry, tool_keys: Sequence[str] = DEFAULT_FIELDS["tools"]) -> Reading:
@@ -465,14 +470,7 @@ def from_reading(found: Reading) -> Capabilities:
                 "Task",
             )
         )
-    mcp_tools = [t for t in listed if t.startswith("mcp__")]
-    if servers or mcp_tools:
-        flags.append(
-            Flag(
-                "mcp",
-                "It uses MCP servers: outside programs or services with powers of their own.",
-            )
-        )
+    flags += _mcp_flags(servers, listed)
     if any(d.security for d in found.differences):
         flags.append(
             Flag(
