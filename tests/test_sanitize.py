@@ -204,7 +204,9 @@ def test_the_post_pass_is_linear_in_the_depth_of_nesting():
         return best
 
     small, large = timed(20_000), timed(80_000)
-    assert large < 6 * max(small, 1e-3)
+    # 4 times the depth: linear work takes about 4 times as long, quadratic 16 times; 10
+    # leaves room for a busy machine (6 failed once at 6.1 with the suite on both cores)
+    assert large < 10 * max(small, 1e-3)
 
 
 # Through a build ----------------------------------------------------------------------
