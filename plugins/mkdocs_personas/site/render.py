@@ -31,7 +31,7 @@ def environment() -> jinja2.Environment:
     env.filters["visible"] = visible
     env.filters["summary"] = summary
     env.globals["tr"] = tr
-    env.globals["browser_strings"] = lambda: strings.browser_json()
+    env.globals["browser_strings"] = lambda prefix="": strings.browser_json(prefix=prefix)
     return env
 
 

@@ -102,15 +102,17 @@ def tr(key: str, language: str | None = None, /, **values: object) -> str:
     )
 
 
-def browser_strings(language: str | None = None) -> dict[str, str]:
-    """The strings the browser code shows, without their ``js.`` prefix."""
+def browser_strings(language: str | None = None, prefix: str = "") -> dict[str, str]:
+    """The strings the browser code shows, without their ``js.`` prefix; with ``prefix``,
+    only those whose key starts with it (a page that needs a few carries only those)."""
+    start = JS_PREFIX + prefix
     return {
         key[len(JS_PREFIX) :]: value
         for key, value in table(language or _current).items()
-        if key.startswith(JS_PREFIX)
+        if key.startswith(start)
     }
 
 
-def browser_json(language: str | None = None) -> str:
+def browser_json(language: str | None = None, prefix: str = "") -> str:
     """:func:`browser_strings` as compact JSON, for a ``data-pc-strings`` attribute."""
-    return json.dumps(browser_strings(language), ensure_ascii=False, sort_keys=True)
+    return json.dumps(browser_strings(language, prefix), ensure_ascii=False, sort_keys=True)
