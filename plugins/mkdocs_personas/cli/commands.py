@@ -9,11 +9,14 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..analysis.ranking import Match, search
 from ..catalogue.catalogue import Catalogue, Reader, Settings, check_references, merge
 from ..site.config import read_project
 from ..sources.model import Problem, visible
+
+if TYPE_CHECKING:
+    from ..analysis.ranking import Match
 
 _DEFAULT_CONFIG = "mkdocs.yml"
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
@@ -324,6 +327,7 @@ def match(args: argparse.Namespace) -> int:
 def _match_one(args, project, data, personas, task: str, batch: int | None) -> None:
     """Print the ranking of one task (``batch``: its number in a ``--tasks`` file): one
     line of JSON, or the numbered results with their reasons."""
+    from ..analysis.ranking import search
     from ..outputs.export import entry_url
 
     read = read_task(task)

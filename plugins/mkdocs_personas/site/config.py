@@ -18,16 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ..analysis import keywords
 from ..analysis.relations import Options
 from ..catalogue.bundles import Bounds
 from ..catalogue.catalogue import Settings
-from ..catalogue.sanitize import Policy
 from ..catalogue.validate import DEFAULT_FIELDS
 from ..sources.read import DEFAULT_EXCLUDE, Limits
 
 if TYPE_CHECKING:
     from mkdocs.config import base
+
+    from ..analysis import keywords
+    from ..catalogue.sanitize import Policy
 
 
 @dataclass(frozen=True)
@@ -273,12 +274,16 @@ def sanitize_policy(mode: bool | str, options: PluginOptions) -> Policy | None:
     """The sanitizer policy for a ``sanitize`` mode, or None when sanitizing is off."""
     if mode is False:
         return None
+    from ..catalogue.sanitize import Policy
+
     policy = Policy(remote_images=options.remote_images)
     return policy.extended(options.allow_tags, options.allow_attributes)
 
 
 def keyword_options(options: PluginOptions) -> keywords.Options:
     """How keywords are derived, from the plugin options."""
+    from ..analysis import keywords
+
     return keywords.Options(enabled=options.derive_keywords, limit=max(0, options.derived_keywords))
 
 
@@ -376,10 +381,17 @@ class Project:
     settings: Settings
     relations: Options
     directory_urls: bool
-    keywords: keywords.Options = field(default_factory=keywords.Options)
-    """How keywords are derived (``derive_keywords``, ``derived_keywords``)."""
     synonyms: tuple[tuple[str, ...], ...] = ()
     """The catalogue's own synonym groups (``synonyms``)."""
+    options: PluginOptions = field(default=None, repr=False, compare=False)
+    """The plugin's options, read and checked."""
+
+    @property
+    def keywords(self) -> keywords.Options:
+        """How keywords are derived (``derive_keywords``, ``derived_keywords``); made when
+        asked for, so that a command that derives none (``validate``) imports nothing
+        for it."""
+        return keyword_options(self.options if self.options is not None else _quick_options({}))
 
 
 def read_project(config_file: str | Path) -> Project:
@@ -389,6 +401,6 @@ def read_project(config_file: str | Path) -> Project:
         settings(plugin_options, config_file),
         relation_options(plugin_options),
         data.get("use_directory_urls", True) is not False,
-        keyword_options(plugin_options),
         synonym_groups(plugin_options),
+        plugin_options,
     )
