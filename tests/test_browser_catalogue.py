@@ -80,13 +80,14 @@ def test_facets_combine_and_live_in_the_url(site, page):
     assert cards == {"product-manager", "technical-writer"}
     assert page.evaluate("location.search") == "?complexity=low"
     page.fill("input[name=expertise]", "Release planning & roadmaps")
+    page.wait_for_function("() => location.search.includes('expertise=')")  # when idle
     assert "complexity=low" in page.evaluate("location.search")
     assert "expertise=Release+planning" in page.evaluate("location.search")
     page.select_option("select[name=complexity]", "")
     page.fill("input[name=expertise]", "")
     page.fill("#pc-filter", "")
     assert page.locator("[data-pc-static]").is_visible()
-    assert page.evaluate("location.search") == ""
+    page.wait_for_function("() => location.search === ''")
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +119,7 @@ def test_the_filter_survives_instant_navigation_and_works_by_keyboard(instant_si
     page.keyboard.type("GraphQL")
     assert set(names(page, "[data-pc-results] .pc-card__title a")) >= {"backend-architect"}
     assert "match" in page.locator("[role=status]").first.inner_text()
-    assert page.evaluate("location.search") == "?filter=GraphQL"
+    page.wait_for_function("() => location.search === '?filter=GraphQL'", timeout=5_000)
     page.go_back()
     page.wait_for_url(site)
     page.go_forward()

@@ -102,7 +102,7 @@ def test_the_catalogue_shows_three_cards_a_row_and_expertise_by_part_of_a_label(
     shown = card_names(page)
     total = page.eval_on_selector_all("[data-pc-static] .pc-card", "c => c.length")
     assert 0 < len(shown) < total
-    assert page.evaluate("location.search") == f"?expertise={part}"
+    page.wait_for_function(f"() => location.search === '?expertise={part}'", timeout=5_000)
     page.fill("input[name=expertise]", "zzzz")
     assert card_names(page) == []
     page.get_by_role("button", name="Clear filters").click()

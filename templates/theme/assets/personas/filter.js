@@ -166,6 +166,24 @@
     history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
   }
 
+  /* Typing writes the URL when the page is idle (at most 200 ms later), not before each
+     drawing: in Chromium a new URL is a same-document navigation that also fetches the
+     favicon again, a few ms a keystroke. A facet, a clear, Enter or a click writes it at
+     once (any pending write first); a write is dropped once the page has changed. */
+  var pending = null;
+  function writeSoon(form) {
+    if (!pending) later(flushState);
+    pending = { form: form, path: location.pathname };
+  }
+  function flushState() {
+    var due = pending;
+    pending = null;
+    if (due && due.form.isConnected && location.pathname === due.path) writeState(due.form);
+  }
+  document.addEventListener("click", flushState, true);
+  window.addEventListener("pagehide", flushState);
+  window.addEventListener("popstate", function () { pending = null; });
+
   function byTitle(a, b) {
     return a.item.place - b.item.place;
   }
@@ -508,8 +526,12 @@
         }
         form.setAttribute("data-pc-ms", String(performance.now() - started));
       }
-      form.addEventListener("input", function () { writeState(form); update(false); });
-      form.addEventListener("change", function () { writeState(form); update(false); });
+      form.addEventListener("input", function () { writeSoon(form); update(false); });
+      form.addEventListener("change", function () {
+        pending = null;
+        writeState(form);
+        update(false);
+      });
       form.addEventListener("submit", function (event) { event.preventDefault(); });
       update(false);
       form.setAttribute("data-pc-loaded", "1");
