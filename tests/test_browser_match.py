@@ -6,6 +6,8 @@ accessibility (issues 13 and 15)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -153,6 +155,31 @@ def test_derived_keywords_are_told_apart_in_reasons(served, page):
     assert "matches derived keyword" in derived.first.inner_text()
     style = derived.first.evaluate("e => getComputedStyle(e).borderLeftStyle")
     assert style == "dashed"
+    assert page.errors == []
+
+
+def test_a_related_word_says_what_it_is_related_to(sample, page):
+    """Issue 22: a task's word that is only related to an entry's term (``pods`` to
+    Kubernetes, ``data/related.txt``) finds the entry at half the points, and the reason
+    says so; ``personas match --format json`` gives the same order and the same note."""
+    open_matcher(page, sample + "match/")
+    task = "our pods keep restarting"
+    shown = page.evaluate(FEED, task)
+    assert shown[0][0] == "devops-engineer"
+    first = page.locator("[data-pc-ranked] .pc-result").first
+    reasons = first.locator(".pc-reason").all_inner_texts()
+    assert any(r.startswith("pods (related to Kubernetes)") for r in reasons), reasons
+    cli = subprocess.run(
+        [sys.executable, "-m", "mkdocs_personas.cli", "match", task, "--format", "json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answer = json.loads(cli.stdout)
+    assert [r["name"] for r in answer["results"]] == [name for name, _ in shown]
+    related = [m for m in answer["results"][0]["matches"] if "related" in m]
+    assert related and related[0]["related"] == "Kubernetes"
     assert page.errors == []
 
 

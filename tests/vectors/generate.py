@@ -182,6 +182,13 @@ TASKS = [
     ("filler words weigh nothing", "set up GitHub Actions CI, please help"),
     ("keywords beyond 30 do not count", "word31 word32 word1"),
     ("common body words: a small catalogue keeps them all", "review tidy drafts"),
+    ("related word: redis finds caching, at half its points", "Put Redis in front of the reads"),
+    (
+        "related words: pods find Kubernetes, dashboards observability",
+        "Our pods restart when the dashboards load",
+    ),
+    ("a related word's target in the task counts once", "Redis caching layer"),
+    ("contraction parts are stop words", "the team's caches aren't warm"),
 ]
 
 

@@ -84,6 +84,10 @@ MAX_PHRASE = 3
 MEMORY = 200_000
 """Short texts whose terms an analyzer remembers (keywords repeat across a catalogue)."""
 
+RELATED = 2
+"""A related word (``data/related.txt``) counts for its postings' points divided by this
+(rounded down): "p95" finds performance work, below what says "performance"."""
+
 _TOKEN = re.compile(r"[^\W_]+(?:[./_-][^\W_]+)*[+#]*")
 _PART = re.compile(r"[./_-]")
 _WORD = re.compile(r"[^\W_]+[+#]*")
@@ -620,8 +624,26 @@ def index(
         "forms": dict(sorted(analyzer.forms.items())),
         "code": sorted(analyzer.code),
         "go": {"after": sorted(analyzer.go_after), "before": sorted(analyzer.go_before)},
+        "related": related_terms(analyzer),
         "terms": dict(sorted(postings.items())),
     }
+
+
+def related_terms(analyzer: Analyzer) -> dict[str, list[list[str]]]:
+    """Each related word's term -> ``[term, spelling]`` of the words it also looks for
+    (``data/related.txt``, in its order; a word is never related to itself)."""
+    found: dict[str, list[list[str]]] = {}
+    for line in word_list("related"):
+        head, _, members = line.partition(":")
+        head = head.strip()
+        target = analyzer.term(head)
+        if not target:
+            continue
+        for member in members.split(","):
+            key = analyzer.term(member.strip())
+            if key and key != target and [target, head] not in found.setdefault(key, []):
+                found[key].append([target, head])
+    return dict(sorted(found.items()))
 
 
 def specific_terms(analyzer: Analyzer) -> frozenset[str]:
@@ -683,6 +705,9 @@ class Match:
     field: str = "keywords"
     """Where the entry has it: ``keywords``, else the text field that gave it the most
     points (``name``, ``title``, ``description``, ``expertise``, ``headings``, ``body``)."""
+    related: str | None = None
+    """When the task's word is related to the term (``data/related.txt``): the term as
+    the list writes it ("performance" for the task's "p95")."""
 
 
 @dataclass(frozen=True)
@@ -714,6 +739,7 @@ class Result:
                     "keyword": m.keyword,
                     "field": m.field,
                     "points": m.points,
+                    **({"related": m.related} if m.related is not None else {}),
                 }
                 for m in self.matches
             ],
@@ -781,26 +807,42 @@ def search(data: Mapping[str, Any], task: str, top: int = 10) -> Ranking:
     spelled: dict[str, tuple[str, int, int]] = {}
     for term, spelling, start, end in analyzer_of(data).spans(task):
         spelled.setdefault(term, (spelling, start, end))
+    related: dict[str, tuple[str, tuple[str, int, int]]] = {}
+    table = data.get("related", {})
+    for term, span in spelled.items():
+        for target, written in table.get(term, ()):
+            if target not in spelled and target not in related:
+                related[target] = (written, span)
     postings = {t: data["terms"][t] for t in spelled if t in data["terms"]}
+    postings.update((t, data["terms"][t]) for t in related if t in data["terms"])
     points: dict[int, int] = defaultdict(int)
-    for flat in postings.values():
+    for term, flat in postings.items():
+        divisor = RELATED if term in related else 1
         position = 0
         for i in range(0, len(flat), 3):
             position += flat[i]
-            points[position] += flat[i + 1]
+            gained = flat[i + 1] // divisor
+            if gained:
+                points[position] += gained
     names, kinds = data["names"], data["kinds"]
     order = heapq.nsmallest(top, points, key=lambda p: (-points[p], names[p], kinds[p]))
     matched: dict[int, list[tuple[Match, int, int]]] = {p: [] for p in order}
     for term, flat in postings.items():
-        spelling, start, end = spelled[term]
+        written, divisor = None, 1
+        if term in related:
+            written, (spelling, start, end) = related[term]
+            divisor = RELATED
+        else:
+            spelling, start, end = spelled[term]
         position = 0
         for i in range(0, len(flat), 3):
             position += flat[i]
-            if position in matched:
+            gained = flat[i + 1] // divisor
+            if gained and position in matched:
                 where = flat[i + 2]
                 label = data["keywords"][position][where] if where >= 0 else None
                 field = "keywords" if where >= 0 else TEXT_FIELDS[-1 - where]
-                match = Match(term, spelling, label, flat[i + 1], field)
+                match = Match(term, spelling, label, gained, field, written)
                 matched[position].append((match, start, end))
     results = [Result(names[p], kinds[p], points[p], _reasons(matched[p])) for p in order]
     return Ranking(results, len(points), len(postings))

@@ -16,6 +16,7 @@
   var MAX_TASK = 4000;
   var MAX_PHRASE = 3;
   var SCALE = 1000;
+  var RELATED = 2;
   /* Python's \s (str.isspace), for the phrase breaks: JavaScript's differs slightly. */
   var SPACE = "\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029" +
     "\\u202f\\u205f\\u3000";
@@ -269,9 +270,22 @@
     var read = spans(index, task);
     var spelled = new Map();
     read.spans.forEach(function (s) { if (!spelled.has(s.term)) spelled.set(s.term, s); });
+    /* Related words (section 4): a word of the task also looks for the terms it is
+       related to, at points divided by RELATED, unless the task says them itself. */
+    var related = new Map();
+    var table = index.related || {};
+    spelled.forEach(function (s, term) {
+      if (!own(table, term)) return;
+      table[term].forEach(function (pair) {
+        if (!spelled.has(pair[0]) && !related.has(pair[0])) related.set(pair[0], { written: pair[1], span: s });
+      });
+    });
     var postings = [];
     spelled.forEach(function (s, term) {
-      if (own(index.terms, term)) postings.push([term, index.terms[term]]);
+      if (own(index.terms, term)) postings.push([term, index.terms[term], 1]);
+    });
+    related.forEach(function (r, term) {
+      if (own(index.terms, term)) postings.push([term, index.terms[term], RELATED]);
     });
     var work = scratch(index);
     var points = work.points;
@@ -279,11 +293,14 @@
     var count = 0;
     for (var t = 0; t < postings.length; t++) {
       var flat = postings[t][1];
+      var divisor = postings[t][2];
       var position = 0;
       for (var i = 0; i < flat.length; i += 3) {
         position += flat[i];
+        var gained = divisor === 1 ? flat[i + 1] : Math.floor(flat[i + 1] / divisor);
+        if (gained === 0) continue;
         if (points[position] === 0) touched[count++] = position;
-        points[position] += flat[i + 1];
+        points[position] += gained;
       }
     }
     var order = [];
@@ -304,25 +321,27 @@
     var matched = new Map();
     order.forEach(function (p) { matched.set(p, []); });
     postings.forEach(function (pair) {
-      var s = spelled.get(pair[0]);
+      var divisor = pair[2];
+      var link = divisor === 1 ? null : related.get(pair[0]);
+      var s = link ? link.span : spelled.get(pair[0]);
       var flat = pair[1];
       var position = 0;
       for (var i = 0; i < flat.length; i += 3) {
         position += flat[i];
         var found = matched.get(position);
         if (!found) continue;
+        var gained = divisor === 1 ? flat[i + 1] : Math.floor(flat[i + 1] / divisor);
+        if (gained === 0) continue;
         var where = flat[i + 2];
-        found.push({
-          match: {
-            term: pair[0],
-            task: s.spelling,
-            keyword: where >= 0 ? index.keywords[position][where] : null,
-            field: where >= 0 ? "keywords" : FIELDS[-1 - where],
-            points: flat[i + 1]
-          },
-          start: s.start,
-          end: s.end
-        });
+        var match = {
+          term: pair[0],
+          task: s.spelling,
+          keyword: where >= 0 ? index.keywords[position][where] : null,
+          field: where >= 0 ? "keywords" : FIELDS[-1 - where],
+          points: gained
+        };
+        if (link) match.related = link.written;
+        found.push({ match: match, start: s.start, end: s.end });
       }
     });
     var results = order.map(function (p, at) {
@@ -424,6 +443,10 @@
       persona && persona.keywords.indexOf(match.keyword) >= 0 ? "declared" : "derived";
     var item = element("li", "pc-reason pc-reason--" + kind);
     item.appendChild(element("q", "pc-reason__task", shortLabel(match.task)));
+    if (match.related) {
+      item.appendChild(element("span", "pc-reason__related",
+        PC.t(strings, "match.related", { word: shortLabel(match.related) })));
+    }
     if (kind === "text") {
       var where = "match.in_" + (match.field || "text");
       var said = PC.t(strings, where);
