@@ -168,11 +168,16 @@ def _read(source: Source, settings: Settings, text: bool = True) -> _Result:
     if entry is None or any(p.fatal for p in problems):
         return _Result(None, tuple(problems), name_node)
     digest = hashlib.sha256(entry.raw.encode()).hexdigest()
-    if not text:
-        changes.update(raw="", body_offset=0, extra={}, runtime=None)
+    if not text:  # a check needs names, paths and references; problems carry the rest
+        changes.update(raw="", body_offset=0, extra={}, runtime=None, **_PAGE_ONLY)
     if changes:  # one copy of the entry for every change
         entry = replace(entry, **changes)
     return _Result(entry, tuple(problems), name_node, digest)
+
+
+_PAGE_ONLY = dict(title="", description="", expertise=(), keywords=(), tools=(), examples=())
+_PAGE_ONLY.update(model=None, complexity=None)
+"""Fields only pages show, left out of what a check ships back from its workers."""
 
 
 def _suffixes(source: Source, entry: Entry) -> list[str]:
@@ -373,6 +378,15 @@ def _read_chunk(sources: Sequence[Source], settings: Settings, text: bool) -> li
     return [_read(source, settings, text) for source in sources]
 
 
+_FORKED: Sequence[Source] = ()
+"""The sources of the read in progress, which forked workers inherit instead of receiving
+them pickled."""
+
+
+def _read_forked(start: int, end: int, settings: Settings, text: bool) -> list[_Result]:
+    return _read_chunk(_FORKED[start:end], settings, text)
+
+
 def _read_many(sources: Sequence[Source], settings: Settings, text: bool) -> list[_Result]:
     """Read files, in worker processes when there are many; without their text (extra
     fields and Claude Code's reading) when ``text`` is false, which is all a check needs
@@ -386,11 +400,22 @@ def _read_many(sources: Sequence[Source], settings: Settings, text: bool) -> lis
     if len(sources) < (PARALLEL_FROM if single else SPAWNED_FROM) or workers < 2:
         return _read_chunk(sources, settings, text)
     size = -(-len(sources) // (workers * 4))
-    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
+    starts = range(0, len(sources), size)
     context = multiprocessing.get_context("fork" if single else "spawn")
+    global _FORKED
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        parts = pool.map(_read_chunk, chunks, [settings] * len(chunks), [text] * len(chunks))
-        return [result for part in parts for result in part]
+        many = len(starts)
+        if single:  # the workers are forked while the sources are set
+            _FORKED = sources
+            ends = [start + size for start in starts]
+            parts = pool.map(_read_forked, starts, ends, [settings] * many, [text] * many)
+        else:
+            chunks = [sources[i : i + size] for i in starts]
+            parts = pool.map(_read_chunk, chunks, [settings] * many, [text] * many)
+        try:
+            return [result for part in parts for result in part]
+        finally:
+            _FORKED = ()
 
 
 class Reader:
