@@ -334,3 +334,15 @@ def test_the_cli_finds_an_acceptable_persona_in_its_top_three(capsys):
     with capsys.disabled():
         print("\n" + text)
     assert tuning_top3(parts) >= 0.8, text
+
+
+def test_the_text_output_says_what_a_related_word_is_related_to():
+    """``pods`` is related to Kubernetes (``data/related.txt``): the reason says so, and
+    the word that the task says itself is listed apart."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert cli.main(["match", "our pods keep restarting", "-f", str(REPO / "mkdocs.yml")]) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("1. devops-engineer  score ")
+    assert "   'pods' (related to Kubernetes) matches declared keyword 'Kubernetes'  +" in lines[1]
+    assert any(line.startswith("   'pods' in its text  +") for line in lines[1:4])

@@ -365,6 +365,8 @@ def _match_one(args, project, data, personas, task: str, batch: int | None) -> N
                     if origin == "text"
                     else f"matches {origin} keyword {found.keyword!r}"
                 )
+                if found.related:
+                    where = f"(related to {found.related}) {where}"
                 print(
                     f"   {visible(repr(found.task))} {visible(where)}  +{found.points / 1000:.3f}"
                 )
