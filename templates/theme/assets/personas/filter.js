@@ -20,10 +20,17 @@
      then a screenful (see fits). */
   var FIRST = 12;
 
-  /* Run fn when the page is idle (after it has painted), within 200 ms. */
+  /* Run fn when the page is idle, within 200 ms. */
   function later(fn) {
     if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 200 });
     else setTimeout(fn, 50);
+  }
+
+  /* Run fn when the page is idle after its next painting: an idle callback asked for in
+     an event handler can run before the page paints (the main thread waits for the next
+     frame), which would put the deferred work back before the results are seen. */
+  function afterPaint(fn) {
+    requestAnimationFrame(function () { setTimeout(function () { later(fn); }, 0); });
   }
 
   /* How many cards of `grid` fill the screen from its top (rows as high as the lowest
@@ -43,6 +50,13 @@
     }
     var rows = Math.ceil(Math.max(0, window.innerHeight - Math.max(first.top, 0)) / Math.max(lowest, 40));
     return Math.min(PAGE, columns * Math.max(rows, 1));
+  }
+
+  /* Cards placed after the screenful wait to be drawn until the page is idle. */
+  var LATER = "pc-card--later";
+  function drawLater(grid) {
+    var waiting = grid.getElementsByClassName(LATER);
+    while (waiting.length) waiting[0].classList.remove(LATER);
   }
 
   /* A kept card whose marks changed takes the keywords of its new drawing `fresh` (the
@@ -172,7 +186,7 @@
      once (any pending write first); a write is dropped once the page has changed. */
   var pending = null;
   function writeSoon(form) {
-    if (!pending) later(flushState);
+    if (!pending) afterPaint(flushState);
     pending = { form: form, path: location.pathname };
   }
   function flushState() {
@@ -480,13 +494,16 @@
           child = after;
         }
         /* A keystroke places a screenful of cards (fit) before the page paints, and those
-           already in place after them; the rest follow when the page is idle, unless
-           another keystroke came. */
+           already in place after them, marked to be drawn later (pc-card--later: the
+           browser would otherwise draw every card within a few screens of the view
+           before painting); the rest follow when the page is idle, unless another
+           keystroke came. */
         var now = keepPage ? listed.length : Math.min(listed.length, fit);
         var next = grid.firstChild;
         for (r = 0; r < listed.length; r++) {
           if (r >= now && (!next || keptNode(r) !== next)) break;
           var node = place(r);
+          node.classList.toggle(LATER, r >= now);
           if (node === next) next = next.nextSibling;
           else grid.insertBefore(node, next);
         }
@@ -497,13 +514,18 @@
         }
         var from = r;
         if (from < listed.length) {
-          later(function () {
+          afterPaint(function () {
             if (token !== drawing) return;
             fit = fits(grid);
+            drawLater(grid);
             for (var r = from; r < listed.length; r++) grid.appendChild(place(r));
           });
         } else if (listed.length && !keepPage) {
-          later(function () { if (token === drawing) fit = fits(grid); });
+          afterPaint(function () {
+            if (token !== drawing) return;
+            fit = fits(grid);
+            drawLater(grid);
+          });
         }
         if (!listed.length && grid.parentNode === results) results.removeChild(grid);
         if (found.active) {
