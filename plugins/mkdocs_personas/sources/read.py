@@ -275,7 +275,7 @@ def discover(
     wildcard matches and ``exclude`` names are left out quietly, listed in ``excluded``.
     The sources are sorted by path.
     """
-    found: dict[Path, Source] = {}
+    found: dict[str, Source] = {}  # by absolute path (a str hashes faster than a Path)
     problems: list[Problem] = []
     excluded: set[str] = set()
     hidden: dict[Path, str] = {}
@@ -318,24 +318,24 @@ def discover(
                         Problem(_display(Path(entry.path), base), 1, 1, "file", message)
                     )
                 continue
-            path = Path(entry.path)
-            if path in found:
+            if entry.path in found:
                 continue
             display = f"{root_display}/{relative}" if root_display != "." else relative
             if wildcard and is_excluded(display):
                 excluded.add(display)
                 continue
+            path = Path(entry.path)
             if entry.is_symlink():
                 message = "refusing a symlink: only regular files under the roots are read"
                 problems.append(Problem(_display(path, base), 1, 1, "file", message))
             elif entry.is_file(follow_symlinks=False):
-                found[path] = Source(path, display, kind, root, relative, real_root)
+                found[entry.path] = Source(path, display, kind, root, relative, real_root)
             elif not entry.is_dir(follow_symlinks=False):
                 message = "refusing a special file: only regular files are read"
                 problems.append(Problem(_display(path, base), 1, 1, "file", message))
     for folder, pattern in hidden.items():
         inside = str(folder) + os.sep
-        if any(str(path).startswith(inside) for path in found):
+        if any(path.startswith(inside) for path in found):
             continue
         display = _display(folder, base)
         message = (
