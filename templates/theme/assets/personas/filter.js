@@ -55,8 +55,8 @@
   /* Cards placed after the screenful wait to be drawn until the page is idle. */
   var LATER = "pc-card--later";
   function drawLater(grid) {
-    var waiting = grid.getElementsByClassName(LATER);
-    while (waiting.length) waiting[0].classList.remove(LATER);
+    var waiting = Array.prototype.slice.call(grid.getElementsByClassName(LATER));
+    for (var i = 0; i < waiting.length; i++) waiting[i].classList.remove(LATER);
   }
 
   /* A kept card whose marks changed takes the keywords of its new drawing `fresh` (the
@@ -472,16 +472,33 @@
           var kept = last.get(listed[r].item);
           return kept ? kept[0] : null;
         };
-        var place = function (r) {
+        /* A kept card drawn later (r at or after `now`) keeps its old keywords until the
+           page is idle (stale: updated then, or by the next keystroke). */
+        var stale = [];
+        var place = function (r, now) {
           var item = listed[r].item;
           var kept = last.get(item);
           var node = kept && kept[1] === marked[r] ? kept[0] : null;
+          if (!node && kept && r >= now) {
+            stale.push(r);
+            cards.set(item, kept);
+            return kept[0];
+          }
           if (!node) {
             node = PC.card(item.entry, base, { strings: strings, facts: item.facts, words: found.words });
             if (kept) node = rechip(kept[0], node);
           }
           cards.set(item, [node, marked[r]]);
           return node;
+        };
+        var refresh = function () {
+          stale.forEach(function (r) {
+            var item = listed[r].item;
+            var old = cards.get(item)[0];
+            var node = rechip(old, PC.card(item.entry, base, { strings: strings, facts: item.facts, words: found.words }));
+            if (node !== old) grid.replaceChild(node, old);
+            cards.set(item, [node, marked[r]]);
+          });
         };
         var wanted = new Set();
         var r;
@@ -502,7 +519,7 @@
         var next = grid.firstChild;
         for (r = 0; r < listed.length; r++) {
           if (r >= now && (!next || keptNode(r) !== next)) break;
-          var node = place(r);
+          var node = place(r, now);
           node.classList.toggle(LATER, r >= now);
           if (node === next) next = next.nextSibling;
           else grid.insertBefore(node, next);
@@ -517,6 +534,7 @@
           afterPaint(function () {
             if (token !== drawing) return;
             fit = fits(grid);
+            refresh();
             drawLater(grid);
             for (var r = from; r < listed.length; r++) grid.appendChild(place(r));
           });
@@ -524,6 +542,7 @@
           afterPaint(function () {
             if (token !== drawing) return;
             fit = fits(grid);
+            refresh();
             drawLater(grid);
           });
         }
