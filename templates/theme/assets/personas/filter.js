@@ -180,13 +180,17 @@
     history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
   }
 
-  /* Typing writes the URL when the page is idle (at most 200 ms later), not before each
-     drawing: in Chromium a new URL is a same-document navigation that also fetches the
-     favicon again, a few ms a keystroke. A facet, a clear, Enter or a click writes it at
-     once (any pending write first); a write is dropped once the page has changed. */
+  /* Typing writes the URL once it pauses (PAUSE ms, then when the page is idle), not
+     before each drawing: in Chromium a new URL is a same-document navigation that also
+     fetches the favicon again, a few ms a keystroke. A facet, a clear, Enter or a click
+     writes it at once (any pending write first); a write is dropped once the page has
+     changed. */
+  var PAUSE = 300;
   var pending = null;
+  var pause = 0;
   function writeSoon(form) {
-    if (!pending) afterPaint(flushState);
+    clearTimeout(pause);
+    pause = setTimeout(function () { later(flushState); }, PAUSE);
     pending = { form: form, path: location.pathname };
   }
   function flushState() {
