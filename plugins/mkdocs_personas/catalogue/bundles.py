@@ -252,6 +252,18 @@ class Scanner:
         self._bundles = {(b.root, b.digest): b for b in bundles.values()}
         return bundles, problems
 
+    def problems(
+        self, base: Path, skills: Iterable[Entry], bounds: Bounds = Bounds()
+    ) -> list[Problem]:
+        """The problems :meth:`scan` reports, without making the bundles (a check:
+        ``SKILL.md`` is not read again, nothing is kept for a next scan)."""
+        problems: list[Problem] = []
+        for entry in skills:
+            root = skill_folder(entry, base)
+            if root is not None:
+                self._files(root, posixpath.dirname(entry.path), bounds, problems, {})
+        return problems
+
     def _files(
         self,
         root: Path,

@@ -136,9 +136,11 @@ def validate(args: argparse.Namespace) -> int:
     base = Path.cwd()
     config_file = Path(args.config or default_config())
     configured: Settings | None = None
+    bounds = None
     if args.config or config_file.exists() or not args.paths:
         try:
-            configured = read_project(config_file).settings
+            project = read_project(config_file)
+            configured, bounds = project.settings, project.bounds
         except ValueError as error:
             if args.config or not args.paths:
                 print(f"personas: {visible(str(error))}", file=sys.stderr)
@@ -166,9 +168,9 @@ def validate(args: argparse.Namespace) -> int:
         globs = [g for g, _ in settings.globs]
         print(_nothing_found(globs, settings.base, args.format == "github"), file=sys.stderr)
         return 1
-    from ..catalogue.bundles import Scanner
+    from ..catalogue.bundles import Bounds, Scanner
 
-    problems += Scanner().scan(settings.base, catalogue.skills)[1]
+    problems += Scanner().problems(settings.base, catalogue.skills, bounds or Bounds())
     problems = sorted(set(problems))
     for problem in problems:
         print(_github(problem) if args.format == "github" else str(problem))

@@ -387,6 +387,15 @@ class Project:
     """The plugin's options, read and checked."""
 
     @property
+    def bounds(self) -> Bounds:
+        """What one skill's bundle may hold (``max_bundle_files``, ``max_bundle_file_size``,
+        ``max_bundle_size``), as the build bounds it."""
+        options = self.options if self.options is not None else _quick_options({})
+        return Bounds(
+            options.max_bundle_files, options.max_bundle_file_size, options.max_bundle_size
+        )
+
+    @property
     def keywords(self) -> keywords.Options:
         """How keywords are derived (``derive_keywords``, ``derived_keywords``); made when
         asked for, so that a command that derives none (``validate``) imports nothing
