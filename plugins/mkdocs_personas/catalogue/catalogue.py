@@ -344,10 +344,8 @@ class _Suggestions:
 def check_references(catalogue: Catalogue) -> list[Problem]:
     """Warnings for ``skills:`` and related-persona entries that name nothing."""
     problems = []
-    suggestions = {
-        Kind.SKILL: _Suggestions(sorted(s.name for s in catalogue.skills)),
-        Kind.PERSONA: _Suggestions(sorted(p.name for p in catalogue.personas)),
-    }
+    suggestions: dict[Kind, _Suggestions] = {}  # indexed at the first name that is missing
+    names = {Kind.SKILL: catalogue.skills, Kind.PERSONA: catalogue.personas}
     for entry in catalogue.entries:
         pairs = [
             *((Kind.SKILL, r) for r in entry.skills),
@@ -357,6 +355,8 @@ def check_references(catalogue: Catalogue) -> list[Problem]:
             if catalogue.get(kind, ref.name) is not None:
                 continue
             message = f"no {kind.value} is called {ref.name!r}"
+            if kind not in suggestions:
+                suggestions[kind] = _Suggestions(sorted(e.name for e in names[kind]))
             close = suggestions[kind].closest(ref.name)
             if close:
                 message += f"; did you mean '{close}'?"
