@@ -18,9 +18,10 @@ ENV = {
     "PYTHONHASHSEED": "0",  # the -v log prints sets (the theme's static templates)
 }
 
-POOLED = "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 1; " + (
+POOLED = "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 1; p.AHEAD = 2; " + (
     "from mkdocs.__main__ import cli; cli()"
 )
+"""Workers at most two messages ahead of the build: they wait for it, as on a large site."""
 ALONE = "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 10**9; " + (
     "from mkdocs.__main__ import cli; cli()"
 )

@@ -246,6 +246,7 @@ def write_exports(
     data: bool = True,
     more: Mapping[str, object] | None = None,
     synonyms: Groups = (),
+    keep: bool = True,
 ) -> dict[str, str]:
     """Write the data files, ``more`` data files (site path -> data) and the raw sources
     into a built site.
@@ -253,19 +254,20 @@ def write_exports(
     Returns every file written (site path -> text). Raw files equal in ``unchanged`` (the
     files an earlier build of the same site wrote) are not written again, nor the
     catalogue's data files when ``data`` is false. ``synonyms`` are the catalogue's own
-    synonym groups, for the matcher's index.
+    synonym groups, for the matcher's index. Without ``keep``, nothing is returned: no
+    file's text is held after it is written (a catalogue's conversions add up).
     """
     root = Path(site_dir)
     if data:
         outputs = {
-            "personas.json": catalogue_data(catalogue, relations, directory_urls),
-            "catalogue.json": browser_data(catalogue, directory_urls),
-            "match.json": match_data(catalogue, synonyms, labels=False),
-            "persona.schema.json": front_matter_schema(fields),
+            "personas.json": lambda: catalogue_data(catalogue, relations, directory_urls),
+            "catalogue.json": lambda: browser_data(catalogue, directory_urls),
+            "match.json": lambda: match_data(catalogue, synonyms, labels=False),
+            "persona.schema.json": lambda: front_matter_schema(fields),
         }
-        for name, value in outputs.items():
-            (root / name).write_text(dumps(value) + "\n", encoding="utf-8")
-    written = {}
+        for name, make in outputs.items():  # one file's data in memory at a time
+            (root / name).write_text(dumps(make()) + "\n", encoding="utf-8")
+    written: dict[str, str] = {}
     for relative, value in (more or {}).items():
         text = dumps(value) + "\n"
         path = root.joinpath(*relative.split("/"))
@@ -277,14 +279,16 @@ def write_exports(
         written[relative] = entry.raw
         same = unchanged is not None and unchanged.get(relative) == entry.raw
         if entry.kind == Kind.PERSONA:
-            written.update(_write_conversions(root, entry, unchanged if same else None))
+            conversions = _write_conversions(root, entry, unchanged if same else None)
+            if keep:
+                written.update(conversions)
         if same:
             continue
         path = os.path.join(root, relative)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(entry.raw)
-    return written
+    return written if keep else {}
 
 
 def _write_conversions(

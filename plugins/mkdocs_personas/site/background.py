@@ -6,7 +6,9 @@ and conversions) is written meanwhile by a forked copy of the process into a sta
 folder, then moved into the site, so the result is byte for byte what writing it in the
 build's own process gives. Where forking is unsafe (a threaded process: ``mkdocs serve``
 runs a server thread) or there is one core, nothing runs in the background and the
-caller does the work itself.
+caller does the work itself. So does it where the second process fails (forking refused,
+an error in it, killed): :attr:`Background.failure` then says in one line what failed,
+and the second process prints no traceback.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import gc
 import multiprocessing
 import os
 import shutil
+import signal
 import threading
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,14 +40,24 @@ class Background:
 
     def __init__(self, target: Callable[..., object], *args: object, **kwargs: object) -> None:
         self.process = None
+        self.failure: str | None = None
+        """Why the work did not run in the background, in one line (None: it did, or
+        forking was not tried)."""
         if can_fork():
             context = multiprocessing.get_context("fork")
-            self.process = context.Process(target=target, args=args, kwargs=kwargs, daemon=True)
+            self.said, told = context.Pipe(duplex=False)
+            self.process = context.Process(
+                target=_run, args=(told, target, args, kwargs), daemon=True
+            )
             gc.freeze()  # the child's collector then leaves the inherited heap alone
             try:
                 self.process.start()
+            except OSError as error:  # the system refused the fork: no memory, no process
+                self.process = None
+                self.failure = f"the second process could not start: {describe(error)}"
             finally:
                 gc.unfreeze()
+                told.close()
 
     def join(self) -> bool:
         """Wait for the work; whether it ran in the background and succeeded."""
@@ -52,6 +66,9 @@ class Background:
             return False
         process.join()
         done = process.exitcode == 0
+        if not done:
+            self.failure = _heard(self.said) or _ended(process.exitcode)
+        self.said.close()
         process.close()
         return done
 
@@ -62,6 +79,48 @@ class Background:
             process.kill()
             process.join()
             process.close()
+            self.said.close()
+
+
+def _run(told, target: Callable[..., object], args: tuple, kwargs: dict) -> None:
+    """In the second process: the work; an error is told to the build's process in one
+    line, not printed as a traceback."""
+    try:
+        target(*args, **kwargs)
+    except BaseException as error:  # whatever it is, the build does the work itself
+        try:
+            told.send(f"the second process failed: {describe(error)}")
+        finally:
+            raise SystemExit(1) from None  # multiprocessing prints no traceback for this
+
+
+def _heard(said) -> str | None:
+    """What the second process told before it ended, if anything (a process killed
+    tells nothing: the pipe is then at its end)."""
+    try:
+        return said.recv() if said.poll() else None
+    except (EOFError, OSError):
+        return None
+
+
+def describe(error: BaseException) -> str:
+    """An error in one line: its type, message and the innermost place it was raised."""
+    text = " ".join(str(error).split()) or "no message"
+    where = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+    place = f" (at {os.path.basename(where[0].filename)}:{where[0].lineno})" if where else ""
+    return f"{type(error).__name__}: {text}{place}"
+
+
+def _ended(code: int | None) -> str:
+    """How the second process ended, where it could not say."""
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        hint = " (the system may have run out of memory)" if -code == signal.SIGKILL else ""
+        return f"the second process was killed by {name}{hint}"
+    return f"the second process ended with exit status {code}"
 
 
 def move_into(staging: Path, target: Path) -> None:

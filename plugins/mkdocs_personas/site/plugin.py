@@ -182,7 +182,14 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             self.prepare = False
             planned = [f.src_uri for f in files.documentation_pages() if self._planned(f)]
             job = prerender.Job(self.site, config, files, self._markdown, _quoted_edit_url)
-            self.pool = prerender.Pool(job, planned)
+            staging = Path(config.site_dir) / background.STAGING
+            job.export = (self._write_exports, (staging, config), {"keep": False})
+            try:
+                self.pool = prerender.Pool(job, planned)
+            except OSError as error:  # the system refused the fork: the build does it all
+                log.debug(f"pages are not prepared in workers: {background.describe(error)}")
+                return None
+            self.exporting = prerender.Exporting(self.pool)
             log.debug(f"{len(self.pool.wanted)} of {len(planned)} pages prepared by workers")
         return None
 
@@ -207,7 +214,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if self.rebuilds is not None or self.serving or i18n.active(config):
             return
         staging = Path(config.site_dir) / background.STAGING
-        self.exporting = background.Background(self._write_exports, staging, config)
+        self.exporting = background.Background(self._write_exports, staging, config, keep=False)
 
     def _write_exports(self, root: Path, config: MkDocsConfig, **how: object) -> dict:
         root.mkdir(parents=True, exist_ok=True)
@@ -279,7 +286,11 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             env.bytecode_cache = self.rebuilds.templates
         if getattr(self, "site", None) is not None:
             self._close_pool()
-            self._export_meanwhile(config)
+            exporting = getattr(self, "exporting", None)
+            if not (isinstance(exporting, prerender.Exporting) and exporting.started()):
+                if exporting is not None:
+                    exporting.cancel()  # the workers stopped before they could
+                self._export_meanwhile(config)  # else a page worker writes them
         return env
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -332,7 +343,8 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 prerender.replay(prepared, "content")
                 if planned.entry is not None:
                     self.site.bodies[page.file.src_uri] = prepared.body
-                return prepared.searchable
+                return prerender.settle(prepared)
+            self.prepared.pop(page.file.src_uri, None)  # the build prepares it itself
             return self.site.searchable(planned, html, page.url)
         if not self.config.enabled:
             return None
@@ -369,7 +381,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             ):
                 del self.site.bodies[src_uri]
                 prerender.replay(prepared, "context")
-                page.content = prepared.fragment
+                page.content = prepared.fragment + (prepared.body or "") + prepared.after
             else:
                 page.content = self.site.content(planned, page.url, page.edit_url)
         if planned is not None:
@@ -432,12 +444,18 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             log.debug("data files, raw sources and conversions written by a second process")
             written = {}
         else:
+            if exporting is not None and exporting.failure:
+                log.info(
+                    "data files, raw sources and conversions not written beside the pages "
+                    f"({exporting.failure}): written by the build's own process instead"
+                )
             shutil.rmtree(staging, ignore_errors=True)
             written = self._write_exports(
                 Path(config.site_dir),
                 config,
                 unchanged=rebuilds.raw if again else None,
                 data=not (again and rebuilds.data_key == key),
+                keep=rebuilds is not None,  # what a dirty rebuild compares with
             )
         if rebuilds is not None:
             rebuilds.raw, rebuilds.data_key = written, key

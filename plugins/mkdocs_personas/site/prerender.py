@@ -25,6 +25,7 @@ import gc
 import logging
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -43,6 +44,10 @@ itself (a worker killed by the system would otherwise leave it waiting for ever)
 
 CHUNK = 4
 """Pages a worker prepares per message."""
+
+AHEAD = 32
+"""Messages the workers may have prepared and not yet taken: they wait for the build's
+process rather than fill its memory with pages it has not reached."""
 
 UNUSABLE = "\0"
 """The URL of a page a worker could not prepare: no page has it."""
@@ -66,7 +71,10 @@ class Prepared:
     body: str | None = None
     edit_url: str | None = None
     fragment: str | None = None
-    """An entry's final content (None: not prepared)."""
+    """An entry's final content before its body (None: not prepared)."""
+    after: str = ""
+    """An entry's final content after its body: ``fragment + body + after`` (the body
+    is held once, not inside the fragment too)."""
     records: dict[str, list[dict]] = field(default_factory=dict)
     """Log records by step (``render``, ``content``, ``context``)."""
 
@@ -82,6 +90,11 @@ class Job:
         """planned page -> the Markdown our ``on_page_markdown`` gives it."""
         self.edit_url = edit_url
         """MkDocs page -> the edit URL our ``on_page_context`` leaves on it."""
+        self.export: tuple[Callable, tuple, dict] | None = None
+        """What a worker does once the pages are prepared: the data files, raw sources and
+        conversions (``target, args, kwargs``), written into a staging folder."""
+        self.exporter = None
+        """The pid of the worker writing them, shared with the build's process."""
 
 
 _JOB: Job | None = None
@@ -98,17 +111,25 @@ def available(serving: bool, rebuilding: bool, translated: bool, pages: int) -> 
 
 
 class Pool:
-    """Workers preparing the plugin's pages in the order MkDocs reaches them."""
+    """Workers preparing the plugin's pages in the order MkDocs reaches them, then (with
+    ``job.export``) one of them writing the exports: a worker already holds the catalogue,
+    where a process forked later would copy the build's heap again, pages included."""
 
     def __init__(self, job: Job, src_uris: list[str]) -> None:
         global _JOB
         _JOB = job
+        context = multiprocessing.get_context("fork")
+        if job.export is not None:
+            job.exporter = context.Value("i", 0, lock=False)
+        self.exporter = job.exporter
+        self.exported = None
+        """The export's result once it is asked for: None, or a line saying what failed."""
+        self.closing = False
         cores = min(os.cpu_count() or 1, 8)
         # The build's own process prepares every ``cores``-th page itself, the first
         # among them, the workers the others: each core one share, none left idle.
         src_uris = [src for i, src in enumerate(src_uris) if i % cores]
         _warm(job)
-        context = multiprocessing.get_context("fork")
         # What the workers inherit is never collected there: frozen, the collector does
         # not walk it (and so does not copy every page of it into each worker).
         gc.freeze()
@@ -116,10 +137,13 @@ class Pool:
             self.pool = context.Pool(cores - 1)
         finally:
             gc.unfreeze()
+        self.export = job.export is not None
         _JOB = None  # the workers have it; the build's process does not need it
         self.wanted = set(src_uris)
-        chunks = [src_uris[i : i + CHUNK] for i in range(0, len(src_uris), CHUNK)]
-        self.results = self.pool.imap(_prepare_chunk, chunks)  # has next(timeout)
+        self.chunks = iter([src_uris[i : i + CHUNK] for i in range(0, len(src_uris), CHUNK)])
+        self.results: deque = deque()
+        """What the workers prepare, in page order, at most :data:`AHEAD` messages on."""
+        self._send()
         self.chunk: Iterator[Prepared | None] = iter(())
         self.ready: dict[str, Prepared | None] = {}
         self.broken = False
@@ -133,10 +157,11 @@ class Pool:
             try:
                 prepared = next(self.chunk, None)
                 if prepared is None:
-                    self.chunk = iter(self.results.next(timeout=WAIT))
+                    if not self.results:
+                        break
+                    self.chunk = iter(self.results.popleft().get(timeout=WAIT))
+                    self._send()
                     continue
-            except StopIteration:
-                break
             except Exception as error:  # a worker died or hangs: the build does the rest
                 log.debug(f"pages are no longer prepared in workers: {error}")
                 self.broken = True
@@ -148,11 +173,85 @@ class Pool:
             self.close()
         return self.ready.pop(src_uri, None)
 
+    def _send(self) -> None:
+        """Give the workers pages until :data:`AHEAD` messages are on their way."""
+        while self.pool is not None and len(self.results) < AHEAD:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                if self.export and self.exported is None:  # after the last pages
+                    self.exported = self.pool.apply_async(_export)
+                return
+            self.results.append(self.pool.apply_async(_prepare_chunk, (chunk,)))
+
     def close(self) -> None:
+        """No more pages: the workers end, but one still writing the exports."""
+        self.results.clear()
+        if self.pool is None or self.closing:
+            return
+        if self.exported is not None and not self.broken:
+            self.closing = True
+            self.pool.close()  # idle workers leave; the one exporting finishes first
+            return
+        self.terminate()
+
+    def terminate(self) -> None:
         pool, self.pool = self.pool, None
         if pool is not None:
             pool.terminate()
             pool.join()
+
+
+class Exporting:
+    """The exports a worker of ``pool`` writes, as :class:`.background.Background` gives
+    them: :meth:`join` waits and says whether they were written, else :attr:`failure`
+    says why in one line and the caller writes them itself."""
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool: Pool | None = pool
+        self.failure: str | None = None
+
+    def started(self) -> bool:
+        """Whether a worker was given the exports (the workers did not stop before)."""
+        pool = self.pool
+        return pool is not None and pool.exported is not None and not pool.broken
+
+    def join(self) -> bool:
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return False
+        result = pool.exported
+        try:
+            if result is None or pool.broken:
+                self.failure = "the workers that prepared the pages stopped before writing them"
+                return False
+            while not result.ready():
+                result.wait(0.5)
+                pid = pool.exporter.value
+                if not result.ready() and pid and not _alive(pid):
+                    self.failure = (
+                        "the second process ended before it finished (killed; the system "
+                        "may have run out of memory)"
+                    )
+                    return False
+            self.failure = result.get()
+            return self.failure is None
+        finally:
+            pool.terminate()
+
+    def cancel(self) -> None:
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.terminate()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _warm(job: Job) -> None:
@@ -202,6 +301,18 @@ def _plain(record: logging.LogRecord) -> dict:
     return data
 
 
+def _export() -> str | None:
+    """The exports, in a worker once the pages are prepared: None, or what failed."""
+    job = _JOB
+    job.exporter.value = os.getpid()
+    target, args, kwargs = job.export
+    try:
+        target(*args, **kwargs)
+    except BaseException as error:  # whatever it is, the build does the work itself
+        return f"the second process failed: {background.describe(error)}"
+    return None
+
+
 def _prepare_chunk(src_uris: list[str]) -> list[Prepared]:
     """A few pages, in a worker (fewer messages than one a page)."""
     return [prepared for src in src_uris if (prepared := _prepare(src)) is not None]
@@ -246,7 +357,12 @@ def _prepare_page(job: Job, src_uri: str) -> Prepared | None:
             prepared.rendered["links_to_anchors"] = {
                 linked.src_uri: anchors for linked, anchors in page.links_to_anchors.items()
             }
+            del page.links_to_anchors
         html = prepared.html = page.content
+        # The worker's copy of the page need not keep what it sends: a worker that kept
+        # every page it prepared would hold its share of the site's HTML until the end.
+        page.markdown = page.content = None
+        page.toc = []  # type: ignore[assignment]
     with _Capture() as records:
         prepared.searchable = job.site.searchable(planned, html, page.url)
     prepared.records["content"] = records
@@ -255,8 +371,15 @@ def _prepare_page(job: Job, src_uri: str) -> Prepared | None:
         prepared.edit_url = job.edit_url(page)
         job.site.bodies[src_uri] = prepared.body
         with _Capture() as records:
-            prepared.fragment = job.site.content(planned, page.url, prepared.edit_url)
+            fragment = job.site.content(planned, page.url, prepared.edit_url)
         prepared.records["context"] = records
+        # Sent and kept without the body, which the build's process holds already.
+        at = fragment.find(prepared.body) if prepared.body else -1
+        if at < 0:
+            prepared.fragment = fragment
+        else:
+            prepared.fragment = fragment[:at]
+            prepared.after = fragment[at + len(prepared.body) :]
     return prepared
 
 
@@ -281,6 +404,18 @@ def apply_render(page: MkDocsPage, prepared: Prepared, files) -> None:
             files.get_file_from_path(src): anchors for src, anchors in links.items()
         }
     replay(prepared, "render")
+
+
+def settle(prepared: Prepared) -> str:
+    """The searchable text of a page whose prepared content the build took; what only
+    the steps before needed is let go (held for every entry until its page is built, it
+    would be the site's HTML twice over)."""
+    searchable = prepared.searchable
+    prepared.markdown = prepared.rendered = prepared.html = None
+    prepared.searchable = ""
+    prepared.records.pop("render", None)
+    prepared.records.pop("content", None)
+    return searchable
 
 
 def render_from(page: MkDocsPage, prepared: Prepared) -> None:
