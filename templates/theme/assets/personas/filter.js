@@ -33,10 +33,10 @@
     requestAnimationFrame(function () { setTimeout(function () { later(fn); }, 0); });
   }
 
-  /* How many cards of `grid` fill the screen from its top (rows as high as the lowest
-     card of the first row): read when the page has painted (layout is clean then, so
-     reading costs nothing). */
-  function fits(grid) {
+  /* How many cards of `grid` fill the screen from its top, or from `from` (rows as high
+     as the lowest card of the first row): read when the page has painted (layout is
+     clean then, so reading costs nothing). */
+  function fits(grid, from) {
     var cards = grid.children;
     if (!cards.length) return FIRST;
     var first = cards[0].getBoundingClientRect();
@@ -48,7 +48,8 @@
       lowest = Math.min(lowest, box.height);
       columns++;
     }
-    var rows = Math.ceil(Math.max(0, window.innerHeight - Math.max(first.top, 0)) / Math.max(lowest, 40));
+    var top = from === undefined ? first.top : from;
+    var rows = Math.ceil(Math.max(0, window.innerHeight - Math.max(top, 0)) / Math.max(lowest, 40));
     return Math.min(PAGE, columns * Math.max(rows, 1));
   }
 
@@ -426,6 +427,15 @@
       var grid = element("div", "pc-cards");
       var cards = new Map();
       var fit = FIRST;
+      /* Until results have been drawn, a screenful is measured from the catalogue's own
+         cards (the same grid), counted from the top of the list the results replace. */
+      var measured = false;
+      later(function () {
+        var listed = statics.length ? statics[0].querySelector(".pc-cards") : null;
+        if (measured || !listed || !listed.children.length || statics[0].hidden) return;
+        fit = fits(listed, statics[0].getBoundingClientRect().top);
+        measured = true;
+      });
       var empty = null;
       var more = null;
       var say = function (text) {
@@ -434,7 +444,25 @@
       var totals = {};
       var inText = null;
       var indexUrl = form.getAttribute("data-pc-index");
-      function update(keepPage) {
+      /* The matcher's index (words of the whole files) is loaded when the field is first
+         focused or a query first typed, whichever comes first; when it arrives, the query
+         is drawn again with it. */
+      function loadText() {
+        if (inText || !indexUrl) return;
+        var wanted = indexUrl;
+        indexUrl = null;
+        PC.loadData(wanted).then(function (index) {
+          inText = textFinder(index);
+          form.setAttribute("data-pc-text", "1");
+          if (!value(form, "filter")) return;
+          drawn = null;
+          update(true);
+        }).catch(function () { /* the filter still reads names, descriptions, keywords */ });
+      }
+      form.elements.filter.addEventListener("focus", loadText);
+      /* keepPage: keep the number of results shown (else the first page); drawAll: place
+         every card now ("more"), else a screenful now and the rest when idle. */
+      function update(keepPage, drawAll) {
         /* A "change" after "input" (when a field loses focus) changes nothing: redrawing
            then would remove the button being clicked. */
         var state = ["filter"].concat(FACETS).map(function (name) { return value(form, name); }).join("\n");
@@ -442,16 +470,7 @@
         drawn = state;
         if (!keepPage) shown = PAGE;
         var started = performance.now();
-        if (!inText && indexUrl && value(form, "filter")) {
-          var wanted = indexUrl;
-          indexUrl = null;
-          PC.loadData(wanted).then(function (index) {
-            inText = textFinder(index);
-            form.setAttribute("data-pc-text", "1");
-            drawn = null;
-            update(true);
-          }).catch(function () { /* the filter still reads names, descriptions, keywords */ });
-        }
+        if (value(form, "filter")) loadText();
         var found = filter(prepared, form, inText);
         var kind = countKind(form, prepared);
         if (!own(totals, kind)) {
@@ -519,7 +538,7 @@
            browser would otherwise draw every card within a few screens of the view
            before painting); the rest follow when the page is idle, unless another
            keystroke came. */
-        var now = keepPage ? listed.length : Math.min(listed.length, fit);
+        var now = drawAll ? listed.length : Math.min(listed.length, fit);
         var next = grid.firstChild;
         for (r = 0; r < listed.length; r++) {
           if (r >= now && (!next || keptNode(r) !== next)) break;
@@ -538,14 +557,16 @@
           afterPaint(function () {
             if (token !== drawing) return;
             fit = fits(grid);
+            measured = true;
             refresh();
             drawLater(grid);
             for (var r = from; r < listed.length; r++) grid.appendChild(place(r));
           });
-        } else if (listed.length && !keepPage) {
+        } else if (listed.length && !drawAll) {
           afterPaint(function () {
             if (token !== drawing) return;
             fit = fits(grid);
+            measured = true;
             refresh();
             drawLater(grid);
           });
@@ -562,7 +583,7 @@
             more = element("button", "md-button",
               t(strings, "filter.more", { count: Math.min(PAGE, rest), rest: rest }));
             more.type = "button";
-            more.addEventListener("click", function () { shown += PAGE; update(true); });
+            more.addEventListener("click", function () { shown += PAGE; update(true, true); });
             results.appendChild(more);
           }
           say(t(strings, "filter.count_" + kind, { count: found.results.length, total: total }));
