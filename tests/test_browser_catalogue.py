@@ -51,6 +51,30 @@ def test_a_filter_url_opened_fresh_shows_the_filtered_cards(site, page):
     assert "of 24 personas and skills match" in page.locator("[data-pc-status]").inner_text()
 
 
+def test_a_card_opened_right_after_typing_comes_back_filtered(site, page):
+    """Typing writes the URL when it pauses; opening a card before then still leaves the
+    query in the catalogue's history entry, so Back shows the same results."""
+    page.goto(site + "catalogue/")
+    page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
+    page.evaluate(
+        """() => {
+          const field = document.querySelector('#pc-filter');
+          field.value = 'kafka';
+          field.dispatchEvent(new Event('input', {bubbles: true}));
+          document.querySelector('[data-pc-results] .pc-card__title a').click();
+        }"""
+    )  # typed and clicked in one task: no pause for the URL to be written in between
+    page.wait_for_url(re.compile(r"/personas/"))
+    assert page.evaluate("document.referrer").endswith("/catalogue/?filter=kafka")
+    page.go_back()
+    page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
+    assert page.evaluate("location.search") == "?filter=kafka"
+    assert page.locator("#pc-filter").input_value() == "kafka"
+    cards = names(page, "[data-pc-results] .pc-card[data-kind=persona] .pc-card__title a")
+    assert set(cards[:2]) == KAFKA
+    assert page.errors == []
+
+
 def test_a_link_written_with_q_opens_the_catalogue_filtered_not_site_search(site, page):
     page.goto(site + "catalogue/?q=kafka&complexity=high")
     page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
