@@ -381,6 +381,7 @@ def bench_keystrokes(n: int, out: Path, browser) -> dict:
         "p90_ms": p90(costs),
         "max_ms": round(max(costs), 1),
         "keystrokes": len(costs),
+        "load_1min": round(os.getloadavg()[0], 2),  # the machine is shared: say how busy
     }
 
 
