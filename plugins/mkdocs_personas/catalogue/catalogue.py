@@ -399,7 +399,9 @@ def _read_many(sources: Sequence[Source], settings: Settings, text: bool) -> lis
     single = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
     if len(sources) < (PARALLEL_FROM if single else SPAWNED_FROM) or workers < 2:
         return _read_chunk(sources, settings, text)
-    size = -(-len(sources) // (workers * 4))
+    # Forked workers get a range of the inherited sources, so small chunks cost nothing
+    # to send and keep the last one short (the other worker waits for it at the end).
+    size = -(-len(sources) // (workers * (16 if single else 4)))
     starts = range(0, len(sources), size)
     context = multiprocessing.get_context("fork" if single else "spawn")
     global _FORKED
