@@ -49,14 +49,16 @@ class Background:
             self.process = context.Process(
                 target=_run, args=(told, target, args, kwargs), daemon=True
             )
-            gc.freeze()  # the child's collector then leaves the inherited heap alone
+            # Neither collector walks the inherited heap while the child runs (walking
+            # it writes to every object, which copies its memory pages).
+            gc.freeze()
             try:
                 self.process.start()
             except OSError as error:  # the system refused the fork: no memory, no process
                 self.process = None
                 self.failure = f"the second process could not start: {describe(error)}"
-            finally:
                 gc.unfreeze()
+            finally:
                 told.close()
 
     def join(self) -> bool:
@@ -70,6 +72,7 @@ class Background:
             self.failure = _heard(self.said) or _ended(process.exitcode)
         self.said.close()
         process.close()
+        gc.unfreeze()
         return done
 
     def cancel(self) -> None:
@@ -80,6 +83,7 @@ class Background:
             process.join()
             process.close()
             self.said.close()
+            gc.unfreeze()
 
 
 def _run(told, target: Callable[..., object], args: tuple, kwargs: dict) -> None:

@@ -400,6 +400,10 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         under ``mkdocs serve``, whose live-reload script is added after this event)."""
         if not self.config.enabled or getattr(self, "serving", False):
             return None
+        if self.rebuilds is None and self._planned(page.file) is not None:
+            # Written now: MkDocs would hold every generated page's Markdown and HTML to
+            # the end of the build (10,000 entries: some 200 MB), which nothing reads.
+            page.markdown = page.content = None
         return add_policy(
             output,
             pagefind=self.config.search == "pagefind",

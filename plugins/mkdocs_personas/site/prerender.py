@@ -130,13 +130,15 @@ class Pool:
         # among them, the workers the others: each core one share, none left idle.
         src_uris = [src for i, src in enumerate(src_uris) if i % cores]
         _warm(job)
-        # What the workers inherit is never collected there: frozen, the collector does
-        # not walk it (and so does not copy every page of it into each worker).
+        # What the workers inherit is never collected, there nor here while they run:
+        # frozen, the collector does not walk it, and so does not write to every object
+        # of it (which would copy every memory page of it, into each worker or here).
         gc.freeze()
         try:
             self.pool = context.Pool(cores - 1)
-        finally:
+        except BaseException:
             gc.unfreeze()
+            raise
         self.export = job.export is not None
         _JOB = None  # the workers have it; the build's process does not need it
         self.wanted = set(src_uris)
@@ -199,6 +201,7 @@ class Pool:
         if pool is not None:
             pool.terminate()
             pool.join()
+            gc.unfreeze()  # the workers are gone: nothing is shared with them any more
 
 
 class Exporting:
