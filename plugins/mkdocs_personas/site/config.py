@@ -340,13 +340,21 @@ _ConfigLoader.add_multi_constructor("!", _ignore_tag)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 
 
-def _read_file(config_file: str | Path) -> tuple[dict, PluginOptions]:
-    """The data of an ``mkdocs.yml`` and its validated ``personas`` options, running nothing.
+def _merged(parent: dict, child: dict) -> dict:
+    """``child`` over ``parent`` as MkDocs merges an ``INHERIT``: mappings key by key,
+    anything else (lists too) replaced."""
+    merged = dict(parent)
+    for key, value in child.items():
+        below = merged.get(key)
+        merged[key] = (
+            _merged(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
+        )
+    return merged
 
-    Hooks and plugins are not imported, and tags that would call code are read as empty
-    values. Raises ValueError with a clear message.
-    """
-    path = Path(config_file)
+
+def _load(path: Path, inheriting: tuple[str, ...] = ()) -> dict:
+    """The data of a configuration file, with the file its ``INHERIT`` names merged under
+    it, as MkDocs reads them. Raises ValueError with a clear message."""
     try:
         with open(path, encoding="utf-8-sig") as handle:
             data = yaml.load(handle, Loader=_ConfigLoader) or {}
@@ -354,6 +362,30 @@ def _read_file(config_file: str | Path) -> tuple[dict, PluginOptions]:
         raise ValueError(f"cannot read {path}: {error}") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping of settings")
+    if "INHERIT" not in data:
+        return data
+    data = dict(data)
+    relative = data.pop("INHERIT")
+    if not isinstance(relative, str) or not relative.strip():
+        raise ValueError(f"{path}: INHERIT must name a configuration file, not {relative!r}")
+    parent = os.path.normpath(os.path.join(os.path.dirname(path), relative))
+    if os.path.realpath(parent) in inheriting:
+        raise ValueError(f"{path}: INHERIT: {relative} inherits back from this file")
+    if not os.path.exists(parent):
+        raise ValueError(f"{path}: INHERIT: {relative} does not exist (at {parent})")
+    own = (*inheriting, os.path.realpath(path))
+    return _merged(_load(Path(parent), own), data)
+
+
+def _read_file(config_file: str | Path) -> tuple[dict, PluginOptions]:
+    """The data of an ``mkdocs.yml`` (with what it inherits) and its validated ``personas``
+    options, running nothing.
+
+    Hooks and plugins are not imported, and tags that would call code are read as empty
+    values. Raises ValueError with a clear message.
+    """
+    path = Path(config_file)
+    data = _load(path)
     plugins = data.get("plugins")
     entries = (
         plugins.items()
