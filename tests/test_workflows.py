@@ -655,3 +655,40 @@ def test_the_preview_takes_only_catalogue_content_even_from_the_repository_root(
     assert (base / "docs/index.md").read_text() == "# New home\n"
     assert (base / "docs/extra.css").read_text() == "p {}\n"
     assert not (base / "docs/leak.md").exists() and not (base / ".git").exists()
+
+
+def test_the_preview_never_takes_a_file_the_configuration_inherits_from(tmp_path):
+    """A configuration's ``INHERIT`` parent (and its parent) is configuration, whatever
+    its name: a glob that matches it must not let a pull request add hooks or plugins to
+    the trusted build through it."""
+    child = (
+        "INHERIT: config/base.yml\nsite_name: x\n"
+        "plugins:\n  - personas:\n      personas: ['**/*']\n      skills: ['**/SKILL.md']\n"
+    )
+    parent = "INHERIT: ../shared/root.yaml\ntheme: {name: material}\n"
+    root = "site_name: root\n"
+    agent = "---\nname: a\ndescription: Agent a.\n---\nBody.\n"
+    files = {
+        "mkdocs.yml": child,
+        "config/base.yml": parent,
+        "shared/root.yaml": root,
+        "a.md": agent,
+        "docs/index.md": "# Home\n",
+    }
+    base = _repository(tmp_path / "base", files)
+    pull = _repository(
+        tmp_path / "pull-request",
+        {
+            **files,
+            "config/base.yml": parent + "hooks: [skills/s/scripts/run.py]\n",
+            "shared/root.yaml": root + "plugins: [macros]\n",
+            "a.md": agent.replace("Body.", "Changed body."),
+            "skills/s/SKILL.md": "---\nname: s\ndescription: S.\n---\nUse it.\n",
+            "skills/s/scripts/run.py": "import os\n",
+        },
+    )
+    taken, refused = take(pull, base / "mkdocs.yml")
+    assert {"config/base.yml", "shared/root.yaml", "mkdocs.yml"} <= set(refused)
+    assert (base / "config/base.yml").read_text() == parent
+    assert (base / "shared/root.yaml").read_text() == root
+    assert "a.md" in taken and "Changed body." in (base / "a.md").read_text()

@@ -13,8 +13,9 @@ written from that data, every string of it in code).
 ``take`` replaces the base's catalogue content with the pull request's: exactly the files
 the base configuration's persona and skill globs match there, the files of those skills'
 folders, and the Markdown and images of the docs folder. Nothing else is taken, even when
-a glob's root is the repository root: never a configuration file, a hook (or a Python
-file beside one), the theme's ``custom_dir``, ``.git``, a symlink or a special file.
+a glob's root is the repository root: never a configuration file (nor a file it
+inherits from, whatever its name), a hook (or a Python file beside one), the theme's
+``custom_dir``, ``.git``, a symlink or a special file.
 ``summary`` compares the base commit (``HEAD``, or ``--base``) with the working tree.
 ``build`` builds with every page sanitized and changes marked, with the engine's own
 command (so the working folder, which holds pull-request files, is never on Python's
@@ -35,7 +36,7 @@ from pathlib import Path
 
 from ..catalogue.bundles import _walk as bundle_files
 from ..catalogue.catalogue import Settings
-from ..site.config import _read_file, read_project
+from ..site.config import _read_file, inherited_files, read_project
 from ..sources.model import Kind, visible
 from ..sources.read import discover
 
@@ -87,10 +88,15 @@ def content_files(root: Path, settings: Settings, docs_dir: str) -> set[str]:
 
 def protected(config_file: Path, data: dict) -> tuple[set[str], set[str]]:
     """Files and folders (relative to the configuration's folder) a pull request never
-    changes: the configuration, hooks, the folders of hooks (for their ``.py`` files) and
-    the theme's ``custom_dir``."""
+    changes: the configuration and every file it inherits from (``INHERIT``, whatever its
+    name), hooks, the folders of hooks (for their ``.py`` files) and the theme's
+    ``custom_dir``."""
     base = config_file.resolve().parent
     files, folders = {config_file.resolve().relative_to(base).as_posix()}, {".git"}
+    for parent in inherited_files(config_file):
+        path = os.path.relpath(os.path.realpath(parent), base).replace(os.sep, "/")
+        if not path.startswith("../"):
+            files.add(path)
     hooks = data.get("hooks") if isinstance(data.get("hooks"), list) else []
     for hook in hooks:
         if isinstance(hook, str):

@@ -352,9 +352,10 @@ def _merged(parent: dict, child: dict) -> dict:
     return merged
 
 
-def _load(path: Path, inheriting: tuple[str, ...] = ()) -> dict:
+def _load(path: Path, inheriting: tuple[str, ...] = (), parents: list[Path] | None = None) -> dict:
     """The data of a configuration file, with the file its ``INHERIT`` names merged under
-    it, as MkDocs reads them. Raises ValueError with a clear message."""
+    it, as MkDocs reads them; ``parents`` collects the inherited files, nearest first.
+    Raises ValueError with a clear message."""
     try:
         with open(path, encoding="utf-8-sig") as handle:
             data = yaml.load(handle, Loader=_ConfigLoader) or {}
@@ -374,7 +375,17 @@ def _load(path: Path, inheriting: tuple[str, ...] = ()) -> dict:
     if not os.path.exists(parent):
         raise ValueError(f"{path}: INHERIT: {relative} does not exist (at {parent})")
     own = (*inheriting, os.path.realpath(path))
-    return _merged(_load(Path(parent), own), data)
+    if parents is not None:
+        parents.append(Path(parent))
+    return _merged(_load(Path(parent), own, parents), data)
+
+
+def inherited_files(config_file: str | Path) -> list[Path]:
+    """The configuration files ``config_file`` inherits from (its ``INHERIT``, that file's
+    own, and so on), nearest first. Raises ValueError as :func:`_load` does."""
+    parents: list[Path] = []
+    _load(Path(config_file), parents=parents)
+    return parents
 
 
 def _read_file(config_file: str | Path) -> tuple[dict, PluginOptions]:
