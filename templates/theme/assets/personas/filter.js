@@ -553,22 +553,15 @@
           next = following;
         }
         var from = r;
-        if (from < listed.length) {
+        if (from < listed.length || (listed.length && !drawAll)) {
+          /* After the paint: measure the grid, then place the rows not placed yet. */
           afterPaint(function () {
             if (token !== drawing) return;
             fit = fits(grid);
             measured = true;
             refresh();
             drawLater(grid);
-            for (var r = from; r < listed.length; r++) grid.appendChild(place(r));
-          });
-        } else if (listed.length && !drawAll) {
-          afterPaint(function () {
-            if (token !== drawing) return;
-            fit = fits(grid);
-            measured = true;
-            refresh();
-            drawLater(grid);
+            for (var k = from; k < listed.length; k++) grid.appendChild(place(k));
           });
         }
         if (!listed.length && grid.parentNode === results) results.removeChild(grid);
