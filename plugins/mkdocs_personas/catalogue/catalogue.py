@@ -175,8 +175,16 @@ def _read(source: Source, settings: Settings, text: bool = True) -> _Result:
     return _Result(entry, tuple(problems), name_node, digest)
 
 
-_PAGE_ONLY = dict(title="", description="", expertise=(), keywords=(), tools=(), examples=())
-_PAGE_ONLY.update(model=None, complexity=None)
+_PAGE_ONLY = {
+    "title": "",
+    "description": "",
+    "expertise": (),
+    "keywords": (),
+    "tools": (),
+    "examples": (),
+    "model": None,
+    "complexity": None,
+}
 """Fields only pages show, left out of what a check ships back from its workers."""
 
 

@@ -213,9 +213,9 @@ def _mkdocs_option(option: Option):
         return c.Choice(option.choices, default=option.default)
     if option.kind == "text?":
         return c.Optional(c.Type(str))
-    if option.kind in ("strings", "lists"):
-        if option.kind == "strings":
-            return c.ListOfItems(c.Type(str), default=option.default)
+    if option.kind == "strings":
+        return c.ListOfItems(c.Type(str), default=option.default)
+    if option.kind == "lists":
         return c.DictOfItems(c.ListOfItems(c.Type(str)), default=option.default)
     kind = {"bool": bool, "int": int, "number": (int, float)}[option.kind]
     return c.Type(kind, default=option.default)
