@@ -155,6 +155,7 @@ def test_the_tab_key_reaches_the_filter_within_three_presses(sample, chromium, u
     context, page = open_page(chromium, DESKTOP, "light")
     page.goto(sample + url)
     page.wait_for_load_state("networkidle")
+    page.wait_for_selector(target, state="visible")  # shown once its script has started
     presses = 0
     while presses < 3 and not page.evaluate(f"document.activeElement.matches('{target}')"):
         page.keyboard.press("Tab")
