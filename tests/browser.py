@@ -68,3 +68,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# The filter places a screenful of result cards at once and the rest after the paint (and
+# the body's matches once match.json has arrived): a test reads the results once every
+# result the status counts is placed (60 a page; with no query the status has no count).
+_DRAWN = """() => {
+    const status = document.querySelector("[data-pc-filter] [data-pc-status]");
+    const count = status ? /^(\\d+) /.exec(status.textContent) : null;
+    if (!count) return true;
+    const shown = document.querySelectorAll("[data-pc-results] .pc-card").length;
+    const total = Number(count[1]);
+    return shown === total || (shown >= 60 && total > shown);
+}"""
+
+
+def wait_drawn(page) -> None:
+    """Wait until the catalogue filter has placed every result its status counts."""
+    page.wait_for_function(_DRAWN)

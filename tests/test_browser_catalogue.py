@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import free_port, serve_site
+from browser import free_port, serve_site, wait_drawn
 from conftest import REPO, build_project, console_errors, copy_sample
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,10 @@ def site(sample_base):
 
 
 def names(page, selector: str) -> list[str]:
-    """The last path segment of each matching link: a persona's or skill's name."""
+    """The last path segment of each matching link: a persona's or skill's name (of the
+    filter's results once all are placed)."""
+    if selector.startswith("[data-pc-results]"):
+        wait_drawn(page)
     paths = page.eval_on_selector_all(selector, "links => links.map(a => a.pathname)")
     return [path.rstrip("/").rsplit("/", 1)[-1] for path in paths]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import serve_site
+from browser import serve_site, wait_drawn
 from conftest import build_project, make_project, persona, risky_agent, skill
 
 pytestmark = pytest.mark.browser
@@ -55,6 +55,7 @@ def open_page(chromium, viewport, scheme):
 
 
 def card_names(page) -> list[str]:
+    wait_drawn(page)
     return page.eval_on_selector_all(
         "[data-pc-results] .pc-card", "cards => cards.map(c => c.dataset.name)"
     )
@@ -115,6 +116,7 @@ def test_matched_keywords_are_highlighted_and_text_is_cut_at_a_word(sample, chro
     context, page = open_page(chromium, DESKTOP, "dark")
     page.goto(sample + "catalogue/?filter=kafka")
     page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
+    wait_drawn(page)
     marked = page.eval_on_selector_all(
         "[data-pc-results] .pc-chip--match", "chips => chips.map(c => c.textContent)"
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_match import TASK_SETS, cli_rankings, report, task_set, tuning_top3
 
-from browser import serve_site
+from browser import serve_site, wait_drawn
 from conftest import CORPUS, REPO, build_project, globs_build, make_project, persona
 
 pytestmark = pytest.mark.browser
@@ -381,6 +381,7 @@ def test_the_filter_finds_words_of_the_whole_file(corpus_site, page):
         page.wait_for_selector("form[data-pc-filter][data-pc-loaded]")
         page.fill("#pc-filter", "pytest")
         page.wait_for_selector("form[data-pc-filter][data-pc-text]")
+        wait_drawn(page)  # a screenful at once, the rest after the paint
         names = set(
             page.eval_on_selector_all(
                 "[data-pc-results] .pc-card", "cards => cards.map(c => c.dataset.name)"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import serve_site
+from browser import serve_site, wait_drawn
 from conftest import build_project, make_project, persona
 
 pytestmark = pytest.mark.browser
@@ -36,6 +36,7 @@ def test_cards_drawn_by_the_filter_count_like_the_built_cards(tmp_path, chromium
         }
         page.goto(base + "catalogue/?filter=docs")
         page.wait_for_selector("[data-pc-results] .pc-card")
+        wait_drawn(page)
         drawn = {
             name: page.eval_on_selector(f"[data-pc-results] .pc-card[data-name='{name}']", read)
             for name in built_cards

@@ -2,7 +2,7 @@
 
 import pytest
 
-from browser import serve_site
+from browser import serve_site, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -88,6 +88,7 @@ def test_the_filter_and_the_task_matcher_show_payloads_as_text(payload_site, pag
     fired = watch(page)
     page.goto(base + "catalogue/?filter=script")
     page.wait_for_selector("[data-pc-filter][data-pc-loaded]")
+    wait_drawn(page)
     titles = page.eval_on_selector_all(
         "[data-pc-results] .pc-card__title a", "links => links.map(a => a.textContent)"
     )

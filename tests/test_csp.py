@@ -11,7 +11,7 @@ import pytest
 
 from mkdocs_personas.site.csp import add_policy, script_hashes
 
-from browser import free_port, serve_site
+from browser import free_port, serve_site, wait_drawn
 from conftest import LOOPBACK, build_project, copy_sample
 
 PAGE = """<!doctype html>
@@ -166,6 +166,7 @@ def test_the_site_works_under_its_policy(csp_site, watched):
     assert page.evaluate("window.__same") is True
     page.fill("#pc-filter", "kafka")
     page.wait_for_selector("[data-pc-results] .pc-card")
+    wait_drawn(page)
     paths = page.eval_on_selector_all(
         "[data-pc-results] .pc-card__title a", "links => links.map(a => a.pathname)"
     )
