@@ -23,7 +23,9 @@ WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
 
 
 def load(path: Path) -> dict:
-    data = yaml.load(path.read_text(), Loader=yaml.BaseLoader)
+    """A workflow, every scalar a string (BaseLoader); read by libyaml when PyYAML has it
+    (the same documents, about six times faster over the 480 variants)."""
+    data = yaml.load(path.read_text(), Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
     return data
 
 
@@ -166,10 +168,21 @@ def reads_pull_request(job: dict) -> bool:
     return False
 
 
+def text_of(value: object) -> str:
+    """Every key and value of a loaded workflow part, one per line: what a search for a
+    name or an expression in it looks through (unlike a YAML dump, never wraps a long
+    string across lines, and is far quicker than dumping)."""
+    if isinstance(value, dict):
+        return "\n".join(f"{text_of(k)}\n{text_of(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "\n".join(text_of(v) for v in value)
+    return str(value)
+
+
 def holds_credential(workflow: dict, job: dict) -> bool:
     """A write token (the job's or the workflow's permissions) or any secret."""
     permissions = job.get("permissions", workflow.get("permissions"))
-    return writes(permissions) or "secrets." in yaml.safe_dump(job)
+    return writes(permissions) or "secrets." in text_of(job)
 
 
 def _jobs(path: Path):
@@ -246,9 +259,9 @@ def test_jobs_that_read_pull_request_files_hold_no_credential(variants):
     readers = 0
     for path in WORKFLOWS + variants:
         for workflow, name, job in _jobs(path):
-            text = yaml.safe_dump(job)
             if not reads_pull_request(job):
                 continue
+            text = text_of(job)
             readers += 1
             permissions = job.get("permissions", workflow.get("permissions"))
             assert permissions == {"contents": "read"}, (path.name, name)
