@@ -290,6 +290,58 @@ def shared_build(tmp_path_factory, name: str, make: Callable[[Path], Built]) -> 
         return built
 
 
+def shared_result(tmp_path_factory, name: str, make: Callable[[Path], object]) -> object:
+    """``make(folder)`` once per test run, as :func:`shared_build` does for a site: its
+    result (picklable) is read by every worker that asks after the first. Read-only."""
+    if not os.environ.get("PYTEST_XDIST_TESTRUNUID"):
+        return make(tmp_path_factory.mktemp(name))
+    import fcntl
+    import pickle
+
+    root = tmp_path_factory.getbasetemp().parent / f"shared-{name}"
+    saved = root.parent / f"shared-{name}.pickle"
+    with open(f"{root}.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if saved.exists():
+            return pickle.loads(saved.read_bytes())
+        if root.exists():
+            shutil.rmtree(root)
+        root.mkdir()
+        result = make(root)
+        saved.write_bytes(pickle.dumps(result))
+        return result
+
+
+def release_check():
+    """.github/scripts/release_check.py as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "release_check", REPO / ".github/scripts/release_check.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def release_checked(tmp_path_factory) -> tuple[int, str, Path]:
+    """The local release check, run once per test run in its quick mode (the sdist and the
+    wheel built into ``dist``, checked, installed in a fresh environment that reuses this
+    one's dependencies, the sample built there): its exit code, what it printed and
+    ``dist``. tests/test_team_install.py installs that same wheel. Read-only for tests."""
+    import contextlib
+    import io
+
+    def make(folder: Path) -> tuple[int, str, Path]:
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            code = release_check().main(["--dist", str(folder / "dist"), "--reuse-dependencies"])
+        return code, printed.getvalue(), folder / "dist"
+
+    return shared_result(tmp_path_factory, "release", make)
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Built:
     """This repository's own catalogue, built once with ``--strict``."""

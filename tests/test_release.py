@@ -1,7 +1,6 @@
 """Releases: one version, a changelog entry for it, and the local release check (build the
 sdist and wheel, twine check, install the wheel in a fresh environment, build the sample)."""
 
-import importlib.util
 import re
 import tarfile
 import zipfile
@@ -11,16 +10,7 @@ import tomllib
 
 from mkdocs_personas import __version__
 
-from conftest import REPO
-
-
-def release_check():
-    spec = importlib.util.spec_from_file_location(
-        "release_check", REPO / ".github/scripts/release_check.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from conftest import REPO, release_check
 
 
 def test_the_version_is_defined_once():
@@ -47,12 +37,12 @@ def test_a_tag_that_is_not_the_version_is_refused(capsys):
 
 
 @pytest.mark.timeout(300)
-def test_the_release_check_builds_installs_the_wheel_and_builds_the_sample(tmp_path, capsys):
+def test_the_release_check_builds_installs_the_wheel_and_builds_the_sample(release_checked):
     """The check the release workflow runs (here reusing this environment's dependencies,
-    so nothing is downloaded; the package itself comes only from the built wheel)."""
-    dist = tmp_path / "dist"
-    assert release_check().main(["--dist", str(dist), "--reuse-dependencies"]) == 0
-    out = capsys.readouterr().out
+    so nothing is downloaded; the package itself comes only from the built wheel), once
+    per test run (conftest's release_checked: test_team_install.py installs its wheel)."""
+    code, out, dist = release_checked
+    assert code == 0
     assert f"mkdocs_personas-{__version__}-py3-none-any.whl" in out
     assert sorted(p.name for p in dist.iterdir()) == [
         f"mkdocs_personas-{__version__}-py3-none-any.whl",

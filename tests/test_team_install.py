@@ -1,6 +1,7 @@
 """The install a team follows, as written: the README's command in a fresh virtual
 environment, and what `personas init` pins for CI when it ran from a wheel. Both are slow
-(a wheel build, a pip install); each is one test."""
+(a pip install in a fresh environment; the wheel is the one the release check built once
+for the test run); each is one test."""
 
 import os
 import re
@@ -12,12 +13,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_release import release_check
 
 from mkdocs_personas import __version__
 from mkdocs_personas.cli.init import REPOSITORY
 
-from conftest import REPO, write
+from conftest import REPO, release_check, write
 
 AGENT = "---\nname: {0}\ndescription: The {0}. Use when asked.\ntools: Read\n---\n\nWork.\n"
 
@@ -54,10 +54,15 @@ def pins(folder: Path) -> set[str]:
 
 
 @pytest.mark.timeout(600)
-def test_installed_from_a_wheel_init_pins_the_commit_the_wheel_was_built_from(tmp_path):
+def test_installed_from_a_wheel_init_pins_the_commit_the_wheel_was_built_from(
+    tmp_path, release_checked
+):
+    """The wheel the release check built (conftest's release_checked, built once per test
+    run), installed in a fresh environment of its own."""
     check = release_check()
-    _, wheel = check.build(tmp_path / "dist")
-    scripts = check.install(tmp_path / "env", tmp_path / "dist", __version__, True)
+    _, _, dist = release_checked
+    (wheel,) = dist.glob("*.whl")
+    scripts = check.install(tmp_path / "env", dist, __version__, True)
     repo = team(tmp_path / "team")
     result = subprocess.run(
         [scripts / "personas", "init"],
