@@ -368,10 +368,24 @@ def corpus_site(tmp_path_factory) -> Built:
     return shared_build(tmp_path_factory, "corpus", make)
 
 
+LINK_CHECKS = {
+    "links": {
+        "not_found": "warn",
+        "anchors": "warn",
+        "absolute_links": "warn",
+        "unrecognized_links": "warn",
+    }
+}
+"""MkDocs' link checks as this repository's mkdocs.yml sets them: every kind a warning, so
+``--strict`` fails on a broken link (they add log lines only: the site is the same)."""
+
+
 def globs_build(tmp_path_factory, options: dict[str, object]) -> Built:
     """A catalogue read by absolute globs (``options``: the plugin's) with the default
-    settings, built once per test run whichever test asks first (:func:`shared_build`,
-    keyed by the options). Read-only for tests."""
+    settings and :data:`LINK_CHECKS`, built once per test run whichever test asks first
+    (:func:`shared_build`, keyed by the options), without ``--strict``: a test that needs
+    a strict build asserts that it logged no warning (what ``--strict`` fails on).
+    Read-only for tests."""
     import hashlib
 
     key = hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()[:16]
@@ -379,7 +393,9 @@ def globs_build(tmp_path_factory, options: dict[str, object]) -> Built:
         _GLOBS_BUILDS[key] = shared_build(
             tmp_path_factory,
             f"globs-{key}",
-            lambda folder: build_project(make_project(folder, {}, plugin=options)),
+            lambda folder: build_project(
+                make_project(folder, {}, plugin=options, validation=LINK_CHECKS)
+            ),
         )
     return _GLOBS_BUILDS[key]
 
