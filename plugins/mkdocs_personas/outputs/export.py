@@ -236,6 +236,12 @@ def data_key(catalogue: Catalogue, relations: Relations, directory_urls: bool) -
     )
 
 
+def match_key(catalogue: Catalogue) -> tuple:
+    """What the matcher's index (``match.json``) reads beyond :func:`data_key`: each
+    entry's whole file (the words of its body)."""
+    return tuple(e.raw for e in catalogue.entries)
+
+
 def write_exports(
     site_dir: str | Path,
     catalogue: Catalogue,
@@ -244,6 +250,7 @@ def write_exports(
     directory_urls: bool = True,
     unchanged: Mapping[str, str] | None = None,
     data: bool = True,
+    matcher: bool | None = None,
     more: Mapping[str, object] | None = None,
     synonyms: Groups = (),
     keep: bool = True,
@@ -253,19 +260,21 @@ def write_exports(
 
     Returns every file written (site path -> text). Raw files equal in ``unchanged`` (the
     files an earlier build of the same site wrote) are not written again, nor the
-    catalogue's data files when ``data`` is false. ``synonyms`` are the catalogue's own
-    synonym groups, for the matcher's index. Without ``keep``, nothing is returned: no
-    file's text is held after it is written (a catalogue's conversions add up).
+    catalogue's data files when ``data`` is false (``matcher``, when given, decides for
+    ``match.json`` alone: it also reads bodies, the others do not). ``synonyms`` are the
+    catalogue's own synonym groups, for the matcher's index. Without ``keep``, nothing is
+    returned: no file's text is held after it is written (a catalogue's conversions add
+    up).
     """
     root = Path(site_dir)
-    if data:
-        outputs = {
-            "personas.json": lambda: catalogue_data(catalogue, relations, directory_urls),
-            "catalogue.json": lambda: browser_data(catalogue, directory_urls),
-            "match.json": lambda: match_data(catalogue, synonyms, labels=False),
-            "persona.schema.json": lambda: front_matter_schema(fields),
-        }
-        for name, make in outputs.items():  # one file's data in memory at a time
+    outputs = {
+        "personas.json": lambda: catalogue_data(catalogue, relations, directory_urls),
+        "catalogue.json": lambda: browser_data(catalogue, directory_urls),
+        "match.json": lambda: match_data(catalogue, synonyms, labels=False),
+        "persona.schema.json": lambda: front_matter_schema(fields),
+    }
+    for name, make in outputs.items():  # one file's data in memory at a time
+        if data if matcher is None or name != "match.json" else matcher:
             (root / name).write_text(dumps(make()) + "\n", encoding="utf-8")
     written: dict[str, str] = {}
     for relative, value in (more or {}).items():

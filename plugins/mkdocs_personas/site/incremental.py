@@ -109,6 +109,8 @@ class Rebuilds:
         """Digest of each source text, by (kind, path, text)."""
         self.data_key: tuple | None = None
         """What the last build's data files (personas.json...) were made of."""
+        self.match_key: tuple | None = None
+        """What else the last build's ``match.json`` was made of (the bodies)."""
         self.force = True
         self.templates = TemplateCache()
         self.settled = False

@@ -22,7 +22,7 @@ from ..catalogue import bundles
 from ..catalogue.catalogue import Catalogue, Reader, Settings
 from ..catalogue.sanitize import sanitize
 from ..outputs.diff import Diff, compare, load_side
-from ..outputs.export import data_key, write_exports
+from ..outputs.export import data_key, match_key, write_exports
 from ..sources import bounds, read, strings
 from ..sources.manifests import find_manifests
 from ..sources.model import Entry, Kind, Problem
@@ -440,6 +440,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             return  # another language's pass of mkdocs-static-i18n: the data is written
         rebuilds = self.rebuilds
         key = data_key(site.catalogue, site.relations, config.use_directory_urls)
+        words = match_key(site.catalogue)
         again = rebuilds is not None and not rebuilds.force
         exporting, self.exporting = getattr(self, "exporting", None), None
         staging = Path(config.site_dir) / background.STAGING
@@ -459,10 +460,11 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 config,
                 unchanged=rebuilds.raw if again else None,
                 data=not (again and rebuilds.data_key == key),
+                matcher=not (again and rebuilds.data_key == key and rebuilds.match_key == words),
                 keep=rebuilds is not None,  # what a dirty rebuild compares with
             )
         if rebuilds is not None:
-            rebuilds.raw, rebuilds.data_key = written, key
+            rebuilds.raw, rebuilds.data_key, rebuilds.match_key = written, key, words
             rebuilds.finish(config, self.files, written)
         if offline.enabled(config, "offline"):
             offline.write_data(config.site_dir, (*offline.DATA_FILES, CARDS))
