@@ -1,13 +1,21 @@
 """The sanitizer keeps what content needs and nothing Material's own scripts would act on:
 no body can take Material's ids, classes, tooltips or data attributes."""
 
+import random
 import re
 import time
 
 import markdown
 import pytest
 
-from mkdocs_personas.catalogue.sanitize import CLASSES, Policy, fragment_ids, sanitize, unique_ids
+from mkdocs_personas.catalogue.sanitize import (
+    CLASSES,
+    VOID,
+    Policy,
+    fragment_ids,
+    sanitize,
+    unique_ids,
+)
 
 from conftest import build_project, make_project, persona
 
@@ -207,6 +215,83 @@ def test_the_post_pass_is_linear_in_the_depth_of_nesting():
     # 4 times the depth: linear work takes about 4 times as long, quadratic 16 times; 10
     # leaves room for a busy machine (6 failed once at 6.1 with the suite on both cores)
     assert large < 10 * max(small, 1e-3)
+
+
+def _unique_ids_by_rewriting(html: str) -> str:
+    """The post-pass written plainly (the first version): every tag copied to the output,
+    an element's start tag rewritten once it is known to hold code."""
+    pieces, seen, stack = [], set(), []  # stack: [tag, attributes, index or -1, holds]
+    attribute = re.compile(r'\s([^\s="]+)="([^"]*)"')
+
+    def without_id(tag, attributes):
+        kept = "".join(m.group(0) for m in attribute.finditer(attributes) if m.group(1) != "id")
+        return f"<{tag}{kept}>"
+
+    def close():
+        element = stack.pop()
+        if element[3]:
+            if element[2] >= 0:
+                pieces[element[2]] = without_id(element[0], element[1])
+            if stack:
+                stack[-1][3] = True
+        return element[0]
+
+    position = 0
+    for match in re.finditer(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>", html):
+        pieces.append(html[position : match.start()])
+        position = match.end()
+        closing, tag, attributes = match.group(1), match.group(2).lower(), match.group(3)
+        if closing:
+            while stack and close() != tag:
+                pass
+            pieces.append(match.group(0))
+            continue
+        found = [m.group(2) for m in attribute.finditer(attributes) if m.group(1) == "id"]
+        value, text = (found[0] if found else None), match.group(0)
+        if value is not None and (value in seen or tag == "pre"):
+            text, value = without_id(tag, attributes), None
+        if value is not None:
+            seen.add(value)
+        if tag == "pre" and stack:
+            stack[-1][3] = True
+        if tag not in VOID:
+            stack.append([tag, attributes, len(pieces) if value is not None else -1, False])
+        pieces.append(text)
+    pieces.append(html[position:])
+    while stack:
+        close()
+    return "".join(pieces)
+
+
+def test_the_post_pass_agrees_with_the_plain_rewrite_on_random_markup():
+    """unique_ids only notes what to rewrite (most bodies: nothing): the same output as
+    copying every tag, on nested markup with repeated ids, code blocks, unclosed and
+    mismatched tags, ids in text and attributes that end in ``id``."""
+    rnd = random.Random(22)
+    tags = ["div", "pre", "code", "p", "h2", "span", "br", "img", "DIV", "Pre", "details", "li"]
+    attributes = [' id="a"', ' id="b"', ' class="c"', ' title="x id="', ' data-id="a"', ' id=""']
+
+    def markup(depth: int = 0) -> str:
+        out = []
+        for _ in range(rnd.randint(0, 4)):
+            if rnd.random() < 0.3:
+                out.append(rnd.choice(["x", 'id="q"', " y ", 'a id="z']))
+                continue
+            tag = rnd.choice(tags)
+            out.append(f"<{tag}{''.join(rnd.sample(attributes, rnd.randint(0, 2)))}>")
+            if tag.lower() not in VOID and depth < 5:
+                out.append(markup(depth + 1))
+                if rnd.random() < 0.85:
+                    out.append(f"</{rnd.choice([tag, tag, tag, 'div', 'p'])}>")
+        return "".join(out)
+
+    changed = 0
+    for _ in range(5000):
+        html = markup()
+        expected = _unique_ids_by_rewriting(html)
+        assert unique_ids(html) == expected, html
+        changed += expected != html
+    assert changed > 1000  # the cases exercise the rewrites
 
 
 # Through a build ----------------------------------------------------------------------

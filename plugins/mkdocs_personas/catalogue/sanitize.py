@@ -186,17 +186,6 @@ VOID = frozenset(
 )
 
 
-@dataclass
-class _Open:
-    """An element open at the current point of :func:`unique_ids`."""
-
-    tag: str
-    attributes: str
-    index: int
-    """Where its start tag is in the output, when it has an id; else -1."""
-    holds_code: bool = False
-
-
 def _without_id(tag: str, attributes: str) -> str:
     kept = "".join(m.group(0) for m in _ATTRIBUTE.finditer(attributes) if m.group(1) != "id")
     return f"<{tag}{kept}>"
@@ -206,47 +195,57 @@ def unique_ids(html: str) -> str:
     """Drop repeated ids (the first wins) and the ids of code blocks and their ancestors.
 
     ``html`` must be nh3's output: every attribute written ``name="value"``, no ``<`` or
-    ``>`` outside tags, every element closed. One pass, linear in the length.
+    ``>`` outside tags, every element closed. One pass over the tags, linear in the
+    length, that only notes the tags to rewrite; most bodies have none, and are returned
+    as they are.
     """
-    pieces: list[str] = []
     seen: set[str] = set()
-    stack: list[_Open] = []
+    stack: list[list] = []
+    """The open elements: [tag, its start tag's match if it kept an id, holds code]."""
+    edits: dict[re.Match, str] = {}
+    """Start tags to write again without their ids (-> the tag's name)."""
 
-    def close() -> _Open:
-        element = stack.pop()
-        if element.holds_code:
-            if element.index >= 0:
-                pieces[element.index] = _without_id(element.tag, element.attributes)
+    def close() -> str:
+        tag, kept, holds_code = stack.pop()
+        if holds_code:
+            if kept is not None:
+                edits[kept] = tag
             if stack:
-                stack[-1].holds_code = True
-        return element
+                stack[-1][2] = True
+        return tag
 
-    position = 0
     for match in _TAG.finditer(html):
-        pieces.append(html[position : match.start()])
-        position = match.end()
-        closing, tag, attributes = match.group(1), match.group(2).lower(), match.group(3)
+        closing, tag, attributes = match.groups()
+        tag = tag.lower()
         if closing:
-            while stack and close().tag != tag:
+            while stack and close() != tag:
                 pass
-            pieces.append(match.group(0))
             continue
-        value = next(
-            (m.group(2) for m in _ATTRIBUTE.finditer(attributes) if m.group(1) == "id"), None
-        )
-        text = match.group(0)
-        if value is not None and (value in seen or tag == "pre"):
-            text, value = _without_id(tag, attributes), None
+        value = None
+        if 'id="' in attributes:
+            value = next(
+                (m.group(2) for m in _ATTRIBUTE.finditer(attributes) if m.group(1) == "id"), None
+            )
         if value is not None:
-            seen.add(value)
+            if value in seen or tag == "pre":
+                edits[match], value = tag, None
+            else:
+                seen.add(value)
         if tag == "pre" and stack:
-            stack[-1].holds_code = True
+            stack[-1][2] = True
         if tag not in VOID:
-            stack.append(_Open(tag, attributes, len(pieces) if value is not None else -1))
-        pieces.append(text)
-    pieces.append(html[position:])
+            stack.append([tag, match if value is not None else None, False])
     while stack:
         close()
+    if not edits:
+        return html
+    pieces: list[str] = []
+    position = 0
+    for match in sorted(edits, key=lambda m: m.start()):
+        pieces.append(html[position : match.start()])
+        pieces.append(_without_id(edits[match], match.group(3)))
+        position = match.end()
+    pieces.append(html[position:])
     return "".join(pieces)
 
 
