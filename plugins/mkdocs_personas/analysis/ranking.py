@@ -518,6 +518,7 @@ def index(
     entries: Sequence[Entry],
     derived: Mapping[tuple[Kind, str], Sequence[str]] | None = None,
     synonyms: Groups = (),
+    cache: dict | None = None,
 ) -> dict[str, Any]:
     """The matcher's index of ``entries`` (JSON-ready; format in ``docs/matching.md``).
 
@@ -525,36 +526,80 @@ def index(
     declared ones; ``synonyms`` adds a catalogue's own synonym groups. Each entry's whole
     file counts: name, title, description, keywords, expertise, headings and body (its
     rare words all, its commoner ones the :func:`body_terms` most distinctive).
+
+    ``cache`` (a dict kept between calls, ``mkdocs serve``) holds each entry's terms by
+    what they are read from: an edit reads the edited entries' again, and no other.
     """
-    analyzer = default_analyzer(groups_key(synonyms))
+    group_key = groups_key(synonyms)
+    analyzer = default_analyzer(group_key)
     derived = derived or {}
     labels: list[list[str]] = []
     fields: list[dict[str, Counter]] = []
     wholes: list[dict[str, int]] = []
+    if cache is not None and cache.get(None) != group_key:
+        cache.clear()
+    fresh: dict = {None: group_key}
     for entry in entries:
-        declared = counted_keywords(entry.keywords)
-        extra = [k for k in derived.get((entry.kind, entry.name), ()) if k not in declared]
-        labels.append(declared + extra)
-        found: dict[str, Counter] = {}
-        whole = {analyzer.term(label): i for i, label in reversed(list(enumerate(labels[-1])))}
-        found["keywords"] = Counter()
-        for i, label in enumerate(labels[-1]):
-            for t in analyzer.label_terms(label):
-                found["keywords"][t] += 1
-                whole.setdefault(t, i)
-        headings, body = body_parts(entry.body)
-        sources = {
-            "name": entry.name.replace("-", " "),
-            "title": entry.title,
-            "description": entry.description,
-            "expertise": "\n".join(entry.expertise),
-            "headings": headings,
-            "body": body,
-        }
-        for field_name, source in sources.items():
-            found[field_name] = analyzer.field_terms(source)
-        fields.append(found)
-        wholes.append(whole)
+        extra_of = tuple(derived.get((entry.kind, entry.name), ()))
+        key = (
+            entry.name,
+            entry.title,
+            entry.description,
+            entry.expertise,
+            entry.keywords,
+            extra_of,
+            entry.body,
+        )
+        known = cache.get(key) if cache is not None else None
+        if known is None:
+            known = _entry_terms(analyzer, entry, extra_of)
+        if cache is not None:
+            fresh[key] = known
+        labels.append(known[0])
+        fields.append(known[1])
+        wholes.append(known[2])
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
+    return _assembled(analyzer, entries, labels, fields, wholes)
+
+
+def _entry_terms(
+    analyzer: Analyzer, entry: Entry, derived: Sequence[str]
+) -> tuple[list[str], dict[str, Counter], dict[str, int]]:
+    """One entry's keyword labels, terms by field and the label each keyword term is in
+    (read only afterwards: a cache may hold them)."""
+    declared = counted_keywords(entry.keywords)
+    labels = declared + [k for k in derived if k not in declared]
+    found: dict[str, Counter] = {}
+    whole = {analyzer.term(label): i for i, label in reversed(list(enumerate(labels)))}
+    found["keywords"] = Counter()
+    for i, label in enumerate(labels):
+        for t in analyzer.label_terms(label):
+            found["keywords"][t] += 1
+            whole.setdefault(t, i)
+    headings, body = body_parts(entry.body)
+    sources = {
+        "name": entry.name.replace("-", " "),
+        "title": entry.title,
+        "description": entry.description,
+        "expertise": "\n".join(entry.expertise),
+        "headings": headings,
+        "body": body,
+    }
+    for field_name, source in sources.items():
+        found[field_name] = analyzer.field_terms(source)
+    return labels, found, whole
+
+
+def _assembled(
+    analyzer: Analyzer,
+    entries: Sequence[Entry],
+    labels: list[list[str]],
+    fields: list[dict[str, Counter]],
+    wholes: list[dict[str, int]],
+) -> dict[str, Any]:
+    """The index from every entry's terms: weights, idf and the postings."""
     count = len(entries)
     lengths = [{f: sum(found[f].values()) for f in FIELD_WEIGHTS} for found in fields]
     average = {

@@ -135,7 +135,9 @@ def browser_data(catalogue: Catalogue, directory_urls: bool = True) -> dict:
     }
 
 
-def match_data(catalogue: Catalogue, synonyms: Groups = (), labels: bool = True) -> dict:
+def match_data(
+    catalogue: Catalogue, synonyms: Groups = (), labels: bool = True, cache: dict | None = None
+) -> dict:
     """The task matcher's index of the personas (``match.json``; ``docs/matching.md``),
     with their declared and derived keywords and the catalogue's own synonym groups.
 
@@ -145,7 +147,7 @@ def match_data(catalogue: Catalogue, synonyms: Groups = (), labels: bool = True)
     from ``catalogue.json``, which it loads anyway.
     """
     derived = {(p.kind, p.name): p.keywords_derived for p in catalogue.personas}
-    data = index(catalogue.personas, derived, synonyms)
+    data = index(catalogue.personas, derived, synonyms, cache=cache)
     if not labels:
         del data["keywords"]
     return data
@@ -251,6 +253,7 @@ def write_exports(
     unchanged: Mapping[str, str] | None = None,
     data: bool = True,
     matcher: bool | None = None,
+    index_cache: dict | None = None,
     more: Mapping[str, object] | None = None,
     synonyms: Groups = (),
     keep: bool = True,
@@ -261,7 +264,8 @@ def write_exports(
     Returns every file written (site path -> text). Raw files equal in ``unchanged`` (the
     files an earlier build of the same site wrote) are not written again, nor the
     catalogue's data files when ``data`` is false (``matcher``, when given, decides for
-    ``match.json`` alone: it also reads bodies, the others do not). ``synonyms`` are the
+    ``match.json`` alone: it also reads bodies, the others do not; ``index_cache``, kept
+    between rebuilds, holds its terms of each entry). ``synonyms`` are the
     catalogue's own synonym groups, for the matcher's index. Without ``keep``, nothing is
     returned: no file's text is held after it is written (a catalogue's conversions add
     up).
@@ -270,7 +274,7 @@ def write_exports(
     outputs = {
         "personas.json": lambda: catalogue_data(catalogue, relations, directory_urls),
         "catalogue.json": lambda: browser_data(catalogue, directory_urls),
-        "match.json": lambda: match_data(catalogue, synonyms, labels=False),
+        "match.json": lambda: match_data(catalogue, synonyms, labels=False, cache=index_cache),
         "persona.schema.json": lambda: front_matter_schema(fields),
     }
     for name, make in outputs.items():  # one file's data in memory at a time

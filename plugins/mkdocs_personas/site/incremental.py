@@ -111,6 +111,8 @@ class Rebuilds:
         """What the last build's data files (personas.json...) were made of."""
         self.match_key: tuple | None = None
         """What else the last build's ``match.json`` was made of (the bodies)."""
+        self.index_cache: dict = {}
+        """Each entry's terms for ``match.json`` (``ranking.index``)."""
         self.force = True
         self.templates = TemplateCache()
         self.settled = False

@@ -461,6 +461,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 unchanged=rebuilds.raw if again else None,
                 data=not (again and rebuilds.data_key == key),
                 matcher=not (again and rebuilds.data_key == key and rebuilds.match_key == words),
+                index_cache=rebuilds.index_cache if rebuilds is not None else None,
                 keep=rebuilds is not None,  # what a dirty rebuild compares with
             )
         if rebuilds is not None:
