@@ -1,6 +1,8 @@
 """``mkdocs serve --dirty`` rebuilds only what changed and then equals a clean build."""
 
+import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -47,17 +49,75 @@ class Session:
         return [r.getMessage() for r in records]
 
 
-def clean_build(project: Path, site: Path) -> dict[str, bytes]:
-    """A clean build with the same site URL, in its own process (as a separate command would
-    be: MkDocs keeps plugin instances for the whole process)."""
-    code = (
-        "import sys; from mkdocs.config import load_config; from mkdocs.commands.build import build;"
-        f"c = load_config({str(project / 'mkdocs.yml')!r}, site_dir={str(site)!r});"
-        f"c.site_url = {SERVE_URL!r}; c.plugins.on_startup(command='serve', dirty=False);"
-        f"build(c, serve_url={SERVE_URL!r})"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-    return tree(site)
+FORKING = r"""
+import json, os, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+import material.plugins.search.plugin, mkdocs_personas.site.plugin
+for line in sys.stdin:
+    asked = json.loads(line)
+    log = os.open(asked["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    child = os.fork()
+    if child == 0:
+        code = 1
+        try:
+            os.dup2(log, 1)
+            os.dup2(log, 2)
+            os.environ.clear()
+            os.environ.update(asked["env"])
+            c = load_config(asked["config"], site_dir=asked["site"])
+            c.site_url = asked["url"]
+            c.plugins.on_startup(command="serve", dirty=False)
+            build(c, serve_url=asked["url"])
+            code = 0
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    os.close(log)
+    print(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]), flush=True)
+"""
+"""Reads one build a line (JSON), builds each in a child forked for it, answers its exit code."""
+
+
+class CleanBuilds:
+    """Clean builds, each in a process of its own (as a separate command would be: MkDocs
+    keeps plugin instances for the whole process), forked from one that imported MkDocs,
+    Material and the plugin and never built (Python starting and importing them is about
+    half of a fresh process's small build)."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", FORKING],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def __call__(self, project: Path, site: Path) -> dict[str, bytes]:
+        """A clean build with the same site URL and this process's environment."""
+        log = site.with_name(f"{site.name}.log")
+        asked = {"config": str(project / "mkdocs.yml"), "site": str(site), "url": SERVE_URL}
+        self.process.stdin.write(json.dumps({**asked, "env": dict(os.environ), "log": str(log)}))
+        self.process.stdin.write("\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        assert answer.strip() == "0", (answer, log.read_text() if log.exists() else "")
+        return tree(site)
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+@pytest.fixture(scope="session")
+def clean_build():
+    builds = CleanBuilds()
+    yield builds
+    builds.close()
 
 
 def mtimes(site: Path) -> dict[str, int]:
@@ -78,14 +138,14 @@ def project(tmp_path, monkeypatch):
     return make_project(tmp_path / "project", files)
 
 
-def assert_equals_clean_build(session: Session, tmp_path: Path) -> None:
+def assert_equals_clean_build(session: Session, tmp_path: Path, clean_build) -> None:
     expected = clean_build(session.project, tmp_path / f"clean-{time.monotonic_ns()}")
     served = tree(session.site)
     assert sorted(served) == sorted(expected)
     assert [name for name, data in served.items() if expected[name] != data] == []
 
 
-def test_editing_a_persona_rebuilds_only_what_shows_it(project, tmp_path):
+def test_editing_a_persona_rebuilds_only_what_shows_it(project, tmp_path, clean_build):
     session = Session(project, tmp_path / "site")
     before = mtimes(session.site)
     time.sleep(0.01)
@@ -100,36 +160,36 @@ def test_editing_a_persona_rebuilds_only_what_shows_it(project, tmp_path):
     assert "about/index.html" not in rebuilt
     assert len(rebuilt) < len(after) / 2
     assert any("generated pages changed" in m for m in messages)
-    assert_equals_clean_build(session, tmp_path)
+    assert_equals_clean_build(session, tmp_path, clean_build)
 
 
-def test_adding_renaming_and_deleting_leave_no_stale_page(project, tmp_path):
+def test_adding_renaming_and_deleting_leave_no_stale_page(project, tmp_path, clean_build):
     session = Session(project, tmp_path / "site")
     (project / "personas/new.md").write_text(persona("new", keywords=["k0"]))
     session.rebuild()
     assert (session.site / "personas/new/index.html").exists()
-    assert_equals_clean_build(session, tmp_path)
+    assert_equals_clean_build(session, tmp_path, clean_build)
     (project / "personas/p3.md").rename(project / "personas/renamed.md")
     (project / "personas/renamed.md").write_text(persona("p3-renamed", keywords=["k3"]))
     session.rebuild()
     assert not (session.site / "personas/p3").exists()
     assert not (session.site / "personas/p3.md").exists()
-    assert_equals_clean_build(session, tmp_path)
+    assert_equals_clean_build(session, tmp_path, clean_build)
     (project / "personas/new.md").unlink()
     (project / "skills/s/SKILL.md").unlink()
     session.rebuild()
     assert not (session.site / "personas/new").exists()
     assert not (session.site / "skills/s").exists()
-    assert_equals_clean_build(session, tmp_path)
+    assert_equals_clean_build(session, tmp_path, clean_build)
 
 
-def test_a_navigation_change_rebuilds_every_page(project, tmp_path):
+def test_a_navigation_change_rebuilds_every_page(project, tmp_path, clean_build):
     session = Session(project, tmp_path / "site")
     (project / "docs/extra.md").write_text("# Extra page\n")
     session.rebuild()
-    assert_equals_clean_build(session, tmp_path)
+    assert_equals_clean_build(session, tmp_path, clean_build)
     shutil.rmtree(project / "docs")
     (project / "docs").mkdir()
     (project / "docs/index.md").write_text("# Home again\n")
     session.rebuild()
-    assert_equals_clean_build(session, tmp_path)
+    assert_equals_clean_build(session, tmp_path, clean_build)
