@@ -6,12 +6,12 @@ task matcher did not find a word just written until the server restarted)."""
 import json
 import time
 
-from test_incremental import Session, assert_equals_clean_build
+from test_incremental import Session, assert_equals_clean_build, clean_build  # noqa: F401 (a fixture)
 
 from conftest import make_project, persona
 
 
-def test_a_body_only_edit_reaches_the_matchers_index(tmp_path, monkeypatch):
+def test_a_body_only_edit_reaches_the_matchers_index(tmp_path, monkeypatch, clean_build):  # noqa: F811
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     files = {f"personas/p{i}.md": persona(f"p{i}", keywords=[f"k{i}"]) for i in range(4)}
     project = make_project(tmp_path / "project", files)
@@ -27,4 +27,4 @@ def test_a_body_only_edit_reaches_the_matchers_index(tmp_path, monkeypatch):
     assert any(term.startswith("zanzibar") for term in index["terms"])  # stemmed
     # The other data files do not read bodies: not written again.
     assert (session.site / "personas.json").stat().st_mtime_ns == before
-    assert_equals_clean_build(session, tmp_path)
+    assert_equals_clean_build(session, tmp_path, clean_build)
