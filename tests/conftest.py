@@ -167,6 +167,84 @@ def build_in_process(project: Path, site: Path, code: str, env: dict[str, str]) 
     return result.stderr
 
 
+_FORKED_CLI = r"""
+import json, os, runpy, sys
+import mkdocs_personas.cli.commands
+for line in sys.stdin:
+    asked = json.loads(line)
+    child = os.fork()
+    if child == 0:
+        written = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        for fd, path, flags in ((0, os.devnull, os.O_RDONLY), (1, asked["out"], written),
+                                (2, asked["err"], written)):
+            opened = os.open(path, flags, 0o600)
+            os.dup2(opened, fd)
+            os.close(opened)
+        os.chdir(asked["cwd"])
+        os.environ.clear()
+        os.environ.update(asked["env"])
+        sys.argv = ["-m", *asked["args"]]
+        runpy.run_module("mkdocs_personas.cli", run_name="__main__", alter_sys=True)
+        sys.exit(0)
+    print(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]), flush=True)
+"""
+"""Reads one command a line (JSON); runs each in a child forked for it, as ``python -m
+mkdocs_personas.cli`` runs (``__main__`` by runpy; an exception or exit ends the child as
+it ends a process); answers the child's exit code."""
+
+_CLI: list[subprocess.Popen] = []
+
+
+def _end_cli(forked: subprocess.Popen) -> None:
+    if forked.poll() is None:
+        forked.stdin.close()
+        forked.wait(timeout=30)
+
+
+def personas_cli(
+    args: list[str], cwd: Path, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """``python -m mkdocs_personas.cli ARGS`` in ``cwd`` with this process's environment,
+    as ``subprocess.run(..., capture_output=True, text=True)`` returns it. Each command is a
+    process of its own, forked from one that imported the command line's modules and ran
+    nothing (starting Python and importing them is most of a small command's time)."""
+    import select
+    import signal
+    import tempfile
+
+    if not _CLI or _CLI[0].poll() is not None:
+        import atexit
+
+        _CLI[:] = [
+            subprocess.Popen(
+                [sys.executable, "-c", _FORKED_CLI],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+            )
+        ]
+        atexit.register(_end_cli, _CLI[0])
+    forked = _CLI[0]
+    with tempfile.TemporaryDirectory(prefix="personas-cli-") as folder:
+        out, err = Path(folder, "out"), Path(folder, "err")
+        asked = {"args": [str(a) for a in args], "cwd": str(cwd), "env": dict(os.environ)}
+        forked.stdin.write(json.dumps({**asked, "out": str(out), "err": str(err)}) + "\n")
+        forked.stdin.flush()
+        if not select.select([forked.stdout], [], [], timeout)[0]:
+            os.killpg(forked.pid, signal.SIGKILL)
+            forked.wait()
+            raise subprocess.TimeoutExpired(["personas", *args], timeout)
+        answer = forked.stdout.readline()
+        assert answer.strip().lstrip("-").isdigit(), f"the forking process ended: {answer!r}"
+        return subprocess.CompletedProcess(
+            [sys.executable, "-m", "mkdocs_personas.cli", *args],
+            int(answer),
+            out.read_text(encoding="utf-8"),
+            err.read_text(encoding="utf-8"),
+        )
+
+
 def write(root: Path, files: dict[str, str | bytes]) -> None:
     """Write ``files`` (relative path -> text or bytes) under ``root``."""
     for name, content in files.items():

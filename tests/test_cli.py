@@ -3,18 +3,16 @@
 import os
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from broken import BROKEN, expected_lines, make_broken
-from conftest import REPO, make_project, persona, skill, write
-
-PERSONAS = [sys.executable, "-m", "mkdocs_personas.cli"]
+from conftest import REPO, make_project, persona, personas_cli, skill, write
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([*PERSONAS, *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    """``python -m mkdocs_personas.cli ARGS``, a process of its own (conftest's personas_cli)."""
+    return personas_cli(list(args), cwd, timeout=60)
 
 
 SEVERITY = re.compile(r"(?P<where>[^:]+:\d+:\d+): (?P<severity>error|security|warning): ")

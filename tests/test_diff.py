@@ -3,11 +3,11 @@
 import json
 import os
 import subprocess
-import sys
 
 import pytest
 
 from conftest import build_project, make_project, persona, skill
+from conftest import personas_cli as forked_cli
 from helpers import broken_links
 
 GIT = {
@@ -25,13 +25,8 @@ def git(repo, *args):
 
 
 def personas_cli(repo, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs_personas.cli", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    """``python -m mkdocs_personas.cli ARGS`` in ``repo``, a process of its own."""
+    return forked_cli([str(a) for a in args], repo, timeout=60)
 
 
 @pytest.fixture
