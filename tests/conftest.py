@@ -340,21 +340,8 @@ def shared_build(tmp_path_factory, name: str, make: Callable[[Path], Built]) -> 
     """``make(folder)`` once per test run: under pytest-xdist the first worker to ask builds
     the site into a folder all workers see, the others wait for it and read the same
     build (its log records keep their logger, level and message). Read-only for tests."""
-    if not os.environ.get("PYTEST_XDIST_TESTRUNUID"):
-        return make(tmp_path_factory.mktemp(name) / "project")  # as below: not there yet
-    import fcntl
-    import pickle
 
-    root = tmp_path_factory.getbasetemp().parent / f"shared-{name}"
-    saved = root / "built.pickle"
-    with open(f"{root}.lock", "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if saved.exists():
-            return pickle.loads(saved.read_bytes())
-        if root.exists():
-            shutil.rmtree(root)
-        root.mkdir()
-        built = make(root / "project")
+    def picklable(built: Built) -> Built:
         records = [
             logging.makeLogRecord(
                 {"name": r.name, "levelno": r.levelno, "levelname": r.levelname}
@@ -363,14 +350,20 @@ def shared_build(tmp_path_factory, name: str, make: Callable[[Path], Built]) -> 
             for r in built.records
         ]
         aborted = Abort(str(built.aborted)) if built.aborted else None
-        copy = Built(built.project, built.site, records, aborted)
-        saved.write_bytes(pickle.dumps(copy))
-        return built
+        return Built(built.project, built.site, records, aborted)
+
+    return shared_result(tmp_path_factory, name, lambda folder: make(folder / "project"), picklable)
 
 
-def shared_result(tmp_path_factory, name: str, make: Callable[[Path], object]) -> object:
-    """``make(folder)`` once per test run, as :func:`shared_build` does for a site: its
-    result (picklable) is read by every worker that asks after the first. Read-only."""
+def shared_result(
+    tmp_path_factory,
+    name: str,
+    make: Callable[[Path], object],
+    picklable: Callable[[object], object] = lambda result: result,
+) -> object:
+    """``make(folder)`` once per test run: under pytest-xdist the first worker to ask makes
+    it in a folder all workers see, the others wait for it and read ``picklable(result)``.
+    Read-only."""
     if not os.environ.get("PYTEST_XDIST_TESTRUNUID"):
         return make(tmp_path_factory.mktemp(name))
     import fcntl
@@ -386,20 +379,23 @@ def shared_result(tmp_path_factory, name: str, make: Callable[[Path], object]) -
             shutil.rmtree(root)
         root.mkdir()
         result = make(root)
-        saved.write_bytes(pickle.dumps(result))
+        saved.write_bytes(pickle.dumps(picklable(result)))
         return result
+
+
+def script_module(path: Path):
+    """A script of the repository (not a package module) loaded as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def release_check():
     """.github/scripts/release_check.py as a module."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "release_check", REPO / ".github/scripts/release_check.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return script_module(REPO / ".github/scripts/release_check.py")
 
 
 @pytest.fixture(scope="session")

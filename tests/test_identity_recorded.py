@@ -16,7 +16,6 @@ For the conformance cases and both collections of ``../shared/corpora``:
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 from pathlib import Path
 
@@ -26,18 +25,10 @@ from mkdocs_personas.catalogue.catalogue import Reader, Settings
 from mkdocs_personas.outputs.export import claude_copies
 from mkdocs_personas.sources import runtimes
 
-from conftest import REPO
-
-
-def _script():
-    spec = importlib.util.spec_from_file_location("export_converted", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from conftest import REPO, script_module
 
 SCRIPT = REPO / "scripts" / "export_converted.py"
-CONVERTED_CORPORA = _script().CONVERTED_CORPORA
+CONVERTED_CORPORA = script_module(SCRIPT).CONVERTED_CORPORA
 RECORDINGS = REPO / "tests" / "conformance" / "claude_code"
 MANIFESTS = REPO / "tests" / "conformance" / "converted"
 HOW = "run scripts/export_converted.py, then record its folders (tests/conformance/README.md)"

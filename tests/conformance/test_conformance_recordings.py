@@ -9,11 +9,12 @@ fails here and says which rule changed). See tests/conformance/README.md.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+
+from conftest import script_module
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -41,12 +42,7 @@ def case(name: str) -> dict:
 
 
 def recorder():
-    spec = importlib.util.spec_from_file_location(
-        "recorder", REPO / "scripts/record_claude_code.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return script_module(REPO / "scripts/record_claude_code.py")
 
 
 def test_every_synthetic_case_is_recorded_with_one_version():
