@@ -383,6 +383,16 @@ def shared_result(
         return result
 
 
+@pytest.fixture(scope="session")
+def clean_build():
+    """Clean builds to compare a ``serve --dirty`` session with (``serving.py``)."""
+    from serving import CleanBuilds
+
+    builds = CleanBuilds()
+    yield builds
+    builds.close()
+
+
 def script_module(path: Path):
     """A script of the repository (not a package module) loaded as a module."""
     import importlib.util

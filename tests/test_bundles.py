@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from test_incremental import Session, assert_equals_clean_build
 
 from mkdocs_personas.catalogue.bundles import Bounds, Scanner
 from mkdocs_personas.catalogue.bundles import affects as bundles_affects
@@ -20,6 +19,7 @@ from mkdocs_personas.sources.model import Entry, Kind
 
 from conftest import build_project, make_project, persona, skill
 from helpers import broken_links, parse, unsafe_markup
+from serving import Session, assert_equals_clean_build
 
 SKILL = """\
 ---
@@ -232,7 +232,9 @@ def test_bounds_leave_files_out_with_warnings(tmp_path):
     assert "max_bundle_files" in problems[2].message
 
 
-def test_editing_a_bundled_file_under_a_dirty_rebuild_updates_its_page(tmp_path, monkeypatch):
+def test_editing_a_bundled_file_under_a_dirty_rebuild_updates_its_page(
+    tmp_path, monkeypatch, clean_build
+):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     project = bundle_project(tmp_path / "project")
     session = Session(project, tmp_path / "site")
@@ -242,13 +244,13 @@ def test_editing_a_bundled_file_under_a_dirty_rebuild_updates_its_page(tmp_path,
     assert (
         "New advice." in (session.site / "skills/pdf-tools/references/guide/index.html").read_text()
     )
-    assert_equals_clean_build(session, tmp_path)
+    assert_equals_clean_build(session, tmp_path, clean_build)
     (project / "skills/pdf-tools/references/more.md").write_text("# More\n")
     (project / "skills/pdf-tools/scripts/run.py").unlink()
     session.rebuild()
     assert (session.site / "skills/pdf-tools/references/more/index.html").is_file()
     assert not (session.site / "skills/pdf-tools/scripts/run.py").exists()
-    assert_equals_clean_build(session, tmp_path)
+    assert_equals_clean_build(session, tmp_path, clean_build)
 
 
 def test_the_corpus_links_between_skills_resolve(corpus_site):

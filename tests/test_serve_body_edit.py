@@ -6,12 +6,11 @@ task matcher did not find a word just written until the server restarted)."""
 import json
 import time
 
-from test_incremental import Session, assert_equals_clean_build, clean_build  # noqa: F401 (a fixture)
-
 from conftest import make_project, persona
+from serving import Session, assert_equals_clean_build
 
 
-def test_a_body_only_edit_reaches_the_matchers_index(tmp_path, monkeypatch, clean_build):  # noqa: F811
+def test_a_body_only_edit_reaches_the_matchers_index(tmp_path, monkeypatch, clean_build):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     files = {f"personas/p{i}.md": persona(f"p{i}", keywords=[f"k{i}"]) for i in range(4)}
     project = make_project(tmp_path / "project", files)
