@@ -536,12 +536,11 @@ def index(
     labels: list[list[str]] = []
     fields: list[dict[str, Counter]] = []
     wholes: list[dict[str, int]] = []
-    if cache is not None and cache.get(None) != group_key:
-        cache.clear()
-    fresh: dict = {None: group_key}
+    fresh: dict = {}
     for entry in entries:
         extra_of = tuple(derived.get((entry.kind, entry.name), ()))
         key = (
+            group_key,
             entry.name,
             entry.title,
             entry.description,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -244,6 +244,10 @@ def match_key(catalogue: Catalogue) -> tuple:
     return tuple(e.raw for e in catalogue.entries)
 
 
+DATA_FILES = ("personas.json", "catalogue.json", "match.json", "persona.schema.json")
+"""The catalogue's data files, at the site's root."""
+
+
 def write_exports(
     site_dir: str | Path,
     catalogue: Catalogue,
@@ -251,8 +255,7 @@ def write_exports(
     fields: Mapping[str, Sequence[str]],
     directory_urls: bool = True,
     unchanged: Mapping[str, str] | None = None,
-    data: bool = True,
-    matcher: bool | None = None,
+    data: Collection[str] | None = None,
     index_cache: dict | None = None,
     more: Mapping[str, object] | None = None,
     synonyms: Groups = (),
@@ -262,13 +265,12 @@ def write_exports(
     into a built site.
 
     Returns every file written (site path -> text). Raw files equal in ``unchanged`` (the
-    files an earlier build of the same site wrote) are not written again, nor the
-    catalogue's data files when ``data`` is false (``matcher``, when given, decides for
-    ``match.json`` alone: it also reads bodies, the others do not; ``index_cache``, kept
-    between rebuilds, holds its terms of each entry). ``synonyms`` are the
-    catalogue's own synonym groups, for the matcher's index. Without ``keep``, nothing is
-    returned: no file's text is held after it is written (a catalogue's conversions add
-    up).
+    files an earlier build of the same site wrote) are not written again; of the
+    catalogue's :data:`DATA_FILES`, only those named in ``data`` (all when None).
+    ``index_cache``, kept between rebuilds, holds ``match.json``'s terms of each entry.
+    ``synonyms`` are the catalogue's own synonym groups, for the matcher's index. Without
+    ``keep``, nothing is returned: no file's text is held after it is written (a
+    catalogue's conversions add up).
     """
     root = Path(site_dir)
     outputs = {
@@ -277,9 +279,8 @@ def write_exports(
         "match.json": lambda: match_data(catalogue, synonyms, labels=False, cache=index_cache),
         "persona.schema.json": lambda: front_matter_schema(fields),
     }
-    for name, make in outputs.items():  # one file's data in memory at a time
-        if data if matcher is None or name != "match.json" else matcher:
-            (root / name).write_text(dumps(make()) + "\n", encoding="utf-8")
+    for name in DATA_FILES if data is None else data:  # one file's data in memory at a time
+        (root / name).write_text(dumps(outputs[name]()) + "\n", encoding="utf-8")
     written: dict[str, str] = {}
     for relative, value in (more or {}).items():
         text = dumps(value) + "\n"

@@ -108,9 +108,7 @@ class Rebuilds:
         self.texts: dict[tuple, str] = {}
         """Digest of each source text, by (kind, path, text)."""
         self.data_key: tuple | None = None
-        """What the last build's data files (personas.json...) were made of."""
-        self.match_key: tuple | None = None
-        """What else the last build's ``match.json`` was made of (the bodies)."""
+        """What the last build's data files were made of: (``data_key``, ``match_key``)."""
         self.index_cache: dict = {}
         """Each entry's terms for ``match.json`` (``ranking.index``)."""
         self.force = True

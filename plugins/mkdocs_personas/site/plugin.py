@@ -22,7 +22,7 @@ from ..catalogue import bundles
 from ..catalogue.catalogue import Catalogue, Reader, Settings
 from ..catalogue.sanitize import sanitize
 from ..outputs.diff import Diff, compare, load_side
-from ..outputs.export import data_key, match_key, write_exports
+from ..outputs.export import DATA_FILES, data_key, match_key, write_exports
 from ..sources import bounds, read, strings
 from ..sources.manifests import find_manifests
 from ..sources.model import Entry, Kind, Problem
@@ -439,8 +439,10 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if i18n.prefix(config) and self.config.search != "pagefind":
             return  # another language's pass of mkdocs-static-i18n: the data is written
         rebuilds = self.rebuilds
-        key = data_key(site.catalogue, site.relations, config.use_directory_urls)
-        words = match_key(site.catalogue)
+        key = (
+            data_key(site.catalogue, site.relations, config.use_directory_urls),
+            match_key(site.catalogue),
+        )
         again = rebuilds is not None and not rebuilds.force
         exporting, self.exporting = getattr(self, "exporting", None), None
         staging = Path(config.site_dir) / background.STAGING
@@ -459,13 +461,12 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 Path(config.site_dir),
                 config,
                 unchanged=rebuilds.raw if again else None,
-                data=not (again and rebuilds.data_key == key),
-                matcher=not (again and rebuilds.data_key == key and rebuilds.match_key == words),
+                data=self._stale_data(key) if again else None,
                 index_cache=rebuilds.index_cache if rebuilds is not None else None,
                 keep=rebuilds is not None,  # what a dirty rebuild compares with
             )
         if rebuilds is not None:
-            rebuilds.raw, rebuilds.data_key, rebuilds.match_key = written, key, words
+            rebuilds.raw, rebuilds.data_key = written, key
             rebuilds.finish(config, self.files, written)
         if offline.enabled(config, "offline"):
             offline.write_data(config.site_dir, (*offline.DATA_FILES, CARDS))
@@ -473,6 +474,14 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             error = find.index_site(config.site_dir)
             if error:
                 raise PluginError(f"personas: Pagefind could not index the site: {error}")
+
+    def _stale_data(self, key: tuple) -> tuple[str, ...]:
+        """The data files a dirty rebuild writes again: all when what they read changed,
+        only ``match.json`` when only bodies did (the others do not read them)."""
+        last = self.rebuilds.data_key
+        if last is None or last[0] != key[0]:
+            return DATA_FILES
+        return ("match.json",) if last[1] != key[1] else ()
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop writing the data files in the background: the build failed."""
