@@ -6,7 +6,6 @@ on a skill's bundled files."""
 import html
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from mkdocs_personas.catalogue.dropped import dropped, may_drop
 from mkdocs_personas.cli.commands import main
 
 from conftest import build_project, make_project, persona, skill
+from timing import assert_linear
 
 NESTED = "<sup>" * 24 + "tiny quiet words" + "</sup>" * 24
 SHAPES = {
@@ -155,15 +155,6 @@ def test_code_alone_skips_the_render():
     assert may_drop("# T\n\n<style>x</style>\n")
 
 
-def _best_time(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        dropped(text, "x.md")
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 @pytest.mark.parametrize(
     "make",
     [
@@ -188,10 +179,14 @@ def _best_time(text: str) -> float:
     ],
 )
 def test_the_scan_is_linear_in_the_size_of_the_body(make):
-    """Four times the text takes less than eight times as long (plus 500 ms for a loaded
-    machine: a quadratic scan takes seconds at these sizes), long lines included."""
-    small, large = _best_time(make(10_000)), _best_time(make(40_000))
-    assert large < 8 * small + 0.5, (make(12), small, large)
+    """Four times the text takes less than eight times as long (times under 50 ms count
+    as 50 ms: a quadratic scan takes seconds at these sizes), long lines included."""
+
+    def scan(n: int):
+        text = make(n)
+        return lambda: dropped(text, "x.md")
+
+    assert_linear(scan, 10_000, repr(make(12)), floor=0.05, repeat=3)
 
 
 def test_the_payload_file_reports_every_shape(capsys):

@@ -4,11 +4,11 @@ published, flattened at the bound with its extra markers as text, with a warning
 from __future__ import annotations
 
 import re
-import time
 
 from mkdocs_personas.sources import bounds
 
 from conftest import build_project, make_project, persona, skill
+from timing import assert_linear
 
 
 def deepest(html: str, tag: str) -> int:
@@ -61,14 +61,11 @@ def test_flatten_keeps_text_code_and_what_is_within_the_bound():
 
 
 def test_flatten_takes_linear_time():
-    def measure(n: int) -> float:
+    def make(n: int):
         body = "\n".join("    " * (i % 60) + "- a" for i in range(n)) + "\n" + ">" * n
-        start = time.perf_counter()
-        bounds.flatten(body)
-        return time.perf_counter() - start
+        return lambda: bounds.flatten(body)
 
-    small, large = min(measure(2_000) for _ in range(3)), min(measure(8_000) for _ in range(3))
-    assert large < 6 * max(small, 0.01), (small, large)
+    assert_linear(make, 2_000, "flatten")
 
 
 def test_bundled_markdown_nested_past_the_bound_gets_a_page(tmp_path):

@@ -3,7 +3,6 @@ no body can take Material's ids, classes, tooltips or data attributes."""
 
 import random
 import re
-import time
 
 import markdown
 import pytest
@@ -18,6 +17,7 @@ from mkdocs_personas.catalogue.sanitize import (
 )
 
 from conftest import build_project, make_project, persona
+from timing import assert_linear
 
 EXTENSIONS = [
     "admonition",
@@ -202,19 +202,11 @@ def test_an_attribute_that_ends_in_id_is_not_taken_for_an_id():
 
 
 def test_the_post_pass_is_linear_in_the_depth_of_nesting():
-    def timed(depth: int) -> float:
+    def make(depth: int):
         html = '<div id="d">' * depth + "<pre><code>x</code></pre>" + "</div>" * depth
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            unique_ids(html)
-            best = min(best, time.perf_counter() - start)
-        return best
+        return lambda: unique_ids(html)
 
-    small, large = timed(20_000), timed(80_000)
-    # 4 times the depth: linear work takes about 4 times as long, quadratic 16 times; 10
-    # leaves room for a busy machine (6 failed once at 6.1 with the suite on both cores)
-    assert large < 10 * max(small, 1e-3)
+    assert_linear(make, 20_000, "unique_ids", floor=1e-3, repeat=3)
 
 
 def _unique_ids_by_rewriting(html: str) -> str:
