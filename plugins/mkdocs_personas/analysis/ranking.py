@@ -598,66 +598,140 @@ def _assembled(
     fields: list[dict[str, Counter]],
     wholes: list[dict[str, int]],
 ) -> dict[str, Any]:
-    """The index from every entry's terms: weights, idf and the postings."""
+    """The index from every entry's terms: weights, idf and the postings.
+
+    Each (entry, field, term) gets its BM25 weight; an entry's body keeps only its
+    :func:`body_terms` vocabulary: every rare term (found in the files of at most
+    :data:`RARE` entries; :data:`MAX_RARE` at most, rarest first, then heaviest) and the
+    commoner ones of most weight times idf, numbers left out. A term's weights add up
+    over the fields, in the order of :data:`FIELD_WEIGHTS`; a posting names the keyword
+    that holds the term, else the text field that gave it the most (the first on a tie).
+
+    Computed on arrays, in the same floating-point operations in the same order as the
+    term-by-term reference (``tests/ranking_reference.py``), so both give the same index
+    to the bit.
+    """
+    import numpy as np  # loaded when an index is built, not by every command
+
     count = len(entries)
-    lengths = [{f: sum(found[f].values()) for f in FIELD_WEIGHTS} for found in fields]
-    average = {
-        f: sum(length[f] for length in lengths) / count if count else 0.0 for f in FIELD_WEIGHTS
-    }
-    df: Counter = Counter()
+    names = list(FIELD_WEIGHTS)
+    body_code = names.index("body")
+    everything: set[str] = set()
     for found in fields:
-        df.update(set().union(*found.values()))
-    idf = {t: _idf(count, n) for t, n in df.items()}
-    bound = body_terms(count)
-    postings: dict[str, list[int]] = {}
-    last: dict[str, int] = {}
-    specific = specific_terms(analyzer)
-    general = general_terms(analyzer)
-    rise = K1 + 1
+        for frequency in found.values():
+            everything.update(frequency)
+    terms = sorted(everything)  # ids in the order of the terms' text: ties break by it
+    ids = {t: i for i, t in enumerate(terms)}
+    size = len(terms)
+    lengths = [[sum(found[f].values()) for f in names] for found in fields]
+    average = [
+        sum(length[j] for length in lengths) / count if count else 0.0 for j in range(len(names))
+    ]
+    term_ids: list[int] = []
+    tfs: list[int] = []
+    spans: list[int] = []
+    segment_entry: list[int] = []
+    segment_field: list[int] = []
+    segment_weight: list[float] = []
+    segment_norm: list[float] = []
     for position, found in enumerate(fields):
         length = lengths[position]
-        keyword_of = wholes[position]
-        weights: dict[str, float] = {}
-        best: dict[str, float] = {}
-        where_best: dict[str, int] = {}
-        for code, field_name in enumerate(FIELD_WEIGHTS, -1):
+        for code, field_name in enumerate(names):
             frequency = found[field_name]
             if not frequency:
                 continue
-            size = length[field_name]
+            term_ids.extend(map(ids.__getitem__, frequency))
+            tfs.extend(frequency.values())
+            spans.append(len(frequency))
+            segment_entry.append(position)
+            segment_field.append(code)
+            segment_weight.append(FIELD_WEIGHTS[field_name])
             b = FIELD_B.get(field_name, B)
-            norm = K1 * (1 - b + b * size / average[field_name]) if size else K1
-            weight = FIELD_WEIGHTS[field_name]
-            by_term = {t: weight * tf * rise / (tf + norm) for t, tf in frequency.items()}
-            if field_name == "body":
-                by_term = _vocabulary(by_term, df, idf, bound)
-            if code < 0:  # the keywords
-                weights = by_term
-                continue
-            where = -1 - code
-            for t, w in by_term.items():
-                before = weights.get(t)
-                weights[t] = w if before is None else before + w
-                top = best.get(t)
-                if top is None or w > top:
-                    best[t] = w
-                    where_best[t] = where
-        for t, w in weights.items():
-            if t in specific:
-                w *= SPECIFIC
-            elif t in general:
-                w *= GENERAL
-            points = round(idf[t] * w * SCALE)
-            if points > 0:
-                where = keyword_of.get(t)
-                if where is None:
-                    where = where_best[t]
-                listed = postings.get(t)
-                if listed is None:
-                    postings[t] = [position, points, where]
-                else:
-                    listed += (position - last[t], points, where)
-                last[t] = position
+            segment_norm.append(K1 * (1 - b + b * length[code] / average[code]))
+    tid = np.array(term_ids, dtype=np.int64)
+    tf = np.array(tfs, dtype=np.float64)
+    spans_array = np.array(spans, dtype=np.int64)
+    entry = np.repeat(np.array(segment_entry, dtype=np.int64), spans_array)
+    field = np.repeat(np.array(segment_field, dtype=np.int64), spans_array)
+    weight = np.repeat(np.array(segment_weight, dtype=np.float64), spans_array)
+    norm = np.repeat(np.array(segment_norm, dtype=np.float64), spans_array)
+    w = weight * tf * (K1 + 1) / (tf + norm)
+
+    # Rows by (entry, term), each pair's rows in field order (the sort is stable).
+    key = entry * size + tid
+    by_key = np.argsort(key, kind="stable")
+    df = np.bincount(tid[by_key[_starts(key[by_key])]], minlength=size)
+    idf = np.array([_idf(count, n) for n in df.tolist()], dtype=np.float64)
+
+    # An entry's body keeps its rare terms and its most distinctive commoner ones.
+    body = field == body_code
+    digits = np.array([t.isdigit() for t in terms], dtype=bool)
+    keep = ~body
+    counted = body & ~digits[tid]
+    rare = counted & (df[tid] <= RARE)
+    common = counted & ~rare
+    for rows, most, by in (
+        (np.flatnonzero(rare), MAX_RARE, lambda rows: (-w[rows], df[tid[rows]])),
+        (np.flatnonzero(common), body_terms(count), lambda rows: (-w[rows] * idf[tid[rows]],)),
+    ):
+        many = np.bincount(entry[rows], minlength=count)[entry[rows]] > most
+        keep[rows[~many]] = True  # an entry with no more than ``most`` keeps them all
+        rows = rows[many]
+        order = rows[np.lexsort((tid[rows], *by(rows), entry[rows]))]
+        keep[order[_rank_within(entry[order]) < most]] = True
+
+    # Each (entry, term): its weights summed field by field, and where it scores best.
+    kept = by_key[keep[by_key]]
+    starts = _starts(key[kept])
+    pair = key[kept[starts]]
+    pair_of = np.zeros(len(kept), dtype=np.int64)
+    pair_of[starts] = 1
+    pair_of = np.cumsum(pair_of) - 1
+    total = np.zeros(len(pair), dtype=np.float64)
+    kept_field, kept_w = field[kept], w[kept]
+    for code in range(len(names)):
+        rows = np.flatnonzero(kept_field == code)
+        total[pair_of[rows]] += kept_w[rows]
+    where = np.zeros(len(pair), dtype=np.int64)
+    text = np.flatnonzero(kept_field > 0)
+    if len(text):
+        text_pair, text_w = pair_of[text], kept_w[text]
+        groups = _starts(text_pair)
+        most = np.maximum.reduceat(text_w, groups)
+        top = text[text_w == np.repeat(most, np.diff(np.r_[groups, len(text)]))]
+        first = top[_starts(pair_of[top])]
+        where[pair_of[first]] = -kept_field[first]
+    in_keywords = [
+        (position * size + ids[t], label)
+        for position, whole in enumerate(wholes)
+        for t, label in whole.items()
+        if t in ids
+    ]
+    if in_keywords:
+        keys, label = np.array(in_keywords, dtype=np.int64).reshape(-1, 2).T
+        at = np.searchsorted(pair, keys)
+        found = (at < len(pair)) & (pair[np.minimum(at, len(pair) - 1)] == keys)
+        where[at[found]] = label[found]
+
+    pair_entry, pair_term = pair // size if size else pair, pair % size if size else pair
+    specific = specific_terms(analyzer)
+    general = general_terms(analyzer)
+    factor = np.array(
+        [SPECIFIC if t in specific else GENERAL if t in general else 1.0 for t in terms],
+        dtype=np.float64,
+    )
+    points = np.rint(idf[pair_term] * (total * factor[pair_term]) * SCALE).astype(np.int64)
+    scoring = np.flatnonzero(points > 0)
+    scoring = scoring[np.argsort(pair_term[scoring], kind="stable")]  # by term, then entry
+    term_of, position_of = pair_term[scoring], pair_entry[scoring]
+    starts = _starts(term_of)
+    step = np.diff(position_of, prepend=0)
+    step[starts] = position_of[starts]
+    flat = np.column_stack((step, points[scoring], where[scoring])).reshape(-1).tolist()
+    bounds = [*(3 * starts).tolist(), len(flat)]
+    postings = {
+        terms[t]: flat[bounds[i] : bounds[i + 1]] for i, t in enumerate(term_of[starts].tolist())
+    }
     return {
         "format": FORMAT,
         "names": [e.name for e in entries],
@@ -669,8 +743,25 @@ def _assembled(
         "code": sorted(analyzer.code),
         "go": {"after": sorted(analyzer.go_after), "before": sorted(analyzer.go_before)},
         "related": related_terms(analyzer),
-        "terms": dict(sorted(postings.items())),
+        "terms": postings,
     }
+
+
+def _starts(groups):
+    """For an array of group labels, sorted, where each group starts."""
+    import numpy as np
+
+    if not len(groups):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+
+
+def _rank_within(groups):
+    """For an array of group labels, sorted, each item's place in its group (0, 1, ...)."""
+    import numpy as np
+
+    starts = _starts(groups)
+    return np.arange(len(groups)) - np.repeat(starts, np.diff(np.r_[starts, len(groups)]))
 
 
 def related_terms(analyzer: Analyzer) -> dict[str, list[list[str]]]:
@@ -709,30 +800,6 @@ def _idf(count: int, df: int) -> float:
 def body_terms(count: int) -> int:
     """How many commoner body terms each of ``count`` entries keeps."""
     return max(MIN_BODY_TERMS, BODY_BUDGET // max(count, 1))
-
-
-def _vocabulary(
-    body: dict[str, float], df: Mapping[str, int], idf: Mapping[str, float], bound: int
-) -> dict[str, float]:
-    """The body terms of an entry that are indexed: every rare one (found in the files of
-    at most :data:`RARE` entries; :data:`MAX_RARE` at most, rarest first) and the
-    ``bound`` commoner ones of most weight times idf (:func:`body_terms`). Numbers are
-    left out."""
-    rare: list[tuple[int, float, str]] = []
-    common: list[tuple[float, str]] = []
-    for t, w in body.items():
-        found = df[t]
-        if t.isdigit():
-            continue
-        if found <= RARE:
-            rare.append((found, -w, t))
-        else:
-            common.append((-w * idf[t], t))
-    rare.sort()
-    if len(common) > bound:
-        common = heapq.nsmallest(bound, common) if bound * 4 < len(common) else sorted(common)
-    chosen = [t for _, _, t in rare[:MAX_RARE]] + [t for _, t in common[:bound]]
-    return {t: body[t] for t in chosen}
 
 
 @dataclass(frozen=True)
