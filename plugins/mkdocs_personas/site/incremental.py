@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -28,38 +29,48 @@ from ..analysis.relations import Term
 from ..sources.model import Entry
 
 
+def card_digest(entry: Entry, memo: dict[int, object]) -> object:
+    """What an index page can show of an entry: its card, as a short digest."""
+    found = memo.get(id(entry))
+    if found is None:
+        card = (
+            entry.kind.value,
+            entry.name,
+            entry.title,
+            entry.description,
+            entry.complexity,
+            entry.collection,
+            entry.model,
+            entry.expertise[:6],
+        )
+        found = memo[id(entry)] = digest_of(repr(card))
+    return found
+
+
+def _plain(value: object, memo: dict[int, object]) -> object:
+    """A JSON-ready stand-in for a value JSON cannot write: what a page can show of it."""
+    if isinstance(value, Entry):
+        return card_digest(value, memo)
+    if isinstance(value, Term):
+        return ["term", value.label, value.slug, value.personas, sorted(value.derived)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__, *(getattr(value, f.name) for f in dataclasses.fields(value))]
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    return repr(value)
+
+
 def _canonical(value: object, memo: dict[int, object]) -> object:
-    """A small, stable stand-in for a value: what a page can show of it."""
+    """A small, stable stand-in for a value, for what JSON cannot write (dictionaries
+    keyed by other than text): what a page can show of it."""
     if value is None or isinstance(value, (str, int, float)):
         return value
-    if isinstance(value, Entry):
-        found = memo.get(id(value))
-        if found is None:
-            card = (
-                value.kind.value,
-                value.name,
-                value.title,
-                value.description,
-                value.complexity,
-                value.collection,
-                value.model,
-                value.expertise[:6],
-            )
-            found = memo[id(value)] = digest_of(repr(card))
-        return found
-    if isinstance(value, Term):
-        return ("term", value.label, value.slug, value.personas)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (
-            type(value).__name__,
-            *(_canonical(getattr(value, f.name), memo) for f in dataclasses.fields(value)),
-        )
     if isinstance(value, dict):
         return tuple(sorted((str(k), _canonical(v, memo)) for k, v in value.items()))
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [_canonical(v, memo) for v in value]
         return tuple(sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items)
-    return value
+    return _canonical(_plain(value, memo), memo)
 
 
 def digest_of(text: str) -> str:
@@ -68,8 +79,23 @@ def digest_of(text: str) -> str:
 
 
 def fingerprint(*parts: object, memo: dict[int, object] | None = None) -> str:
-    """A digest of what a page shows; ``memo`` shares work between calls of one build."""
-    return digest_of(repr(_canonical(parts, {} if memo is None else memo)))
+    """A digest of what a page shows; ``memo`` shares work between calls of one build.
+
+    Written as JSON by the C encoder (entries as their cards' digests, terms and other
+    records as lists); a part JSON cannot write (a dictionary keyed by other than text)
+    is spelled out in Python instead."""
+    memo = {} if memo is None else memo
+    try:
+        text = json.dumps(
+            parts,
+            default=lambda value: _plain(value, memo),
+            sort_keys=True,
+            ensure_ascii=False,
+            check_circular=False,
+        )
+    except TypeError:
+        text = repr(_canonical(parts, memo))
+    return digest_of(text)
 
 
 class TemplateCache(jinja2.BytecodeCache):

@@ -159,10 +159,13 @@ class Entries:
 
     # Incremental builds ---------------------------------------------------------------
 
-    def fingerprint(self, entry: Entry, texts: dict[tuple, str]) -> str:
+    def fingerprint(
+        self, entry: Entry, texts: dict[tuple, str], urls: dict[tuple, str] | None = None
+    ) -> str:
         """A digest of everything an entry's page shows: its text, the titles and reasons
         of what it links to, where its chips point, its badge and its bundle. ``texts``
-        keeps the digest of each source text between builds."""
+        keeps the digest of each source text between builds; ``urls``, where each chip
+        points, shared by the entries of one build (many share a keyword)."""
         relations = self.relations
         linked = tuple(
             (
@@ -180,15 +183,24 @@ class Entries:
             )
             for s in items
         )
-        links = Links(self.registry, entry.url)
-        urls = (
-            tuple(self.terms.tag_url(label) for label in entry.expertise)
-            + tuple(self.terms.keyword_url(label) for label in entry.keywords)
-            + tuple(
+        urls = {} if urls is None else urls
+        chips = []
+        for where, labels in (("tag", entry.expertise), ("keyword", entry.keywords)):
+            for label in labels:
+                url = urls.get((where, label))
+                if url is None:
+                    url = urls[where, label] = (
+                        self.terms.tag_url(label)
+                        if where == "tag"
+                        else self.terms.keyword_url(label)
+                    )
+                chips.append(url)
+        if entry.keywords_derived:
+            links = Links(self.registry, entry.url)
+            chips += [
                 str(_to(links, self.terms.derived_keyword_url(entry, label)))
                 for label in entry.keywords_derived
-            )
-        )
+            ]
         badge = self.badges.get((entry.kind.value, entry.name))
         text_key = (entry.kind, entry.path, entry.raw)
         text_digest = texts.get(text_key)
@@ -196,7 +208,7 @@ class Entries:
             text_digest = texts[text_key] = digest_of(entry.raw)
         bundle = self.bundles.fingerprint(entry)
         return digest_of(
-            repr((text_digest, entry.path, entry.collection, linked, urls, badge, bundle))
+            repr((text_digest, entry.path, entry.collection, linked, chips, badge, bundle))
         )
 
 

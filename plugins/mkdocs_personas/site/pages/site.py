@@ -26,7 +26,7 @@ from ...catalogue.sanitize import Policy, sanitize
 from ...outputs.diff import Diff
 from ...sources.manifests import Manifest
 from ...sources.model import Entry, Kind
-from ..incremental import digest_of, fingerprint
+from ..incremental import card_digest, digest_of, fingerprint
 from ..render import render
 from . import changes as page_changes
 from . import match as page_match
@@ -202,6 +202,8 @@ class Site:
         term_pages = sorted(self.registry.term_pages)
         memo: dict[int, object] = {}
         cards = self.cards.digest()
+        shown: dict[str, object] = {}
+        urls: dict[tuple, str] = {}
         for src_uri, page in self.pages.items():
             entry = page.entry
             if entry is None:
@@ -212,7 +214,13 @@ class Site:
                     page.title,
                     page.template,
                     page.context,
-                    [self.catalogue.get(Kind.PERSONA, name) for name in listed],
+                    [
+                        shown.get(name)
+                        or shown.setdefault(
+                            name, card_digest(self.catalogue.get(Kind.PERSONA, name), memo)
+                        )
+                        for name in listed
+                    ],
                     self.badges,
                     term_pages if page.template == "term_index.html" else None,
                     cards if page.template in WITH_CARDS else "",
@@ -223,7 +231,7 @@ class Site:
                     repr((entry.raw, entry.path, self.bundle_plan.fingerprint(entry)))
                 )
             else:
-                digest = self.entries.fingerprint(entry, texts)
+                digest = self.entries.fingerprint(entry, texts, urls)
             result[src_uri] = (page.file, digest)
         return result
 
