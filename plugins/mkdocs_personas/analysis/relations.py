@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..catalogue.catalogue import Catalogue
@@ -84,9 +85,10 @@ class Relations:
     related: dict[str, tuple[Suggestion, ...]] = field(default_factory=dict)
     """Persona name -> similar personas."""
 
-    @property
+    @cached_property
     def conflicts(self) -> tuple[Term, ...]:
-        """Keywords claimed by several personas, most contested first."""
+        """Keywords claimed by several personas, most contested first (worked out once:
+        the home page and the conflicts page both show them)."""
         shared = [
             Term(t.key, t.label, t.slug, t.letter, t.declared)
             for t in self.keywords

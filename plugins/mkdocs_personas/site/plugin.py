@@ -156,9 +156,10 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             changed = self.rebuilds.mark(self.site.fingerprints(self.rebuilds.texts))
             log.info(f"{changed} of {len(self.site.pages)} generated pages changed")
         self.files = files
+        present = files.src_uris  # keyed by src_uri, as ours are: no path to normalise
         for file in self.site.files():
             self._source(file)
-            existing = files.get_file_from_path(file.src_uri)
+            existing = present.get(file.src_uri)
             if existing is not None:
                 log.warning(f"{existing.src_uri} in docs_dir is replaced by the generated page")
                 files.remove(existing)
