@@ -27,7 +27,7 @@ from ..sources import bounds, read, strings
 from ..sources.manifests import find_manifests
 from ..sources.model import Entry, Kind, Problem
 from ..sources.package_files import theme_dir
-from . import background, find, i18n, offline, prerender, rootlinks
+from . import background, clean, find, i18n, offline, prerender, rootlinks
 from . import config as options
 from .csp import add_policy
 from .guard import protect
@@ -63,6 +63,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         self.memory = Memory()
         self.rebuilds = Rebuilds() if dirty else None
         self.serving = command == "serve"
+        self.clean_build = not dirty and not self.serving
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Resolve settings; add our theme overrides and assets after the user's ``custom_dir``."""
@@ -86,6 +87,18 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         wanted = (offline.DATA_SCRIPT, *SCRIPTS) if offline.enabled(config, "offline") else SCRIPTS
         config.extra_javascript.extend(a for a in wanted if a not in scripts)
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """In a clean one-off build, delete the last build's output on the second core
+        (``clean.py``) rather than have MkDocs delete it before anything is read."""
+        if self.config.enabled and getattr(self, "clean_build", False) and not i18n.active(config):
+            self.cleaning = clean.start(config.site_dir)
+
+    def _finish_cleaning(self) -> None:
+        """Wait until the last build's output is gone (``on_pre_build``)."""
+        cleaning, self.cleaning = getattr(self, "cleaning", None), None
+        if cleaning is not None:
+            cleaning.finish()
 
     def _files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         """Add our pages here, unless mkdocs-static-i18n is on."""
@@ -466,6 +479,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 index_cache=rebuilds.index_cache if rebuilds is not None else None,
                 keep=rebuilds is not None,  # what a dirty rebuild compares with
             )
+        self._finish_cleaning()  # after the second process ended: before Pagefind reads the site
         if rebuilds is not None:
             rebuilds.raw, rebuilds.data_key = written, key
             rebuilds.finish(config, self.files, written)
@@ -490,6 +504,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if exporting is not None:
             exporting.cancel()
         self._close_pool()
+        self._finish_cleaning()  # the last build's output goes, whatever this build did
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:
         """Rebuild when a persona or skill file is added, edited, renamed or deleted."""
