@@ -86,6 +86,7 @@ def _random_catalogue(seed: int, count: int) -> list[Entry]:
 @pytest.mark.parametrize("seed", range(4))
 def test_the_assembly_equals_the_reference_on_random_catalogues(seed, monkeypatch):
     monkeypatch.setattr(ranking, "BODY_BUDGET", 2_000)  # bodies above the bound: a choice
+    monkeypatch.setattr(ranking, "CHUNK", [1, 5, 24, 2_000][seed])  # one chunk, or several
     catalogue = _random_catalogue(seed, 24)
     assert ranking.body_terms(len(catalogue)) == 83
     index = assert_same_index(catalogue, synonyms=[("k8s", "kubernetes")])

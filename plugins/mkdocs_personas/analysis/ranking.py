@@ -591,6 +591,11 @@ def _entry_terms(
     return labels, found, whole
 
 
+CHUNK = 2_000
+"""Entries whose rows the index works on at once: memory stays bounded (a chunk of
+2,000 entries takes some 50 MB) however large the catalogue."""
+
+
 def _assembled(
     analyzer: Analyzer,
     entries: Sequence[Entry],
@@ -607,130 +612,65 @@ def _assembled(
     over the fields, in the order of :data:`FIELD_WEIGHTS`; a posting names the keyword
     that holds the term, else the text field that gave it the most (the first on a tie).
 
-    Computed on arrays, in the same floating-point operations in the same order as the
-    term-by-term reference (``tests/ranking_reference.py``), so both give the same index
-    to the bit.
+    Computed on arrays, :data:`CHUNK` entries at a time, in the same floating-point
+    operations in the same order as the term-by-term reference
+    (``tests/ranking_reference.py``), so both give the same index to the bit.
     """
     import numpy as np  # loaded when an index is built, not by every command
 
     count = len(entries)
     names = list(FIELD_WEIGHTS)
-    body_code = names.index("body")
     everything: set[str] = set()
     for found in fields:
         for frequency in found.values():
             everything.update(frequency)
     terms = sorted(everything)  # ids in the order of the terms' text: ties break by it
     ids = {t: i for i, t in enumerate(terms)}
-    size = len(terms)
     lengths = [[sum(found[f].values()) for f in names] for found in fields]
     average = [
         sum(length[j] for length in lengths) / count if count else 0.0 for j in range(len(names))
     ]
-    term_ids: list[int] = []
-    tfs: list[int] = []
-    spans: list[int] = []
-    segment_entry: list[int] = []
-    segment_field: list[int] = []
-    segment_weight: list[float] = []
-    segment_norm: list[float] = []
-    for position, found in enumerate(fields):
-        length = lengths[position]
-        for code, field_name in enumerate(names):
-            frequency = found[field_name]
-            if not frequency:
-                continue
-            term_ids.extend(map(ids.__getitem__, frequency))
-            tfs.extend(frequency.values())
-            spans.append(len(frequency))
-            segment_entry.append(position)
-            segment_field.append(code)
-            segment_weight.append(FIELD_WEIGHTS[field_name])
-            b = FIELD_B.get(field_name, B)
-            segment_norm.append(K1 * (1 - b + b * length[code] / average[code]))
-    tid = np.array(term_ids, dtype=np.int64)
-    tf = np.array(tfs, dtype=np.float64)
-    spans_array = np.array(spans, dtype=np.int64)
-    entry = np.repeat(np.array(segment_entry, dtype=np.int64), spans_array)
-    field = np.repeat(np.array(segment_field, dtype=np.int64), spans_array)
-    weight = np.repeat(np.array(segment_weight, dtype=np.float64), spans_array)
-    norm = np.repeat(np.array(segment_norm, dtype=np.float64), spans_array)
-    w = weight * tf * (K1 + 1) / (tf + norm)
-
-    # Rows by (entry, term), each pair's rows in field order (the sort is stable).
-    key = entry * size + tid
-    by_key = np.argsort(key, kind="stable")
-    df = np.bincount(tid[by_key[_starts(key[by_key])]], minlength=size)
-    idf = np.array([_idf(count, n) for n in df.tolist()], dtype=np.float64)
-
-    # An entry's body keeps its rare terms and its most distinctive commoner ones.
-    body = field == body_code
-    digits = np.array([t.isdigit() for t in terms], dtype=bool)
-    keep = ~body
-    counted = body & ~digits[tid]
-    rare = counted & (df[tid] <= RARE)
-    common = counted & ~rare
-    for rows, most, by in (
-        (np.flatnonzero(rare), MAX_RARE, lambda rows: (-w[rows], df[tid[rows]])),
-        (np.flatnonzero(common), body_terms(count), lambda rows: (-w[rows] * idf[tid[rows]],)),
-    ):
-        many = np.bincount(entry[rows], minlength=count)[entry[rows]] > most
-        keep[rows[~many]] = True  # an entry with no more than ``most`` keeps them all
-        rows = rows[many]
-        order = rows[np.lexsort((tid[rows], *by(rows), entry[rows]))]
-        keep[order[_rank_within(entry[order]) < most]] = True
-
-    # Each (entry, term): its weights summed field by field, and where it scores best.
-    kept = by_key[keep[by_key]]
-    starts = _starts(key[kept])
-    pair = key[kept[starts]]
-    pair_of = np.zeros(len(kept), dtype=np.int64)
-    pair_of[starts] = 1
-    pair_of = np.cumsum(pair_of) - 1
-    total = np.zeros(len(pair), dtype=np.float64)
-    kept_field, kept_w = field[kept], w[kept]
-    for code in range(len(names)):
-        rows = np.flatnonzero(kept_field == code)
-        total[pair_of[rows]] += kept_w[rows]
-    where = np.zeros(len(pair), dtype=np.int64)
-    text = np.flatnonzero(kept_field > 0)
-    if len(text):
-        text_pair, text_w = pair_of[text], kept_w[text]
-        groups = _starts(text_pair)
-        most = np.maximum.reduceat(text_w, groups)
-        top = text[text_w == np.repeat(most, np.diff(np.r_[groups, len(text)]))]
-        first = top[_starts(pair_of[top])]
-        where[pair_of[first]] = -kept_field[first]
-    in_keywords = [
-        (position * size + ids[t], label)
-        for position, whole in enumerate(wholes)
-        for t, label in whole.items()
-        if t in ids
+    chunks = [
+        _Rows.of(fields[start : start + CHUNK], lengths, average, names, ids, start)
+        for start in range(0, count, CHUNK)
     ]
-    if in_keywords:
-        keys, label = np.array(in_keywords, dtype=np.int64).reshape(-1, 2).T
-        at = np.searchsorted(pair, keys)
-        found = (at < len(pair)) & (pair[np.minimum(at, len(pair) - 1)] == keys)
-        where[at[found]] = label[found]
-
-    pair_entry, pair_term = pair // size if size else pair, pair % size if size else pair
+    df = np.zeros(len(terms), dtype=np.int64)
+    for rows in chunks:
+        df += np.bincount(rows.tid[rows.sorted()[1]], minlength=len(terms))
+    idf = np.array([_idf(count, n) for n in df.tolist()], dtype=np.float64)
     specific = specific_terms(analyzer)
     general = general_terms(analyzer)
     factor = np.array(
         [SPECIFIC if t in specific else GENERAL if t in general else 1.0 for t in terms],
         dtype=np.float64,
     )
-    points = np.rint(idf[pair_term] * (total * factor[pair_term]) * SCALE).astype(np.int64)
-    scoring = np.flatnonzero(points > 0)
-    scoring = scoring[np.argsort(pair_term[scoring], kind="stable")]  # by term, then entry
-    term_of, position_of = pair_term[scoring], pair_entry[scoring]
+    digits = np.array([t.isdigit() for t in terms], dtype=bool)
+    found_terms, found_entries, found_points, found_where = [], [], [], []
+    for rows in chunks:
+        posted = rows.postings(df, idf, factor, digits, body_terms(count), wholes, ids, names)
+        for kept, part in zip(
+            (found_terms, found_entries, found_points, found_where), posted, strict=True
+        ):
+            kept.append(part)
+        rows.drop()
+    if not found_terms:
+        found_terms = found_entries = found_points = found_where = [np.zeros(0, np.int32)]
+    term_of = np.concatenate(found_terms)
+    order = np.argsort(term_of, kind="stable")  # by term, then entry (chunks are in order)
+    term_of = term_of[order]
+    position_of = np.concatenate(found_entries)[order]
     starts = _starts(term_of)
     step = np.diff(position_of, prepend=0)
     step[starts] = position_of[starts]
-    flat = np.column_stack((step, points[scoring], where[scoring])).reshape(-1).tolist()
-    bounds = [*(3 * starts).tolist(), len(flat)]
+    del position_of
+    triples = np.column_stack(
+        (step, np.concatenate(found_points)[order], np.concatenate(found_where)[order])
+    )
+    del order, step, found_terms, found_entries, found_points, found_where
+    ends = [*starts.tolist()[1:], len(term_of)] if len(starts) else []
     postings = {
-        terms[t]: flat[bounds[i] : bounds[i + 1]] for i, t in enumerate(term_of[starts].tolist())
+        terms[t]: triples[a:b].reshape(-1).tolist()
+        for t, a, b in zip(term_of[starts].tolist(), starts.tolist(), ends, strict=True)
     }
     return {
         "format": FORMAT,
@@ -745,6 +685,138 @@ def _assembled(
         "related": related_terms(analyzer),
         "terms": postings,
     }
+
+
+class _Rows:
+    """One (entry, field, term) row per term of each field of a chunk of entries, with
+    its BM25 weight, and the rows by (entry, term), each pair's rows in field order."""
+
+    @classmethod
+    def of(cls, fields, lengths, average, names, ids, start):
+        import numpy as np
+
+        term_ids: list[int] = []
+        tfs: list[int] = []
+        spans: list[int] = []
+        segment_entry: list[int] = []
+        segment_field: list[int] = []
+        segment_weight: list[float] = []
+        segment_norm: list[float] = []
+        for position, found in enumerate(fields, start):
+            length = lengths[position]
+            for code, field_name in enumerate(names):
+                frequency = found[field_name]
+                if not frequency:
+                    continue
+                term_ids.extend(map(ids.__getitem__, frequency))
+                tfs.extend(frequency.values())
+                spans.append(len(frequency))
+                segment_entry.append(position)
+                segment_field.append(code)
+                segment_weight.append(FIELD_WEIGHTS[field_name])
+                b = FIELD_B.get(field_name, B)
+                segment_norm.append(K1 * (1 - b + b * length[code] / average[code]))
+        rows = cls()
+        rows.start, rows.stop, rows.size = start, start + len(fields), len(ids)
+        rows.tid = np.array(term_ids, dtype=np.int32)
+        del term_ids
+        tf = np.array(tfs, dtype=np.float64)
+        del tfs
+        span = np.array(spans, dtype=np.int64)
+        rows.entry = np.repeat(np.array(segment_entry, dtype=np.int32), span)
+        rows.field = np.repeat(np.array(segment_field, dtype=np.int8), span)
+        # weight * tf * (K1 + 1) / (tf + norm), in that order
+        w = np.repeat(np.array(segment_weight, dtype=np.float64), span)
+        w *= tf
+        w *= K1 + 1
+        tf += np.repeat(np.array(segment_norm, dtype=np.float64), span)
+        w /= tf
+        rows.w = w
+        return rows
+
+    def sorted(self):
+        """Each row's (entry, term) key, the rows in the order of their keys (a pair's
+        rows in field order), and where each pair starts in that order. Worked out when
+        needed: held for every chunk at once, they would triple the memory."""
+        import numpy as np
+
+        key = (self.entry - self.start).astype(np.int64) * self.size + self.tid
+        by_key = np.argsort(key, kind="stable")
+        return key, by_key[_starts(key[by_key])], by_key
+
+    def drop(self) -> None:
+        """Let the chunk's arrays go once its postings are out."""
+        del self.tid, self.entry, self.field, self.w
+
+    def postings(self, df, idf, factor, digits, bound, wholes, ids, names):
+        """(term, entry, points, where) of each posting of the chunk with points."""
+        import numpy as np
+
+        tid, entry, field, w = self.tid, self.entry, self.field, self.w
+        size = len(ids)
+        # An entry's body keeps its rare terms and its most distinctive commoner ones.
+        body = field == names.index("body")
+        keep = ~body
+        counted = body & ~digits[tid]
+        rare = counted & (df[tid] <= RARE)
+        common = counted & ~rare
+        for rows, most, by in (
+            (np.flatnonzero(rare), MAX_RARE, lambda rows: (-w[rows], df[tid[rows]])),
+            (np.flatnonzero(common), bound, lambda rows: (-w[rows] * idf[tid[rows]],)),
+        ):
+            many = np.bincount(entry[rows] - self.start)[entry[rows] - self.start] > most
+            keep[rows[~many]] = True  # an entry with no more than ``most`` keeps them all
+            rows = rows[many]
+            order = rows[np.lexsort((tid[rows], *by(rows), entry[rows]))]
+            keep[order[_rank_within(entry[order]) < most]] = True
+        del body, counted, rare, common
+
+        # Each (entry, term): its weights summed field by field, and where it scores best.
+        key, _, by_key = self.sorted()
+        kept = by_key[keep[by_key]]
+        del keep, by_key
+        starts = _starts(key[kept])
+        pair = key[kept[starts]]
+        del key
+        pair_of = np.zeros(len(kept), dtype=np.int64)
+        pair_of[starts] = 1
+        pair_of = np.cumsum(pair_of) - 1
+        total = np.zeros(len(pair), dtype=np.float64)
+        kept_field, kept_w = field[kept], w[kept]
+        del kept
+        for code in range(len(names)):
+            rows = np.flatnonzero(kept_field == code)
+            total[pair_of[rows]] += kept_w[rows]
+        where = np.zeros(len(pair), dtype=np.int64)
+        text = np.flatnonzero(kept_field > 0)
+        if len(text):
+            text_pair, text_w = pair_of[text], kept_w[text]
+            groups = _starts(text_pair)
+            most = np.maximum.reduceat(text_w, groups)
+            top = text[text_w == np.repeat(most, np.diff(np.r_[groups, len(text)]))]
+            first = top[_starts(pair_of[top])]
+            where[pair_of[first]] = -kept_field[first]
+        del pair_of, kept_field, kept_w, text
+        in_keywords = [
+            ((position - self.start) * size + ids[t], label)
+            for position in range(self.start, self.stop)
+            for t, label in wholes[position].items()
+            if t in ids
+        ]
+        if in_keywords:
+            keys, label = np.array(in_keywords, dtype=np.int64).reshape(-1, 2).T
+            at = np.searchsorted(pair, keys)
+            found = (at < len(pair)) & (pair[np.minimum(at, len(pair) - 1)] == keys)
+            where[at[found]] = label[found]
+        pair_term = pair % size if size else pair
+        points = np.rint(idf[pair_term] * (total * factor[pair_term]) * SCALE).astype(np.int64)
+        scoring = np.flatnonzero(points > 0)
+        return (  # small integers: 4 bytes each, for catalogues of any size
+            pair_term[scoring].astype(np.int32),
+            (pair[scoring] // size + self.start).astype(np.int32),
+            points[scoring].astype(np.int32),
+            where[scoring].astype(np.int32),
+        )
 
 
 def _starts(groups):
