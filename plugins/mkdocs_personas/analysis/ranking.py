@@ -593,7 +593,9 @@ def _entry_terms(
 
 CHUNK = 2_000
 """Entries whose rows the index works on at once: memory stays bounded (a chunk of
-2,000 entries takes some 50 MB) however large the catalogue."""
+2,000 entries takes some 40 MB) however large the catalogue. A catalogue of more than
+one chunk makes each chunk's rows twice (once for document frequencies, once for the
+postings) rather than hold them all."""
 
 
 def _assembled(
@@ -630,13 +632,19 @@ def _assembled(
     average = [
         sum(length[j] for length in lengths) / count if count else 0.0 for j in range(len(names))
     ]
-    chunks = [
-        _Rows.of(fields[start : start + CHUNK], lengths, average, names, ids, start)
-        for start in range(0, count, CHUNK)
-    ]
+
+    def rows_of(start: int) -> _Rows:
+        return _Rows.of(fields[start : start + CHUNK], lengths, average, names, ids, start)
+
+    starts = range(0, count, CHUNK)
+    held: dict[int, _Rows] = {}  # one chunk is kept for the postings; more are made again
     df = np.zeros(len(terms), dtype=np.int64)
-    for rows in chunks:
+    for start in starts:
+        rows = rows_of(start)
         df += np.bincount(rows.tid[rows.sorted()[1]], minlength=len(terms))
+        if len(starts) == 1:
+            held[start] = rows
+        del rows
     idf = np.array([_idf(count, n) for n in df.tolist()], dtype=np.float64)
     specific = specific_terms(analyzer)
     general = general_terms(analyzer)
@@ -646,7 +654,8 @@ def _assembled(
     )
     digits = np.array([t.isdigit() for t in terms], dtype=bool)
     found_terms, found_entries, found_points, found_where = [], [], [], []
-    for rows in chunks:
+    for start in starts:
+        rows = held.pop(start, None) or rows_of(start)
         posted = rows.postings(df, idf, factor, digits, body_terms(count), wholes, ids, names)
         for kept, part in zip(
             (found_terms, found_entries, found_points, found_where), posted, strict=True
