@@ -29,6 +29,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from mkdocs_personas.sources.model import Entry, Kind
+
 REPO = Path(__file__).resolve().parent.parent
 ENGINE = mkdocs.__name__
 
@@ -254,6 +256,26 @@ def write(root: Path, files: dict[str, str | bytes]) -> None:
             path.write_bytes(content)
         else:
             path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+
+
+def make_entry(
+    name: str, description: str = "", body: str = "", keywords=(), expertise=(), examples=()
+):
+    """A persona entry as the reader would make it from a file with this body."""
+    raw = f"---\nname: {name}\n---\n{body}"
+    return Entry(
+        Kind.PERSONA,
+        name,
+        name.replace("-", " ").title(),
+        description,
+        f"personas/{name}.md",
+        raw,
+        raw.index(body) if body else len(raw),
+        4,
+        keywords=tuple(keywords),
+        expertise=tuple(expertise),
+        examples=tuple(examples),
+    )
 
 
 def make_project(

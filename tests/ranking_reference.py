@@ -11,7 +11,6 @@ from typing import Any
 from mkdocs_personas.analysis.ranking import (
     FIELD_B,
     FIELD_WEIGHTS,
-    FORMAT,
     GENERAL,
     K1,
     MAX_RARE,
@@ -23,7 +22,7 @@ from mkdocs_personas.analysis.ranking import (
     _idf,
     body_terms,
     general_terms,
-    related_terms,
+    index_data,
     specific_terms,
 )
 from mkdocs_personas.sources.model import Entry
@@ -96,19 +95,7 @@ def assembled(
                 else:
                     listed += (position - last[t], points, where)
                 last[t] = position
-    return {
-        "format": FORMAT,
-        "names": [e.name for e in entries],
-        "kinds": [e.kind.value for e in entries],
-        "keywords": labels,
-        "stopwords": sorted(analyzer.stopwords),
-        "synonyms": dict(sorted(analyzer.synonyms.items())),
-        "forms": dict(sorted(analyzer.forms.items())),
-        "code": sorted(analyzer.code),
-        "go": {"after": sorted(analyzer.go_after), "before": sorted(analyzer.go_before)},
-        "related": related_terms(analyzer),
-        "terms": dict(sorted(postings.items())),
-    }
+    return index_data(analyzer, entries, labels, dict(sorted(postings.items())))
 
 
 def _vocabulary(

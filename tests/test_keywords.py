@@ -8,29 +8,13 @@ from mkdocs_personas.analysis import ranking
 from mkdocs_personas.analysis.keywords import Options, derive
 from mkdocs_personas.catalogue.catalogue import Reader, Settings
 from mkdocs_personas.sources.examples import split
-from mkdocs_personas.sources.model import Entry, Kind
+from mkdocs_personas.sources.model import Kind
 
 from conftest import CORPUS, REPO
+from conftest import make_entry as make
 
 VOLTAGENT = REPO.parent / "shared" / "corpora" / "voltagent-subagents"
 NOISE = ["Specifically", "Context Assessment", "Output", "Focus areas", "driven", "pro"]
-
-
-def make(name: str, description: str = "", body: str = "", keywords=(), expertise=(), examples=()):
-    raw = f"---\nname: {name}\n---\n{body}"
-    return Entry(
-        Kind.PERSONA,
-        name,
-        name.replace("-", " ").title(),
-        description,
-        f"personas/{name}.md",
-        raw,
-        raw.index(body) if body else len(raw),
-        4,
-        keywords=tuple(keywords),
-        expertise=tuple(expertise),
-        examples=tuple(examples),
-    )
 
 
 def corpus(base: Path, personas: tuple[str, ...], skills: tuple[str, ...] = ()):

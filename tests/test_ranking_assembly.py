@@ -12,10 +12,10 @@ import pytest
 
 from mkdocs_personas.analysis import keywords, ranking
 from mkdocs_personas.catalogue.catalogue import Reader, Settings
-from mkdocs_personas.sources.model import Entry, Kind
+from mkdocs_personas.sources.model import Entry
 
 import ranking_reference
-from conftest import REPO
+from conftest import REPO, make_entry
 
 
 def _inputs(entries, synonyms=()):
@@ -40,22 +40,6 @@ def assert_same_index(entries, synonyms=()) -> dict:
     return fast
 
 
-def entry(name: str, body: str, *, keywords=(), expertise=(), description="") -> Entry:
-    raw = f"---\nname: {name}\n---\n{body}"
-    return Entry(
-        Kind.PERSONA,
-        name,
-        name.replace("-", " ").title(),
-        description,
-        f"personas/{name}.md",
-        raw,
-        raw.index(body) if body else len(raw),
-        4,
-        keywords=tuple(keywords),
-        expertise=tuple(expertise),
-    )
-
-
 def _random_catalogue(seed: int, count: int) -> list[Entry]:
     """Entries whose bodies mix shared words (common terms, many with equal scores) and
     words of their own (rare terms), numbers, headings and keywords that also occur in
@@ -72,9 +56,9 @@ def _random_catalogue(seed: int, count: int) -> list[Entry]:
         body = f"# {rng.choice(shared)} guide\n\n" + "\n".join(lines) + "\n\n## Notes\n\nshared1\n"
         chosen = rng.sample(shared[:60], rng.randint(0, 8))
         found.append(
-            entry(
+            make_entry(
                 f"agent-{number}",
-                body,
+                body=body,
                 keywords=[*chosen, "kubernetes", "data pipelines"][: rng.randint(0, 10)],
                 expertise=[f"{rng.choice(shared)} design", "code review"][: rng.randint(0, 2)],
                 description=" ".join(rng.sample(shared, 6)),
@@ -100,7 +84,7 @@ def test_the_assembly_equals_the_reference_on_random_catalogues(seed, monkeypatc
 
 def test_the_assembly_equals_the_reference_on_an_empty_and_a_one_entry_catalogue():
     assert assert_same_index([])["terms"] == {}
-    solo = entry("solo", "Only words here.\n", description="alpha beta", expertise=["alpha beta"])
+    solo = make_entry("solo", "alpha beta", "Only words here.\n", expertise=["alpha beta"])
     index = assert_same_index([solo])
     # A tie between two fields of equal weight and length: the first field is named.
     assert index["terms"]["alpha"][2] == -ranking.TEXT_FIELDS.index("description") - 1

@@ -681,6 +681,17 @@ def _assembled(
         terms[t]: triples[a:b].reshape(-1).tolist()
         for t, a, b in zip(term_of[starts].tolist(), starts.tolist(), ends, strict=True)
     }
+    return index_data(analyzer, entries, labels, postings)
+
+
+def index_data(
+    analyzer: Analyzer,
+    entries: Sequence[Entry],
+    labels: list[list[str]],
+    postings: dict[str, list[int]],
+) -> dict[str, Any]:
+    """The matcher's index around its postings: the entries, their keywords and what the
+    analyzer needs to read a task as the index was read."""
     return {
         "format": FORMAT,
         "names": [e.name for e in entries],
