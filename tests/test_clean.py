@@ -50,9 +50,8 @@ def test_a_rebuild_into_the_last_site_equals_a_build_into_a_fresh_folder(tmp_pat
     mkdocs(project, fresh)
     expected = tree(fresh)
     assert not any("p2" in path for path in expected)
-    found = tree(site)
-    found.pop("linked/mkdocs.yml", None)  # seen through the link, not part of the site
-    found = {k: v for k, v in found.items() if not k.startswith("linked/")}
+    # files seen through the symlinked folder are not the site's
+    found = {k: v for k, v in tree(site).items() if not k.startswith("linked/")}
     assert found.keys() == expected.keys()
     assert [p for p in expected if found[p] != expected[p]] == []
     assert (site / ".kept").read_text().startswith("a hidden file")

@@ -641,7 +641,7 @@ def _assembled(
     df = np.zeros(len(terms), dtype=np.int64)
     for start in starts:
         rows = rows_of(start)
-        df += np.bincount(rows.tid[rows.sorted()[1]], minlength=len(terms))
+        df += np.bincount(rows.tid[rows.sorted(keep=len(starts) == 1)[1]], minlength=len(terms))
         if len(starts) == 1:
             held[start] = rows
         del rows
@@ -754,19 +754,26 @@ class _Rows:
         rows.w = w
         return rows
 
-    def sorted(self):
+    def sorted(self, keep: bool = False):
         """Each row's (entry, term) key, the rows in the order of their keys (a pair's
         rows in field order), and where each pair starts in that order. Worked out when
-        needed: held for every chunk at once, they would triple the memory."""
+        needed, and kept (``keep``) only by a chunk that is held: held for every chunk at
+        once, they would triple the memory."""
         import numpy as np
 
-        key = (self.entry - self.start).astype(np.int64) * self.size + self.tid
-        by_key = np.argsort(key, kind="stable")
-        return key, by_key[_starts(key[by_key])], by_key
+        found = getattr(self, "order", None)
+        if found is None:
+            key = (self.entry - self.start).astype(np.int64) * self.size + self.tid
+            by_key = np.argsort(key, kind="stable")
+            found = key, by_key[_starts(key[by_key])], by_key
+            if keep:
+                self.order = found
+        return found
 
     def drop(self) -> None:
         """Let the chunk's arrays go once its postings are out."""
         del self.tid, self.entry, self.field, self.w
+        self.order = None
 
     def postings(self, df, idf, factor, digits, bound, wholes, ids, names):
         """(term, entry, points, where) of each posting of the chunk with points."""
@@ -828,7 +835,7 @@ class _Rows:
             at = np.searchsorted(pair, keys)
             found = (at < len(pair)) & (pair[np.minimum(at, len(pair) - 1)] == keys)
             where[at[found]] = label[found]
-        pair_term = pair % size if size else pair
+        pair_term = pair % size
         points = np.rint(idf[pair_term] * (total * factor[pair_term]) * SCALE).astype(np.int64)
         scoring = np.flatnonzero(points > 0)
         return (  # small integers: 4 bytes each, for catalogues of any size
