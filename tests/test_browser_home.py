@@ -170,11 +170,13 @@ def test_the_tab_key_reaches_the_filter_within_three_presses(sample, chromium, u
                 if page.evaluate("location.hash") == "#pc-title":
                     break
                 page.wait_for_timeout(50)
-            # Chromium moves focus to the fragment at its next rendering, after the hash:
-            # a Tab pressed before that frame (a loaded machine) had its focus taken back
-            # to the page. Two frames later the fragment has been reached.
+            # Chromium moves focus to the fragment at a later rendering, after the hash:
+            # a Tab pressed before it (a loaded machine) had its focus taken back to the
+            # page. Two frames and a person's pause later, the fragment has been reached.
             page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    assert page.evaluate(f"document.activeElement.matches('{target}')"), presses
+            page.wait_for_timeout(250)
+    focused = page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+    assert page.evaluate(f"document.activeElement.matches('{target}')"), (presses, focused)
     context.close()
 
 
