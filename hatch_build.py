@@ -11,6 +11,7 @@ stamped and ``personas init`` says so.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -32,6 +33,7 @@ def _git(root: str, *args: str) -> str | None:
 
 class StampCommit(BuildHookInterface):
     PLUGIN_NAME = "custom"
+    _folder: Path | None = None
 
     def initialize(self, version: str, build_data: dict) -> None:
         if Path(self.root, STAMP).is_file():
@@ -43,7 +45,7 @@ class StampCommit(BuildHookInterface):
         tags = (_git(self.root, "tag", "--points-at", "HEAD") or "").split()
         release = f"v{self.metadata.version}"
         tag = release if release in tags and not dirty else ""
-        folder = Path(tempfile.mkdtemp(prefix="mkdocs-personas-stamp-"))
+        folder = self._folder = Path(tempfile.mkdtemp(prefix="mkdocs-personas-stamp-"))
         stamp = folder / "_build.py"
         stamp.write_text(
             '"""Written at build time by hatch_build.py: the commit this was built from."""\n\n'
@@ -52,3 +54,9 @@ class StampCommit(BuildHookInterface):
         )
         target = STAMP if self.target_name == "sdist" else "mkdocs_personas/_build.py"
         build_data["force_include"][str(stamp)] = target
+
+    def finalize(self, version: str, build_data: dict, artifact_path: str) -> None:
+        # The archive holds its copy of the stamp now; the temporary folder is not left behind.
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
