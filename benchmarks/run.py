@@ -23,6 +23,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -224,8 +225,14 @@ def mkdocs_serve(project: Path):
             time.sleep(0.5)
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        # Ctrl-C, as a user stops it: MkDocs then deletes its temporary site folder, which a
+        # SIGTERM would leave behind in the temporary directory.
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 _LIVERELOAD = re.compile(

@@ -1,5 +1,6 @@
 """``mkdocs serve`` rebuilds on every persona and skill change, and leaves no stale page."""
 
+import signal
 import socket
 import subprocess
 import sys
@@ -57,8 +58,14 @@ def serve(project: Path):
         wait_for(lambda: fetch(base)[0] == 200, timeout=60)
         yield base, lambda: log_path.read_text()
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        # Ctrl-C, as a user stops it: MkDocs then deletes its temporary site folder, which a
+        # SIGTERM would leave behind in the temporary directory.
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         output = log_path.read_text()
         assert "Traceback" not in output, output
 
