@@ -137,7 +137,7 @@ def _read(source: Source, settings: Settings, text: bool = True) -> _Result:
     document, problems = read_document(source, settings.limits)
     if document is None:
         return _Result(None, tuple(problems), None)
-    entry, more = normalize(document, settings.fields)
+    entry, more = normalize(document, settings.fields, pages=text)
     changes: dict = {}
     problems += more
     from .hidden import scan
@@ -168,25 +168,12 @@ def _read(source: Source, settings: Settings, text: bool = True) -> _Result:
             break
     if entry is None or any(p.fatal for p in problems):
         return _Result(None, tuple(problems), name_node)
-    digest = hashlib.sha256(entry.raw.encode()).hexdigest()
+    digest = hashlib.sha256(document.text.encode()).hexdigest()
     if not text:  # a check needs names, paths and references; problems carry the rest
-        changes.update(raw="", body_offset=0, extra={}, runtime=None, **_PAGE_ONLY)
+        changes.pop("runtime", None)
     if changes:  # one copy of the entry for every change
         entry = replace(entry, **changes)
     return _Result(entry, tuple(problems), name_node, digest)
-
-
-_PAGE_ONLY = {
-    "title": "",
-    "description": "",
-    "expertise": (),
-    "keywords": (),
-    "tools": (),
-    "examples": (),
-    "model": None,
-    "complexity": None,
-}
-"""Fields only pages show, left out of what a check ships back from its workers."""
 
 
 def _suffixes(source: Source, entry: Entry) -> list[str]:

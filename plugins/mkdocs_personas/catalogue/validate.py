@@ -376,7 +376,9 @@ class _Checker:
             if item.kind != SCALAR or not value.strip():
                 self.add(item, key, f"expected a list of strings, got {describe(item)} in it")
                 continue
-            text = " ".join(value.split()) if _UNTIDY.search(value) else value
+            tidy = " ".join(value.split())
+            # Plain ASCII already tidy (the usual case) needs no look at its whitespace.
+            text = value if tidy == value or not _UNTIDY.search(value) else tidy
             folded = term_key(text)
             if folded in seen:
                 message = f"duplicate entry {text!r} (first at line {seen[folded]})"
@@ -446,10 +448,33 @@ def _split_tools(text: str, separator: str | None) -> list[str]:
     return _TOOL.findall(text)
 
 
+PAGE_ONLY: Mapping[str, object] = {
+    "description": "",
+    "raw": "",
+    "body_offset": 0,
+    "extra": {},
+    "expertise": (),
+    "keywords": (),
+    "tools": (),
+    "examples": (),
+    "model": None,
+    "complexity": None,
+}
+"""Fields only pages show, left out of what a check (``pages=False``) reads."""
+
+
 def normalize(
-    document: Document, fields: Mapping[str, Sequence[str]] = DEFAULT_FIELDS
+    document: Document,
+    fields: Mapping[str, Sequence[str]] = DEFAULT_FIELDS,
+    *,
+    pages: bool = True,
 ) -> tuple[Entry | None, list[Problem]]:
-    """Validate ``document`` and build its entry; None if a fatal problem keeps it out."""
+    """Validate ``document`` and build its entry; None if a fatal problem keeps it out.
+
+    ``pages=False`` (a check, which reports problems and publishes nothing) leaves out
+    what only pages show (:data:`PAGE_ONLY`, the text and the extra fields): less to
+    compute and to ship from the workers; no problem comes of them.
+    """
     check = _Checker(document, fields)
     source = document.source
 
@@ -476,19 +501,21 @@ def normalize(
 
     name = slug(written)
     body = document.body
-    description, examples = split_examples(_unescape(values["description"] or ""))
-    description = " ".join(description.split())
+    description, examples = "", ()
+    if pages:
+        description, examples = split_examples(_unescape(values["description"] or ""))
+        description = " ".join(description.split())
     title = " ".join(_unescape(values["title"] or display or "").split()) or None
-    heading = first_heading(body)
     body_line = document.body_line
-    if title is None and heading is not None:
+    heading = first_heading(body) if title is None else None
+    if heading is not None:
         index, title = heading
         lines = body.split("\n")
         if all(not line.strip() for line in lines[:index]):
             body = "\n".join(lines[index + 1 :])
             body_line += index + 1
     description_in_body = not description
-    if description_in_body:
+    if description_in_body and pages:
         description = first_paragraph(body)
     refs = {
         field: tuple(
@@ -497,6 +524,19 @@ def normalize(
         )
         for field in ("skills", "related")
     }
+    if not pages:
+        return Entry(
+            kind=source.kind,
+            name=name,
+            path=source.display,
+            title=title or "",
+            body_line=body_line,
+            skills=refs["skills"],
+            related=refs["related"],
+            collection=values["collection"] or source.collection,
+            written_name=written if written != name else "",
+            **PAGE_ONLY,
+        ), check.problems
     entry = Entry(
         kind=source.kind,
         name=name,
