@@ -114,6 +114,36 @@ def test_links_to_files_in_the_zip_only_or_outside_go_to_the_zip_or_become_text(
     )
 
 
+def test_a_url_linked_more_than_once_is_reported_at_each_link(tmp_path):
+    """One warning per link, at the link's own target: not the first occurrence of its
+    URL again (a duplicate line at the wrong place), not the link's text that spells it."""
+    body = (
+        "# Notes\n\nSee [the notes](../../NOTES.md) first.\n\n"
+        "Also [../../NOTES.md](../../NOTES.md), and\n\n- once more: [notes](../../NOTES.md)\n"
+    )
+    project = make_project(
+        tmp_path,
+        {
+            "skills/notes/SKILL.md": skill("notes", body=body),
+            "personas/reader.md": persona("reader", body=body),
+        },
+    )
+    result = build_project(project)
+    assert result.aborted is None, result.log
+    for path in ("skills/notes/SKILL.md", "personas/reader.md"):
+        found = re.findall(
+            rf"{re.escape(path)}:(\d+):(\d+): warning: \w+: the link '\.\./\.\./NOTES\.md'",
+            result.log,
+        )
+        lines = (project / path).read_text().split("\n")
+        expected = []
+        for number, line in enumerate(lines, 1):
+            for match in re.finditer(r"\]\(\.\./\.\./NOTES\.md\)", line):
+                expected.append((str(number), str(match.start() + 3)))
+        assert len(expected) == 3 and len(set(expected)) == 3
+        assert found == expected, result.log
+
+
 def test_bundled_markdown_is_a_sanitized_page(bundled):
     page = bundled.html("skills/pdf-tools/references/guide/")
     assert "<h1>Filling guide</h1>" in page

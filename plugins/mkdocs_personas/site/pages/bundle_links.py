@@ -108,9 +108,15 @@ class BundleLinks:
         self.targets: dict[str, str] = {}
         """Absolute path on disk -> source path of what publishes it."""
 
-    def resolve(self, context: LinkContext, url: str) -> str | None:
+    def resolve(
+        self, context: LinkContext, url: str, cursor: dict[str, int] | None = None
+    ) -> str | None:
         """Where a link of a skill's Markdown leads: ``url`` itself when MkDocs can
-        resolve it, a path MkDocs resolves, an absolute URL, or None (shown as text)."""
+        resolve it, a path MkDocs resolves, an absolute URL, or None (shown as text).
+
+        ``cursor`` (one per rendering of the page, links in page order) places a problem
+        at the link's own occurrence when the page links the same URL more than once.
+        """
         parts = urlsplit(url)
         if parts.scheme or parts.netloc or url.startswith(("/", "\\")) or not parts.path:
             return url
@@ -141,6 +147,7 @@ class BundleLinks:
             self._link_problem(
                 context,
                 url,
+                cursor,
                 f"the link {url!r} leads to {where}, which is not in the skill's folder "
                 "(or was left out of its bundle): it leads to the repository instead; add "
                 "the file or correct the link",
@@ -151,13 +158,16 @@ class BundleLinks:
         self._link_problem(
             context,
             url,
+            cursor,
             f"the link {url!r} leads to {where}, which this site does not publish: it is "
             "shown as text; set repo_url (and edit_uri) in mkdocs.yml to link to the "
             "repository, or put the file in the skill's folder",
         )
         return None
 
-    def resolve_entry(self, entry: Entry, src_uri: str, url: str) -> str | None:
+    def resolve_entry(
+        self, entry: Entry, src_uri: str, url: str, cursor: dict[str, int] | None = None
+    ) -> str | None:
         """Where a relative link of a persona's body leads: the page of the persona,
         skill or bundled file it names on disk, else the file in the repository (with
         ``repo_url``), else nothing (shown as text); both with an INFO line."""
@@ -175,8 +185,7 @@ class BundleLinks:
         if src is not None:
             return posixpath.relpath(src, posixpath.dirname(src_uri)) + suffix
         blob = self.repository.blob_path(absolute)
-        index = entry.raw.find(url, entry.body_offset)
-        line, col = (1, 1) if index < 0 else _position(entry.raw, index)
+        line, col = _locate(entry.raw, url, entry.body_offset, cursor)
         if blob is not None:
             message = (
                 f"the link {url!r} leads to a file this site does not publish: it leads to "
@@ -191,11 +200,33 @@ class BundleLinks:
         warn(self.problems, entry.path, line, message, col, "link")
         return None
 
-    def _link_problem(self, context: LinkContext, url: str, message: str) -> None:
-        raw = context.entry.raw
-        index = raw.find(url, context.entry.body_offset)
-        line, col = (1, 1) if index < 0 else _position(raw, index)
+    def _link_problem(
+        self, context: LinkContext, url: str, cursor: dict[str, int] | None, message: str
+    ) -> None:
+        line, col = _locate(context.entry.raw, url, context.entry.body_offset, cursor)
         warn(self.problems, context.entry.path, line, message, col)
+
+
+def _locate(raw: str, url: str, start: int, cursor: dict[str, int] | None) -> tuple[int, int]:
+    """The ``(line, column)`` of a link's URL in its file, preferably as a link target
+    (``](url``) rather than as text: the next occurrence after the one ``cursor`` last
+    gave for the same URL (a page that links one URL twice gets two positions), else the
+    first in the body, else ``(1, 1)``."""
+    after = cursor.get(url, start) if cursor is not None else start
+    index = -1
+    for needle, skip in ((f"]({url}", 2), (url, 0)):
+        for begin in dict.fromkeys((after, start)):
+            found = raw.find(needle, begin)
+            if found >= 0:
+                index = found + skip
+                break
+        if index >= 0:
+            break
+    if index < 0:
+        return 1, 1
+    if cursor is not None:
+        cursor[url] = index + len(url)
+    return _position(raw, index)
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -223,15 +254,16 @@ class _LinkProcessor(Treeprocessor):
         entry = links.entries.get(file.src_uri) if context is None else None
         if context is None and entry is None:
             return
+        cursor: dict[str, int] = {}
         for element in root.iter():
             key = {"a": "href", "img": "src"}.get(element.tag)
             url = element.get(key) if key else None
             if url is None:
                 continue
             if context is not None:
-                resolved = links.resolve(context, url)
+                resolved = links.resolve(context, url, cursor)
             else:
-                resolved = links.resolve_entry(entry, file.src_uri, url)
+                resolved = links.resolve_entry(entry, file.src_uri, url, cursor)
             if resolved is None:
                 _unlink(element)
             elif resolved != url:
