@@ -23,7 +23,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -41,6 +40,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "tests"))
 
 from generate import generate  # noqa: E402
+
+from helpers import stop_serve  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
 
@@ -225,14 +226,7 @@ def mkdocs_serve(project: Path):
             time.sleep(0.5)
         yield base
     finally:
-        # Ctrl-C, as a user stops it: MkDocs then deletes its temporary site folder, which a
-        # SIGTERM would leave behind in the temporary directory.
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_serve(process)
 
 
 _LIVERELOAD = re.compile(

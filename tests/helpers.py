@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import posixpath
+import signal
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -195,3 +197,14 @@ def tree(site: Path) -> dict[str, bytes]:
         for p in sorted(site.rglob("*"))
         if p.is_file()
     }
+
+
+def stop_serve(process: subprocess.Popen) -> None:
+    """Stop ``mkdocs serve`` with Ctrl-C, as a user does: MkDocs then deletes its temporary
+    site folder, which a SIGTERM would leave behind in the temporary directory."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -1,6 +1,5 @@
 """``mkdocs serve`` rebuilds on every persona and skill change, and leaves no stale page."""
 
-import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project, persona, skill
+from helpers import stop_serve
 
 
 def free_port() -> int:
@@ -58,14 +58,7 @@ def serve(project: Path):
         wait_for(lambda: fetch(base)[0] == 200, timeout=60)
         yield base, lambda: log_path.read_text()
     finally:
-        # Ctrl-C, as a user stops it: MkDocs then deletes its temporary site folder, which a
-        # SIGTERM would leave behind in the temporary directory.
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_serve(process)
         output = log_path.read_text()
         assert "Traceback" not in output, output
 
