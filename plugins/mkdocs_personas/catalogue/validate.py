@@ -377,7 +377,7 @@ class _Checker:
                 self.add(item, key, f"expected a list of strings, got {describe(item)} in it")
                 continue
             tidy = " ".join(value.split())
-            # Plain ASCII already tidy (the usual case) needs no look at its whitespace.
+            # A value its tidy form leaves as it is (the usual case) needs no closer look.
             text = value if tidy == value or not _UNTIDY.search(value) else tidy
             folded = term_key(text)
             if folded in seen:
@@ -452,7 +452,6 @@ PAGE_ONLY: Mapping[str, object] = {
     "description": "",
     "raw": "",
     "body_offset": 0,
-    "extra": {},
     "expertise": (),
     "keywords": (),
     "tools": (),
@@ -460,7 +459,8 @@ PAGE_ONLY: Mapping[str, object] = {
     "model": None,
     "complexity": None,
 }
-"""Fields only pages show, left out of what a check (``pages=False``) reads."""
+"""Fields only pages show, left out of what a check (``pages=False``) reads (and the extra
+fields, left empty)."""
 
 
 def normalize(
@@ -535,6 +535,7 @@ def normalize(
             related=refs["related"],
             collection=values["collection"] or source.collection,
             written_name=written if written != name else "",
+            extra={},  # a dict of its own: PAGE_ONLY's values are shared
             **PAGE_ONLY,
         ), check.problems
     entry = Entry(
