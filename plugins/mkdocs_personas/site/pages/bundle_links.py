@@ -208,14 +208,14 @@ class BundleLinks:
 
 
 def _locate(raw: str, url: str, start: int, cursor: dict[str, int] | None) -> tuple[int, int]:
-    """The ``(line, column)`` of a link's URL in its file, preferably as a link target
-    (``](url``) rather than as text: the next occurrence after the one ``cursor`` last
-    gave for the same URL (a page that links one URL twice gets two positions), else the
-    first in the body, else ``(1, 1)``."""
+    """The ``(line, column)`` of a link's URL in its file: the next occurrence after the
+    one ``cursor`` last gave for the same URL (a page that links one URL twice gets two
+    positions), as a link target (``](url``) rather than as text where both are; else the
+    first in the body; else ``(1, 1)``."""
     after = cursor.get(url, start) if cursor is not None else start
     index = -1
-    for needle, skip in ((f"]({url}", 2), (url, 0)):
-        for begin in dict.fromkeys((after, start)):
+    for begin in dict.fromkeys((after, start)):
+        for needle, skip in ((f"]({url}", 2), (url, 0)):
             found = raw.find(needle, begin)
             if found >= 0:
                 index = found + skip
