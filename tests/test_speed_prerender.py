@@ -36,6 +36,9 @@ FAILING = (
 """Every page a worker takes fails there: the build's process prepares them all itself."""
 
 PREPARED = re.compile(r"personas: (\d+) of (\d+) pages prepared by workers")
+HEADERS = re.compile(
+    r"personas: headers of (\d+) of the build's own (\d+) pages prepared by workers"
+)
 OWN_LINES = re.compile(r"prepared by workers|written by a second process|Documentation built in")
 """Log lines that differ by design: the pool's and the background's own, the time."""
 
@@ -97,6 +100,10 @@ def test_pages_prepared_by_workers_equal_pages_prepared_in_the_build(tmp_path, w
     assert prepared and int(prepared.group(1)) > 10, pooled_log[-2000:]
     assert int(prepared.group(2)) > int(prepared.group(1))  # the build's process took a share
     assert not PREPARED.search(alone_log)
+    # The second pass: the headers of the build's own share, prepared while it renders.
+    headers = HEADERS.search(pooled_log)
+    assert headers and int(headers.group(2)) > 10, pooled_log[-2000:]
+    assert int(headers.group(1)) > 0 or workers == FAILING, headers.group(0)
 
     pooled, alone = files(tmp_path / "pooled"), files(tmp_path / "alone")
     assert sorted(pooled) == sorted(alone)

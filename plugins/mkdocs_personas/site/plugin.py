@@ -182,6 +182,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         )
         self._close_pool()
         self.exporting = None
+        self.headers: prerender.Pool | None = None
         self.prepared: dict[str, prerender.Prepared] = {}
         self.prepare = prerender.available(
             self.serving, self.rebuilds is not None, i18n.active(config), len(self.site.pages)
@@ -211,6 +212,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         pool, self.pool = getattr(self, "pool", None), None
         if pool is not None:
             pool.close()
+            self.headers = pool  # what the workers prepare for the theme's rendering
 
     def _markdown(self, planned) -> str:
         """The Markdown of a generated page: an entry's body, nested at most to the bound
@@ -397,7 +399,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 prerender.replay(prepared, "context")
                 page.content = prepared.fragment + (prepared.body or "") + prepared.after
             else:
-                page.content = self.site.content(planned, page.url, page.edit_url)
+                page.content = self._content(planned, page)
         if planned is not None:
             sections = []
             if planned.entry is not None and planned.entry.kind == Kind.PERSONA:
@@ -407,6 +409,23 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 ]
             page.toc = outline(page.toc, planned.title, sections)
         return None
+
+    def _content(self, planned, page: Page) -> str:
+        """An entry page's content made by the build: around the header and relations a
+        worker prepared (``prerender.Pool.take_header``) when they are for this page."""
+        src_uri = page.file.src_uri
+        pool = getattr(self, "headers", None)
+        header = pool.take_header(src_uri) if pool is not None else None
+        if (
+            header is None
+            or header.fragment is None
+            or header.page_url != page.url
+            or header.edit_url != page.edit_url
+        ):
+            return self.site.content(planned, page.url, page.edit_url)
+        body = self.site.bodies.pop(src_uri, "")
+        prerender.replay(header, "context")
+        return header.fragment + body + header.after
 
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -449,6 +468,12 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if not self.config.enabled:
             return
         self._close_pool()
+        headers, self.headers = self.headers, None
+        if headers is not None:
+            log.debug(
+                f"headers of {headers.headers_taken} of the build's own {headers.own_pages} "
+                "pages prepared by workers"
+            )
         site = self.site
         if i18n.prefix(config) and self.config.search != "pagefind":
             return  # another language's pass of mkdocs-static-i18n: the data is written
@@ -504,6 +529,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if exporting is not None:
             exporting.cancel()
         self._close_pool()
+        self.headers = None
         self._finish_cleaning()  # the last build's output goes, whatever this build did
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:

@@ -52,6 +52,13 @@ process rather than fill its memory with pages it has not reached."""
 UNUSABLE = "\0"
 """The URL of a page a worker could not prepare: no page has it."""
 
+HEADER_CHUNK = 16
+"""Entry pages per message of the second pass (:meth:`Pool.take_header`)."""
+
+BODY = "\0personas-body\0"
+"""Where the body goes in a header prepared without it: no page holds a NUL character
+(files that do are refused as binary)."""
+
 log = logging.getLogger("mkdocs.plugins.personas")
 
 
@@ -128,6 +135,7 @@ class Pool:
         cores = min(os.cpu_count() or 1, 8)
         # The build's own process prepares every ``cores``-th page itself, the first
         # among them, the workers the others: each core one share, none left idle.
+        own = [src for i, src in enumerate(src_uris) if not i % cores]
         src_uris = [src for i, src in enumerate(src_uris) if i % cores]
         _warm(job)
         # What the workers inherit is never collected, there nor here while they run:
@@ -142,6 +150,16 @@ class Pool:
         self.export = job.export is not None
         _JOB = None  # the workers have it; the build's process does not need it
         self.wanted = set(src_uris)
+        # The second pass: the headers and relations of the build's own share of entry
+        # pages, which it needs only when the theme renders them, long after it took the
+        # workers' share; the workers prepare them once that share is done, before the
+        # exports, while the build's process goes on with the pages and the theme.
+        self.own = own
+        self.own_pages = len(own)
+        self.headers: deque = deque()
+        self.header_wanted = set(own)
+        self.header_ready: dict[str, Prepared] = {}
+        self.headers_taken = 0
         self.chunks = iter([src_uris[i : i + CHUNK] for i in range(0, len(src_uris), CHUNK)])
         self.results: deque = deque()
         """What the workers prepare, in page order, at most :data:`AHEAD` messages on."""
@@ -175,12 +193,38 @@ class Pool:
             self.close()
         return self.ready.pop(src_uri, None)
 
+    def take_header(self, src_uri: str) -> Prepared | None:
+        """The header and relations of entry page ``src_uri`` of the build's own share,
+        prepared by a worker without its body, once; None when the workers have not got
+        there yet (the build does not wait: it renders the page itself) or could not."""
+        if src_uri not in self.header_wanted or self.broken or self.pool is None:
+            return None
+        self.header_wanted.discard(src_uri)
+        while src_uri not in self.header_ready and self.headers and self.headers[0].ready():
+            try:
+                part = self.headers.popleft().get(timeout=0)
+            except Exception as error:  # a worker failed: the build renders the rest
+                log.debug(f"entry headers are no longer prepared in workers: {error}")
+                self.headers.clear()
+                break
+            for prepared in part:
+                if prepared.src_uri in self.header_wanted or prepared.src_uri == src_uri:
+                    self.header_ready[prepared.src_uri] = prepared
+        prepared = self.header_ready.pop(src_uri, None)
+        if prepared is not None and prepared.fragment is not None:
+            self.headers_taken += 1
+        return prepared
+
     def _send(self) -> None:
         """Give the workers pages until :data:`AHEAD` messages are on their way."""
         while self.pool is not None and len(self.results) < AHEAD:
             chunk = next(self.chunks, None)
             if chunk is None:
                 if self.export and self.exported is None:  # after the last pages
+                    own, self.own = self.own, []
+                    for i in range(0, len(own), HEADER_CHUNK):
+                        part = own[i : i + HEADER_CHUNK]
+                        self.headers.append(self.pool.apply_async(_prepare_headers, (part,)))
                     self.exported = self.pool.apply_async(_export)
                 return
             self.results.append(self.pool.apply_async(_prepare_chunk, (chunk,)))
@@ -319,6 +363,38 @@ def _export() -> str | None:
 def _prepare_chunk(src_uris: list[str]) -> list[Prepared]:
     """A few pages, in a worker (fewer messages than one a page)."""
     return [prepared for src in src_uris if (prepared := _prepare(src)) is not None]
+
+
+def _prepare_headers(src_uris: list[str]) -> list[Prepared]:
+    """The second pass, in a worker: entry pages' content around a stand-in body."""
+    job = _JOB
+    prepared = []
+    for src_uri in src_uris:
+        try:
+            header = _prepare_header(job, src_uri)
+        except Exception:
+            header = Prepared(src_uri, UNUSABLE)  # matches no page: the build renders it
+        if header is not None:
+            prepared.append(header)
+    return prepared
+
+
+def _prepare_header(job: Job, src_uri: str) -> Prepared | None:
+    file = job.files.get_file_from_path(src_uri)
+    planned = job.site.page(file) if file is not None else None
+    page = file.page if file is not None else None
+    if planned is None or page is None or planned.entry is None:
+        return None
+    prepared = Prepared(src_uri, page.url, edit_url=job.edit_url(page))
+    job.site.bodies[src_uri] = BODY
+    with _Capture() as records:
+        fragment = job.site.content(planned, page.url, prepared.edit_url)
+    job.site.bodies.pop(src_uri, None)
+    if fragment.count(BODY) != 1:
+        return Prepared(src_uri, UNUSABLE)
+    prepared.records["context"] = records
+    prepared.fragment, prepared.after = fragment.split(BODY)
+    return prepared
 
 
 def _prepare(src_uri: str) -> Prepared | None:
