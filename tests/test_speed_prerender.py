@@ -18,10 +18,12 @@ ENV = {
     "PYTHONHASHSEED": "0",  # the -v log prints sets (the theme's static templates)
 }
 
-POOLED = "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 1; p.AHEAD = 2; " + (
-    "from mkdocs.__main__ import cli; cli()"
+POOLED = (
+    "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 1; p.AHEAD = 2; "
+    "p.HEADERS_FIRST = 4; p.HEADER_CHUNK = 2; from mkdocs.__main__ import cli; cli()"
 )
-"""Workers at most two messages ahead of the build: they wait for it, as on a large site."""
+"""Workers at most two messages ahead of the build: they wait for it, as on a large site;
+the headers of most of the build's own pages come after the exports."""
 ALONE = "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 10**9; " + (
     "from mkdocs.__main__ import cli; cli()"
 )

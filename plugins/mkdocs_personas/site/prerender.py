@@ -55,6 +55,11 @@ UNUSABLE = "\0"
 HEADER_CHUNK = 16
 """Entry pages per message of the second pass (:meth:`Pool.take_header`)."""
 
+HEADERS_FIRST = 1024
+"""Pages of the build's own share whose headers the workers prepare before the exports;
+those of the rest follow the exports, at most :data:`AHEAD` messages ahead of the build
+(a header with its relations is some 20 KB: 10,000 entries' would hold 100 MB)."""
+
 BODY = "\0personas-body\0"
 """Where the body goes in a header prepared without it: no page holds a NUL character
 (files that do are refused as binary)."""
@@ -102,6 +107,9 @@ class Job:
         conversions (``target, args, kwargs``), written into a staging folder."""
         self.exporter = None
         """The pid of the worker writing them, shared with the build's process."""
+        self.passed = None
+        """How many pages of the build's own share it has passed, shared with the workers:
+        they skip the headers it no longer needs."""
 
 
 _JOB: Job | None = None
@@ -129,6 +137,7 @@ class Pool:
         if job.export is not None:
             job.exporter = context.Value("i", 0, lock=False)
         self.exporter = job.exporter
+        job.passed = self.passed = context.Value("i", 0, lock=False)
         self.exported = None
         """The export's result once it is asked for: None, or a line saying what failed."""
         self.closing = False
@@ -154,9 +163,11 @@ class Pool:
         # pages, which it needs only when the theme renders them, long after it took the
         # workers' share; the workers prepare them once that share is done, before the
         # exports, while the build's process goes on with the pages and the theme.
-        self.own = own
+        self.own = list(enumerate(own))
         self.own_pages = len(own)
+        self.header_index = {src: i for i, src in enumerate(own)}
         self.headers: deque = deque()
+        self.header_chunks: Iterator[list[tuple[int, str]]] = iter(())
         self.header_wanted = set(own)
         self.header_ready: dict[str, Prepared] = {}
         self.headers_taken = 0
@@ -200,6 +211,8 @@ class Pool:
         if src_uri not in self.header_wanted or self.broken or self.pool is None:
             return None
         self.header_wanted.discard(src_uri)
+        self.passed.value = self.header_index[src_uri] + 1
+        self._send_headers()
         while src_uri not in self.header_ready and self.headers and self.headers[0].ready():
             try:
                 part = self.headers.popleft().get(timeout=0)
@@ -222,21 +235,37 @@ class Pool:
             if chunk is None:
                 if self.export and self.exported is None:  # after the last pages
                     own, self.own = self.own, []
-                    for i in range(0, len(own), HEADER_CHUNK):
-                        part = own[i : i + HEADER_CHUNK]
+                    parts = [own[i : i + HEADER_CHUNK] for i in range(0, len(own), HEADER_CHUNK)]
+                    first = -(-HEADERS_FIRST // HEADER_CHUNK)
+                    for part in parts[:first]:
                         self.headers.append(self.pool.apply_async(_prepare_headers, (part,)))
                     self.exported = self.pool.apply_async(_export)
+                    self.header_chunks = iter(parts[first:])
                 return
             self.results.append(self.pool.apply_async(_prepare_chunk, (chunk,)))
 
+    def _send_headers(self) -> None:
+        """Give the workers the headers still to prepare until :data:`AHEAD` messages of
+        them are on their way; once all are given, let the pool close if it may."""
+        while self.pool is not None and len(self.headers) < AHEAD:
+            part = next(self.header_chunks, None)
+            if part is None:
+                self.header_chunks = iter(())
+                if self.closing:
+                    self.pool.close()
+                return
+            if part[-1][0] >= self.passed.value:  # else the build has passed them all
+                self.headers.append(self.pool.apply_async(_prepare_headers, (part,)))
+
     def close(self) -> None:
-        """No more pages: the workers end, but one still writing the exports."""
+        """No more pages: the workers end, but one still writing the exports (and the
+        headers still to prepare)."""
         self.results.clear()
         if self.pool is None or self.closing:
             return
         if self.exported is not None and not self.broken:
             self.closing = True
-            self.pool.close()  # idle workers leave; the one exporting finishes first
+            self._send_headers()  # closes the pool once the last headers are given
             return
         self.terminate()
 
@@ -365,11 +394,14 @@ def _prepare_chunk(src_uris: list[str]) -> list[Prepared]:
     return [prepared for src in src_uris if (prepared := _prepare(src)) is not None]
 
 
-def _prepare_headers(src_uris: list[str]) -> list[Prepared]:
-    """The second pass, in a worker: entry pages' content around a stand-in body."""
+def _prepare_headers(pages: list[tuple[int, str]]) -> list[Prepared]:
+    """The second pass, in a worker: entry pages' content around a stand-in body, for
+    the pages of the build's own share it has not passed yet."""
     job = _JOB
     prepared = []
-    for src_uri in src_uris:
+    for index, src_uri in pages:
+        if index < job.passed.value:
+            continue
         try:
             header = _prepare_header(job, src_uri)
         except Exception:
