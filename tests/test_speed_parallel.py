@@ -85,3 +85,36 @@ def test_reading_in_forked_workers_equals_reading_in_one_process():
     assert result.returncode == 0, result.stderr[-3000:]
     entries, problems = map(int, result.stdout.split())
     assert entries > 300 and problems > 0
+
+
+def test_two_processes_sharing_claims_take_each_number_once():
+    """The build's process and the worker writing the exports split the entries through
+    ``background.Claims``: each from its end, every entry written once, by one of them."""
+    import multiprocessing
+    import time
+
+    from mkdocs_personas.site.background import Claims
+
+    context = multiprocessing.get_context("fork")
+    claims = Claims(context, 2000)
+    reading, writing = context.Pipe(duplex=False)
+
+    def front() -> None:
+        taken = []
+        for number in claims.from_front():
+            taken.append(number)
+            time.sleep(0.0002)  # some work per entry: both ends keep taking
+        writing.send(taken)
+
+    worker = context.Process(target=front)
+    worker.start()
+    back = []
+    for number in claims.from_back():
+        back.append(number)
+        time.sleep(0.0002)
+    front_taken = reading.recv()
+    worker.join()
+    assert worker.exitcode == 0
+    assert front_taken and back, (len(front_taken), len(back))
+    assert sorted(front_taken + back) == list(range(2000))
+    assert front_taken == sorted(front_taken) and back == sorted(back, reverse=True)

@@ -41,7 +41,9 @@ PREPARED = re.compile(r"personas: (\d+) of (\d+) pages prepared by workers")
 HEADERS = re.compile(
     r"personas: headers of (\d+) of the build's own (\d+) pages prepared by workers"
 )
-OWN_LINES = re.compile(r"prepared by workers|written by a second process|Documentation built in")
+OWN_LINES = re.compile(
+    r"prepared by workers|written by a second process|beside the second|Documentation built in"
+)
 """Log lines that differ by design: the pool's and the background's own, the time."""
 
 EXTRA = {

@@ -260,6 +260,7 @@ def write_exports(
     more: Mapping[str, object] | None = None,
     synonyms: Groups = (),
     keep: bool = True,
+    order: Iterable[int] | None = None,
 ) -> dict[str, str]:
     """Write the data files, ``more`` data files (site path -> data) and the raw sources
     into a built site.
@@ -270,7 +271,10 @@ def write_exports(
     ``index_cache``, kept between rebuilds, holds ``match.json``'s terms of each entry.
     ``synonyms`` are the catalogue's own synonym groups, for the matcher's index. Without
     ``keep``, nothing is returned: no file's text is held after it is written (a
-    catalogue's conversions add up).
+    catalogue's conversions add up). ``order`` gives the positions in
+    ``catalogue.entries`` of the entries whose raw sources and conversions to write (all
+    when None; two processes sharing the work draw them from one
+    :class:`~mkdocs_personas.site.background.Claims`).
     """
     root = Path(site_dir)
     outputs = {
@@ -288,7 +292,8 @@ def write_exports(
         os.makedirs(path.parent, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written[relative] = text
-    for entry in catalogue.entries:
+    entries = catalogue.entries
+    for entry in entries if order is None else (entries[i] for i in order):
         relative = raw_path(entry)
         written[relative] = entry.raw
         same = unchanged is not None and unchanged.get(relative) == entry.raw

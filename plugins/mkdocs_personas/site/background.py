@@ -20,7 +20,7 @@ import shutil
 import signal
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -84,6 +84,44 @@ class Background:
             process.close()
             self.said.close()
             gc.unfreeze()
+
+
+class Claims:
+    """The numbers ``0 .. count - 1``, shared by a process and its forked worker: one takes
+    them from the front, the other from the back, each number once; so two processes
+    split work between them, whichever is free first taking more. Made before the fork.
+    """
+
+    WAIT = 10
+    """Seconds to wait for the other process's claim before stopping: one killed while
+    claiming (a few instructions) would otherwise leave this one waiting for ever."""
+
+    def __init__(self, context, count: int) -> None:
+        self.lock = context.Lock()
+        self.front = context.RawValue("i", 0)
+        self.back = context.RawValue("i", count)
+
+    def from_front(self) -> Iterator[int]:
+        while self.lock.acquire(timeout=self.WAIT):
+            try:
+                number = self.front.value
+                if number >= self.back.value:
+                    return
+                self.front.value = number + 1
+            finally:
+                self.lock.release()
+            yield number
+
+    def from_back(self) -> Iterator[int]:
+        while self.lock.acquire(timeout=self.WAIT):
+            try:
+                number = self.back.value - 1
+                if number < self.front.value:
+                    return
+                self.back.value = number
+            finally:
+                self.lock.release()
+            yield number
 
 
 def _run(told, target: Callable[..., object], args: tuple, kwargs: dict) -> None:

@@ -232,7 +232,9 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         staging = Path(config.site_dir) / background.STAGING
         self.exporting = background.Background(self._write_exports, staging, config, keep=False)
 
-    def _write_exports(self, root: Path, config: MkDocsConfig, **how: object) -> dict:
+    def _write_exports(
+        self, root: Path, config: MkDocsConfig, more: bool = True, **how: object
+    ) -> dict:
         root.mkdir(parents=True, exist_ok=True)
         return write_exports(
             root,
@@ -240,7 +242,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             self.site.relations,
             self.settings.fields,
             config.use_directory_urls,
-            more=self.site.data_files(),
+            more=self.site.data_files() if more else None,
             synonyms=options.synonym_groups(self.config),
             **how,
         )
@@ -485,6 +487,16 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         again = rebuilds is not None and not rebuilds.force
         exporting, self.exporting = getattr(self, "exporting", None), None
         staging = Path(config.site_dir) / background.STAGING
+        if isinstance(exporting, prerender.Exporting) and exporting.started() and exporting.claims:
+            # The pages are done: write raw sources and conversions the worker has not
+            # reached, from the other end, into the same staging folder.
+            taken: list[int] = []
+            order = (taken.append(i) or i for i in exporting.claims.from_back())
+            self._write_exports(staging, config, False, keep=False, data=(), order=order)
+            log.debug(
+                f"raw sources and conversions of {len(taken)} of {len(site.catalogue.entries)} "
+                "entries written by the build's process beside the second"
+            )
         if exporting is not None and exporting.join():
             background.move_into(staging, Path(config.site_dir))
             log.debug("data files, raw sources and conversions written by a second process")

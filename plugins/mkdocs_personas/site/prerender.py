@@ -107,6 +107,9 @@ class Job:
         conversions (``target, args, kwargs``), written into a staging folder."""
         self.exporter = None
         """The pid of the worker writing them, shared with the build's process."""
+        self.claims: background.Claims | None = None
+        """The entries whose raw sources and conversions are still to write, shared with
+        the build's process, which writes some itself once its pages are done."""
         self.passed = None
         """How many pages of the build's own share it has passed, shared with the workers:
         they skip the headers it no longer needs."""
@@ -136,7 +139,9 @@ class Pool:
         context = multiprocessing.get_context("fork")
         if job.export is not None:
             job.exporter = context.Value("i", 0, lock=False)
+            job.claims = background.Claims(context, len(job.site.catalogue.entries))
         self.exporter = job.exporter
+        self.claims = job.claims
         job.passed = self.passed = context.Value("i", 0, lock=False)
         self.exported = None
         """The export's result once it is asked for: None, or a line saying what failed."""
@@ -285,6 +290,9 @@ class Exporting:
     def __init__(self, pool: Pool) -> None:
         self.pool: Pool | None = pool
         self.failure: str | None = None
+        self.claims = pool.claims
+        """The entries the build's process may write itself while it waits
+        (:meth:`.background.Claims.from_back`)."""
 
     def started(self) -> bool:
         """Whether a worker was given the exports (the workers did not stop before)."""
@@ -382,6 +390,8 @@ def _export() -> str | None:
     job = _JOB
     job.exporter.value = os.getpid()
     target, args, kwargs = job.export
+    if job.claims is not None:
+        kwargs = {**kwargs, "order": job.claims.from_front()}
     try:
         target(*args, **kwargs)
     except BaseException as error:  # whatever it is, the build does the work itself
