@@ -118,3 +118,21 @@ def test_two_processes_sharing_claims_take_each_number_once():
     assert front_taken and back, (len(front_taken), len(back))
     assert sorted(front_taken + back) == list(range(2000))
     assert front_taken == sorted(front_taken) and back == sorted(back, reverse=True)
+
+
+def test_a_claim_the_other_process_blocks_is_an_error_not_an_early_end():
+    """Had a worker been killed while holding the count, the numbers left are not known
+    to be taken: claiming raises (the build then writes everything itself), rather than
+    ending as if all were taken."""
+    import multiprocessing
+
+    import pytest
+
+    from mkdocs_personas.site.background import Claims
+
+    claims = Claims(multiprocessing.get_context("fork"), 10)
+    claims.WAIT = 0.05
+    assert next(claims.from_front()) == 0
+    claims.lock.acquire()  # as a process killed while claiming leaves it
+    with pytest.raises(TimeoutError):
+        next(claims.from_back())

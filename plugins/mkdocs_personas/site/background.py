@@ -21,6 +21,7 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -93,8 +94,9 @@ class Claims:
     """
 
     WAIT = 10
-    """Seconds to wait for the other process's claim before stopping: one killed while
-    claiming (a few instructions) would otherwise leave this one waiting for ever."""
+    """Seconds to wait for the other process's claim: one killed while claiming (a few
+    instructions) would otherwise leave this one waiting for ever. Past it,
+    :class:`TimeoutError`: the numbers left are not known to be taken."""
 
     def __init__(self, context, count: int) -> None:
         self.lock = context.Lock()
@@ -102,26 +104,31 @@ class Claims:
         self.back = context.RawValue("i", count)
 
     def from_front(self) -> Iterator[int]:
-        while self.lock.acquire(timeout=self.WAIT):
-            try:
+        while True:
+            with self._held():
                 number = self.front.value
                 if number >= self.back.value:
                     return
                 self.front.value = number + 1
-            finally:
-                self.lock.release()
             yield number
 
     def from_back(self) -> Iterator[int]:
-        while self.lock.acquire(timeout=self.WAIT):
-            try:
+        while True:
+            with self._held():
                 number = self.back.value - 1
                 if number < self.front.value:
                     return
                 self.back.value = number
-            finally:
-                self.lock.release()
             yield number
+
+    @contextmanager
+    def _held(self) -> Iterator[None]:
+        if not self.lock.acquire(timeout=self.WAIT):
+            raise TimeoutError(f"no claim in {self.WAIT} s: the other process holds the count")
+        try:
+            yield
+        finally:
+            self.lock.release()
 
 
 def _run(told, target: Callable[..., object], args: tuple, kwargs: dict) -> None:

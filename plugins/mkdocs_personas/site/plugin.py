@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+from contextlib import suppress
 from pathlib import Path
 from urllib.parse import quote
 
@@ -492,7 +493,8 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             # reached, from the other end, into the same staging folder.
             taken: list[int] = []
             order = (taken.append(i) or i for i in exporting.claims.from_back())
-            self._write_exports(staging, config, False, keep=False, data=(), order=order)
+            with suppress(TimeoutError):  # the worker holds the count (killed?): join tells
+                self._write_exports(staging, config, False, keep=False, data=(), order=order)
             log.debug(
                 f"raw sources and conversions of {len(taken)} of {len(site.catalogue.entries)} "
                 "entries written by the build's process beside the second"
