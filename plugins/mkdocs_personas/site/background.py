@@ -21,7 +21,6 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -104,31 +103,26 @@ class Claims:
         self.back = context.RawValue("i", count)
 
     def from_front(self) -> Iterator[int]:
-        while True:
-            with self._held():
-                number = self.front.value
-                if number >= self.back.value:
-                    return
-                self.front.value = number + 1
-            yield number
+        return self._claim(front=True)
 
     def from_back(self) -> Iterator[int]:
-        while True:
-            with self._held():
-                number = self.back.value - 1
-                if number < self.front.value:
-                    return
-                self.back.value = number
-            yield number
+        return self._claim(front=False)
 
-    @contextmanager
-    def _held(self) -> Iterator[None]:
-        if not self.lock.acquire(timeout=self.WAIT):
-            raise TimeoutError(f"no claim in {self.WAIT} s: the other process holds the count")
-        try:
-            yield
-        finally:
-            self.lock.release()
+    def _claim(self, front: bool) -> Iterator[int]:
+        while True:
+            if not self.lock.acquire(timeout=self.WAIT):
+                raise TimeoutError(f"no claim in {self.WAIT} s: the other process holds the count")
+            try:
+                first, end = self.front.value, self.back.value
+                if first >= end:
+                    return
+                if front:
+                    number, self.front.value = first, first + 1
+                else:
+                    number = self.back.value = end - 1
+            finally:
+                self.lock.release()
+            yield number
 
 
 def _run(told, target: Callable[..., object], args: tuple, kwargs: dict) -> None:

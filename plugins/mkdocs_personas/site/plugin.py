@@ -183,7 +183,6 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         )
         self._close_pool()
         self.exporting = None
-        self.headers: prerender.Pool | None = None
         self.prepared: dict[str, prerender.Prepared] = {}
         self.prepare = prerender.available(
             self.serving, self.rebuilds is not None, i18n.active(config), len(self.site.pages)
@@ -212,8 +211,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
     def _close_pool(self) -> None:
         pool, self.pool = getattr(self, "pool", None), None
         if pool is not None:
-            pool.close()
-            self.headers = pool  # what the workers prepare for the theme's rendering
+            pool.close()  # the workers go on with the headers and exports (``Exporting``)
 
     def _markdown(self, planned) -> str:
         """The Markdown of a generated page: an entry's body, nested at most to the bound
@@ -417,7 +415,8 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         """An entry page's content made by the build: around the header and relations a
         worker prepared (``prerender.Pool.take_header``) when they are for this page."""
         src_uri = page.file.src_uri
-        pool = getattr(self, "headers", None)
+        exporting = getattr(self, "exporting", None)
+        pool = exporting.pool if isinstance(exporting, prerender.Exporting) else None
         header = pool.take_header(src_uri) if pool is not None else None
         if (
             header is None
@@ -471,12 +470,6 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if not self.config.enabled:
             return
         self._close_pool()
-        headers, self.headers = self.headers, None
-        if headers is not None:
-            log.debug(
-                f"headers of {headers.headers_taken} of the build's own {headers.own_pages} "
-                "pages prepared by workers"
-            )
         site = self.site
         if i18n.prefix(config) and self.config.search != "pagefind":
             return  # another language's pass of mkdocs-static-i18n: the data is written
@@ -488,6 +481,12 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         again = rebuilds is not None and not rebuilds.force
         exporting, self.exporting = getattr(self, "exporting", None), None
         staging = Path(config.site_dir) / background.STAGING
+        if isinstance(exporting, prerender.Exporting) and exporting.pool is not None:
+            pool = exporting.pool
+            log.debug(
+                f"headers of {pool.headers_taken} of the build's own {pool.own_pages} "
+                "pages prepared by workers"
+            )
         if isinstance(exporting, prerender.Exporting) and exporting.started() and exporting.claims:
             # The pages are done: write raw sources and conversions the worker has not
             # reached, from the other end, into the same staging folder.
@@ -543,7 +542,6 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if exporting is not None:
             exporting.cancel()
         self._close_pool()
-        self.headers = None
         self._finish_cleaning()  # the last build's output goes, whatever this build did
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> None:

@@ -421,10 +421,16 @@ def _prepare_headers(pages: list[tuple[int, str]]) -> list[Prepared]:
     return prepared
 
 
-def _prepare_header(job: Job, src_uri: str) -> Prepared | None:
+def _page(job: Job, src_uri: str):
+    """The planned page and MkDocs' page of ``src_uri`` (None, None: not ours)."""
     file = job.files.get_file_from_path(src_uri)
-    planned = job.site.page(file) if file is not None else None
-    page = file.page if file is not None else None
+    if file is None:
+        return None, None
+    return job.site.page(file), file.page
+
+
+def _prepare_header(job: Job, src_uri: str) -> Prepared | None:
+    planned, page = _page(job, src_uri)
     if planned is None or page is None or planned.entry is None:
         return None
     prepared = Prepared(src_uri, page.url, edit_url=job.edit_url(page))
@@ -448,9 +454,7 @@ def _prepare(src_uri: str) -> Prepared | None:
 
 
 def _prepare_page(job: Job, src_uri: str) -> Prepared | None:
-    file = job.files.get_file_from_path(src_uri)
-    planned = job.site.page(file) if file is not None else None
-    page = file.page if file is not None else None
+    planned, page = _page(job, src_uri)
     if planned is None or page is None:
         return None
     prepared = Prepared(src_uri, page.url)
