@@ -162,8 +162,11 @@ def test_word_forms_count_as_one_word(capsys):
             )
     with capsys.disabled():
         print(f"\nword forms: {count - len(failed)} of {count} pass")
-    assert count >= 20
     assert failed == []
+    missing = len(WORDFORMS["cases"]) - count
+    if missing:  # a clone without ../shared beside it: the cases it has still had to pass
+        pytest.skip(f"{missing} word-form cases read ../shared/corpora, not on this machine")
+    assert count >= 20
 
 
 def test_a_stuffed_persona_wins_at_most_two_everyday_tasks_and_gets_a_warning(capsys):
