@@ -9,6 +9,7 @@ are sums of integer points fixed in the index, so both sides get identical numbe
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 import re
@@ -561,6 +562,42 @@ def index(
         cache.clear()
         cache.update(fresh)
     return _assembled(analyzer, entries, labels, fields, wholes)
+
+
+def index_digest(
+    entries: Sequence[Entry],
+    derived: Mapping[tuple[Kind, str], Sequence[str]] | None = None,
+    synonyms: Groups = (),
+) -> str:
+    """A digest of everything :func:`index` reads from ``entries``, ``derived`` and
+    ``synonyms``: equal digests give equal indexes (two processes that read a catalogue
+    each can tell whether they read the same one)."""
+    derived = derived or {}
+    digest = hashlib.blake2b(digest_size=16)
+
+    def put(text: str) -> None:
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+
+    put(repr((FORMAT, groups_key(synonyms))))
+    for entry in entries:
+        extra = tuple(derived.get((entry.kind, entry.name), ()))
+        put(
+            repr(
+                (
+                    entry.kind.value,
+                    entry.name,
+                    entry.title,
+                    entry.description,
+                    entry.expertise,
+                    entry.keywords,
+                    extra,
+                )
+            )
+        )
+        put(entry.body)
+    return digest.hexdigest()
 
 
 def _entry_terms(

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ..analysis.ranking import Groups, index
+from ..analysis.ranking import Groups, index, index_digest
 from ..analysis.relations import Relations, Suggestion, Term
 from ..catalogue.capabilities import capabilities
 from ..catalogue.catalogue import Catalogue
@@ -151,6 +151,12 @@ def match_data(
     if not labels:
         del data["keywords"]
     return data
+
+
+def match_digest(catalogue: Catalogue, synonyms: Groups = ()) -> str:
+    """A digest of what :func:`match_data` reads: equal digests give equal ``match.json``."""
+    derived = {(p.kind, p.name): p.keywords_derived for p in catalogue.personas}
+    return index_digest(catalogue.personas, derived, synonyms)
 
 
 _STRING = {"type": "string"}

@@ -23,7 +23,7 @@ from ..catalogue import bundles
 from ..catalogue.catalogue import Catalogue, Reader, Settings
 from ..catalogue.sanitize import sanitize
 from ..outputs.diff import Diff, compare, load_side
-from ..outputs.export import DATA_FILES, data_key, match_key, write_exports
+from ..outputs.export import DATA_FILES, data_key, match_digest, match_key, write_exports
 from ..sources import bounds, read, strings
 from ..sources.manifests import find_manifests
 from ..sources.model import Entry, Kind, Problem
@@ -33,6 +33,7 @@ from . import config as options
 from .csp import add_policy
 from .guard import protect
 from .incremental import Rebuilds
+from .index_worker import IndexWorker
 from .pages import bundle_links as page_bundle_links
 from .pages import home as page_home
 from .pages.cards import CARDS
@@ -64,6 +65,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         self.memory = Memory()
         self.rebuilds = Rebuilds() if dirty else None
         self.serving = command == "serve"
+        self.index_worker: IndexWorker | None = None
         self.clean_build = not dirty and not self.serving
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -123,6 +125,13 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if self.rebuilds is not None:
             self.site = self.files = None
             self.rebuilds.settle()
+        worker = getattr(self, "index_worker", None)
+        if worker is not None and not i18n.active(config):  # match.json, beside this build
+            worker.ask(
+                self.settings,
+                options.keyword_options(self.config),
+                options.synonym_groups(self.config),
+            )
         catalogue, problems = self.reader.load(self.settings)
         if not hasattr(self, "bundle_scanner"):
             self.bundle_scanner = bundles.Scanner()
@@ -509,11 +518,14 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                     f"({exporting.failure}): written by the build's own process instead"
                 )
             shutil.rmtree(staging, ignore_errors=True)
+            data = self._stale_data(key) if again else DATA_FILES
+            if "match.json" in data and self._index_beside(config):
+                data = tuple(name for name in data if name != "match.json")
             written = self._write_exports(
                 Path(config.site_dir),
                 config,
                 unchanged=rebuilds.raw if again else None,
-                data=self._stale_data(key) if again else None,
+                data=data,
                 index_cache=rebuilds.index_cache if rebuilds is not None else None,
                 keep=rebuilds is not None,  # what a dirty rebuild compares with
             )
@@ -521,12 +533,47 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if rebuilds is not None:
             rebuilds.raw, rebuilds.data_key = written, key
             rebuilds.finish(config, self.files, written)
+            if self.serving and getattr(self, "index_worker", None) is None:
+                self._start_index_worker(config)
         if offline.enabled(config, "offline"):
             offline.write_data(config.site_dir, (*offline.DATA_FILES, CARDS))
         if self.config.search == "pagefind":
             error = find.index_site(config.site_dir)
             if error:
                 raise PluginError(f"personas: Pagefind could not index the site: {error}")
+
+    def _start_index_worker(self, config: MkDocsConfig) -> None:
+        """At the end of the first build of ``mkdocs serve --dirty`` (the server has not
+        started its threads yet): the process that makes ``match.json`` beside each
+        rebuild (``index_worker.py``)."""
+        if getattr(self, "index_worker_tried", False) or i18n.active(config):
+            return
+        self.index_worker_tried = True
+        self.index_worker = IndexWorker.start(self.reader, self.rebuilds.index_cache)
+        if self.index_worker is not None:
+            log.debug(
+                "match.json is made beside each rebuild by a second process "
+                f"(pid {self.index_worker.process.pid})"
+            )
+
+    def _index_beside(self, config: MkDocsConfig) -> bool:
+        """Write the ``match.json`` the second process made beside this rebuild, if it
+        read the same catalogue; False when the build is to make it itself."""
+        worker = getattr(self, "index_worker", None)
+        if worker is None or not worker.pending:
+            return False
+        synonyms = options.synonym_groups(self.config)
+        text = worker.take(match_digest(self.site.catalogue, synonyms))
+        if text is None:
+            if worker.process is None:  # failed or ended: it is not asked again
+                self.index_worker = None
+                log.info(f"match.json is made by the build's process from now on: {worker.failure}")
+            else:
+                log.debug(f"match.json made by the build's process: {worker.failure}")
+            return False
+        (Path(config.site_dir) / "match.json").write_text(text, encoding="utf-8")
+        log.debug("match.json made beside the build by the second process")
+        return True
 
     def _stale_data(self, key: tuple) -> tuple[str, ...]:
         """The data files a dirty rebuild writes again: all when what they read changed,
@@ -559,10 +606,13 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         self.watcher = watch(server, roots, affects, native=self.config.watch == "native")
 
     def on_shutdown(self) -> None:
-        """Stop watching persona and skill folders."""
+        """Stop watching persona and skill folders, and the second process."""
         watcher = getattr(self, "watcher", None)
         if watcher is not None:
             watcher.stop()
+        worker, self.index_worker = getattr(self, "index_worker", None), None
+        if worker is not None:
+            worker.stop()
 
     def _meta(self, file: File) -> dict | None:
         planned = self._planned(file)
