@@ -131,3 +131,23 @@ def test_a_persona_folder_inside_docs_is_polled_and_built_once_per_edit(tmp_path
         wait_for(lambda: "pulsar" in fetch(base + "personas/alpha/")[1])
         time.sleep(1.5)
         assert log().count("Building documentation") == builds + 1, "one edit, one rebuild"
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_a_rebuild_starts_sooner_where_the_system_reports_changes(tmp_path, native):
+    """MkDocs waits 0.1 s without a change before building (sized for its polling); with
+    persona folders watched by the system, an edit waits 0.03 s."""
+    from mkdocs.livereload import LiveReloadServer
+
+    from mkdocs_personas.site.watch import QUIET, watch
+
+    (tmp_path / "personas").mkdir()
+    server = LiveReloadServer(lambda: None, "127.0.0.1", 0, str(tmp_path / "site"))
+    watcher = watch(server, [str(tmp_path / "personas")], lambda path, folder: True, native=native)
+    try:
+        assert server.build_delay == (QUIET if native else 0.1)
+        assert QUIET < 0.1
+    finally:
+        if watcher is not None:
+            watcher.stop()
+        server.server_close()

@@ -23,6 +23,11 @@ log = get_plugin_logger("personas")
 POLL_INTERVAL = 0.1
 """Seconds between two looks at polled folders."""
 
+QUIET = 0.03
+"""Seconds without a new change before a rebuild starts, where the system reports changes
+(MkDocs waits 0.1 s, sized for its polling): an editor's save is reported within a
+millisecond or two; a change during the build asks for another."""
+
 FILE_CHANGES = frozenset({"created", "modified", "moved", "deleted", "closed"})
 """Events that change a file; reading one (as the build does) opens and closes it too."""
 
@@ -105,6 +110,8 @@ def watch(
             server.watch(folder)
     if native_folders:
         log.info(f"watching {', '.join(native_folders)} for changes (reported by the system)")
+        if getattr(server, "build_delay", 0) > QUIET:
+            server.build_delay = QUIET
     return watcher if native_folders else None
 
 
