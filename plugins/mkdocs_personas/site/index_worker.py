@@ -5,14 +5,19 @@ rebuild renders one page. But the index weighs every entry's terms again (the av
 and document frequencies of the whole catalogue move), and making and writing it was a
 fifth of such a rebuild at 1,000 personas, on one core while the other idled.
 
-A process forked at the end of the first build, before the server starts its threads
-(forking a threaded process is unsafe), is sent each rebuild's reading settings as the
-rebuild starts. Beside the build it reads the catalogue again with its own copy of the
-parse cache (only changed files are parsed), derives the keywords and makes the index,
-and sends back its text with a digest of what it read (``ranking.index_digest``). The
-build writes that text as ``match.json`` when the digest is that of its own catalogue (a
-file that changed between the two readings gives another digest), else makes the index
-itself, as it does when the process has failed or ended: nothing differs in the site.
+A process forked as the first build of ``mkdocs serve --dirty`` starts reading, before
+the server starts its threads (forking a threaded process is unsafe) and while the build
+holds little it would copy, is sent each build's reading settings as the build starts
+reading. Beside the build it reads the catalogue too, with its own parse cache (after
+the first build, only changed files are parsed), derives the keywords and makes the
+index, and sends back its text with a digest of what it read (``ranking.index_digest``).
+The build writes that text as ``match.json`` when the digest is that of its own
+catalogue (a file that changed between the two readings gives another digest), else
+makes the index itself, as it does when the process has failed or ended: nothing
+differs in the site. At 10,000 personas the two hold 1,449 MiB (PSS) after three edits,
+where the server alone, making the index itself, holds 1,333 MiB. Forked at the end of
+the first build instead, it shared that build's heap, which each process then copied
+page by page as it touched it: 2,068 MiB.
 """
 
 from __future__ import annotations
@@ -49,8 +54,8 @@ class IndexWorker:
 
     @classmethod
     def start(cls, reader: Reader, cache: dict) -> IndexWorker | None:
-        """Fork the second process with the build's reader and index cache (what it has
-        read so far), or None where forking is unsafe or there is one core."""
+        """Fork the second process with the build's reader and index cache, or None where
+        forking is unsafe or there is one core."""
         if not can_fork():
             return None
         context = multiprocessing.get_context("fork")

@@ -125,6 +125,8 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if self.rebuilds is not None:
             self.site = self.files = None
             self.rebuilds.settle()
+        if self.rebuilds is not None and self.serving:
+            self._start_index_worker(config)
         worker = getattr(self, "index_worker", None)
         if worker is not None and not i18n.active(config):  # match.json, beside this build
             worker.ask(
@@ -533,8 +535,6 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if rebuilds is not None:
             rebuilds.raw, rebuilds.data_key = written, key
             rebuilds.finish(config, self.files, written)
-            if self.serving and getattr(self, "index_worker", None) is None:
-                self._start_index_worker(config)
         if offline.enabled(config, "offline"):
             offline.write_data(config.site_dir, (*offline.DATA_FILES, CARDS))
         if self.config.search == "pagefind":
@@ -543,9 +543,10 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 raise PluginError(f"personas: Pagefind could not index the site: {error}")
 
     def _start_index_worker(self, config: MkDocsConfig) -> None:
-        """At the end of the first build of ``mkdocs serve --dirty`` (the server has not
-        started its threads yet): the process that makes ``match.json`` beside each
-        rebuild (``index_worker.py``)."""
+        """As the first build of ``mkdocs serve --dirty`` starts reading (the server has
+        not started its threads yet, and this process holds little the second would
+        copy): the process that makes ``match.json`` beside each build
+        (``index_worker.py``); it reads the catalogue once, beside this first build."""
         if getattr(self, "index_worker_tried", False) or i18n.active(config):
             return
         self.index_worker_tried = True
