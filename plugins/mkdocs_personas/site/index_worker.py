@@ -89,15 +89,16 @@ class IndexWorker:
         ``digest``, if the second process made it for this rebuild; else None and
         :attr:`failure` says why."""
         pending, self.pending = self.pending, False
-        if self.process is None or not pending:
-            self.failure = self.failure or "the second process was not asked for this build"
+        if self.process is None:  # :attr:`failure` still says why it ended
+            return None
+        if not pending:
+            self.failure = "the second process was not asked for this build"
             return None
         self.failure = None
         while True:
             try:
                 if not self.connection.poll(WAIT):
-                    self.stop()
-                    self.failure = f"the second process gave no index in {WAIT:.0f} s"
+                    self._lost(f"the second process gave no index in {WAIT:.0f} s")
                     return None
                 number, made, text, failure = self.connection.recv()
             except (EOFError, OSError) as error:
