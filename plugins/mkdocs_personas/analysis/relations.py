@@ -204,7 +204,7 @@ def relate(
     collections and references; a body edit outside headings changes none of them)
     returns the previous result instead of computing it again.
     """
-    from .similarity import Ranking, Space  # numpy and scipy load only when relations are built
+    from .similarity import Ranking, Space  # numpy loads only when relations are built
 
     memory = memory or Memory()
     personas, skills = catalogue.personas, catalogue.skills

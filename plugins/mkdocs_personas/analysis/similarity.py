@@ -3,8 +3,8 @@
 Each entry becomes a unit vector over its terms (words and two-word phrases of its
 keywords, name, title, expertise, description, section headings and named skills),
 weighted by field and by rarity. All similarities of one kind of entry to another come
-from a single sparse matrix product (scipy), so the work grows with the pairs of entries
-that share a term, not with the square of the catalogue. Terms found in more than
+from one sparse product (the pairs of entries that share a term, joined on arrays), so the
+work grows with those pairs, not with the square of the catalogue. Terms found in more than
 ``max_df`` entries still count in each vector's length but pair nothing: they are too
 common to relate anything, and bounding them keeps the product linear in the catalogue.
 """
@@ -16,9 +16,9 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
-from scipy import sparse
 
 from ..sources import text
 from ..sources.model import Entry
@@ -84,7 +84,7 @@ def boilerplate(profiles: Sequence[Profile], df: Mapping[str, int]) -> frozenset
 
 
 class Space:
-    """Unit TF-IDF vectors of entries, as dicts (for reasons) and as a sparse matrix."""
+    """Unit TF-IDF vectors of entries, as dicts (for reasons) and as compressed sparse rows."""
 
     def __init__(self, profiles: Sequence[Profile], max_df: int) -> None:
         df = Counter(term for terms in profiles for term in terms)
@@ -109,16 +109,73 @@ class Space:
                     indices.append(column)
                     values.append(value)
             indptr.append(len(indices))
-        self.matrix = sparse.csr_matrix(
-            (np.array(values, dtype=np.float64), np.array(indices, dtype=np.int64), indptr),
-            shape=(len(profiles), len(columns)),
-        )
+        # The unit vectors' pairing terms, row by row (compressed sparse rows).
+        self.indptr = np.array(indptr, dtype=np.int64)
+        self.indices = np.array(indices, dtype=np.int64)
+        self.values = np.array(values, dtype=np.float64)
+        self.terms = len(columns)
 
-    def cosines(self, rows: slice, columns: slice) -> sparse.csr_matrix:
-        """Cosine similarity of the ``rows`` entries with the ``columns`` entries."""
-        product = self.matrix[rows] @ self.matrix[columns].T
-        product.sort_indices()
-        return product.tocsr()
+    def _part(self, part: slice) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """The ``part`` entries' count and nonzeros: (entry within the part, term, value),
+        by entry, then term."""
+        start, stop, _ = part.indices(len(self.indptr) - 1)
+        first, last = self.indptr[start], self.indptr[stop]
+        sizes = np.diff(self.indptr[start : stop + 1])
+        entry = np.repeat(np.arange(stop - start, dtype=np.int64), sizes)
+        return stop - start, entry, self.indices[first:last], self.values[first:last]
+
+    def cosines(self, rows: slice, columns: slice) -> Scores:
+        """Cosine similarity of the ``rows`` entries with the ``columns`` entries: for each
+        row, the columns it shares a pairing term with, ascending, and their cosines.
+
+        A pair's products add up in the order of their terms, from 0, as in a sparse
+        matrix product (so the cosines are those of one, to the bit). Rows are worked on
+        in runs of at most :data:`CELLS` (row, column) cells and :data:`PAIRS` products
+        (a row with more is a run of its own), so memory stays bounded."""
+        height, row_entry, row_term, row_value = self._part(rows)
+        width, column_entry, column_term, column_value = self._part(columns)
+        by_term = np.lexsort((column_entry, column_term))
+        column_entry, column_value = column_entry[by_term], column_value[by_term]
+        per_term = np.bincount(column_term, minlength=self.terms)
+        term_start = np.cumsum(per_term) - per_term
+        reps = per_term[row_term]  # the products each row nonzero takes part in
+        row_start = np.r_[0, np.cumsum(np.bincount(row_entry, minlength=height))]
+        before = np.r_[0, np.cumsum(reps)][row_start]  # products before each row
+        step = max(1, CELLS // max(width, 1))
+        found_rows, found_columns, found_values = [], [], []
+        first = 0
+        while first < height:
+            last = int(np.searchsorted(before, before[first] + PAIRS, "right")) - 1
+            last = min(max(first + 1, last), first + step, height)
+            a, b = row_start[first], row_start[last]
+            run = reps[a:b]
+            left = np.repeat(np.arange(a, b, dtype=np.int64), run)
+            offset = np.arange(len(left), dtype=np.int64) - np.repeat(np.cumsum(run) - run, run)
+            right = term_start[row_term[left]] + offset
+            cell = (row_entry[left] - first) * width + column_entry[right]
+            product = row_value[left] * column_value[right]
+            cells = (last - first) * width
+            if len(cell) and len(cell) * SPARSE < cells:  # few products: sort them
+                order = np.argsort(cell, kind="stable")  # a cell's products stay in term order
+                cell, product = cell[order], product[order]
+                new = np.r_[True, cell[1:] != cell[:-1]]
+                sums = np.bincount(np.cumsum(new) - 1, weights=product)
+                cell = cell[new]
+            elif len(cell):  # every cell of the run at once
+                sums = np.bincount(cell, weights=product, minlength=cells)
+                cell = np.arange(cells, dtype=np.int64)
+            # (bincount adds a cell's products one after the other, in the order given)
+            if len(cell):
+                kept = np.flatnonzero(sums)
+                found_rows.append(cell[kept] // width + first)
+                found_columns.append(cell[kept] % width)
+                found_values.append(sums[kept])
+            first = last
+        pair_row = np.concatenate([np.zeros(0, dtype=np.int64), *found_rows])
+        indices = np.concatenate([np.zeros(0, dtype=np.int64), *found_columns])
+        data = np.concatenate([np.zeros(0, dtype=np.float64), *found_values])
+        indptr = np.r_[0, np.cumsum(np.bincount(pair_row, minlength=height))]
+        return Scores(indptr, indices, data)
 
     def reasons(self, a: int, b: int) -> tuple[str, ...]:
         """Up to three shared terms that contributed most, phrases before their own words."""
@@ -132,6 +189,27 @@ class Space:
             surface = surfaces.get(term, term)
             reasons.setdefault(text.stem(surface.casefold()), surface)
         return tuple(reasons.values())[:3]
+
+
+PAIRS = 2_000_000
+"""Products of term weights worked on at once by :meth:`Space.cosines` (some 80 MB)."""
+
+CELLS = 2_000_000
+"""(row, column) cells summed at once by :meth:`Space.cosines` (16 MB)."""
+
+SPARSE = 16
+"""A run with fewer products than its cells over this sorts its products by cell rather
+than sum every cell (both add a cell's products in the same order)."""
+
+
+class Scores(NamedTuple):
+    """Similarities of rows to columns, compressed by row: row ``i``'s columns are
+    ``indices[indptr[i]:indptr[i + 1]]``, ascending, and its cosines the same slice of
+    ``data``."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -153,7 +231,7 @@ class Ranking:
 
     def __init__(
         self,
-        scores: sparse.csr_matrix,
+        scores: Scores,
         row_collections: Sequence[str | None],
         column_collections: Sequence[str | None],
         bonus: float,
