@@ -64,18 +64,21 @@ settings = catalogue.Settings(
     Path(sys.argv[1]), ("plugins/*/agents/*.md",), ("plugins/*/skills/*/SKILL.md",)
 )
 catalogue.PARALLEL_FROM = 1
-pooled = catalogue.load(settings)
+called = []  # the build's process, waiting for the workers, does what it needs next
+pooled = catalogue.Reader().load(settings, meanwhile=lambda: called.append(len(pools)))
 catalogue.PARALLEL_FROM = catalogue.SPAWNED_FROM = 10**9
-alone = catalogue.load(settings)
+alone = catalogue.Reader().load(settings, meanwhile=lambda: called.append("alone"))
 assert [p.get_start_method() for p in pools] == ["fork"], pools
 assert pooled == alone, "the pool read the catalogue differently"
+assert called == [1], called  # once, while the pool read; not when nothing waits
 print(len(alone[0].entries), len(alone[1]))
 """
 
 
 def test_reading_in_forked_workers_equals_reading_in_one_process():
     """The wshobson collection (384 files, warnings among them) read by a pool of forked
-    workers and by the build's own process: the same entries and problems, in order."""
+    workers and by the build's own process: the same entries and problems, in order; the
+    build's process does its next work (``meanwhile``) only while a pool reads."""
     result = subprocess.run(
         [sys.executable, "-c", POOLED, str(REPO / "tests/corpora/wshobson-agents")],
         env=ENV,

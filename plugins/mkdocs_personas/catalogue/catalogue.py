@@ -16,7 +16,7 @@ import posixpath
 import threading
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -383,13 +383,20 @@ def _read_forked(start: int, end: int, settings: Settings, text: bool) -> list[_
     return _read_chunk(_FORKED[start:end], settings, text)
 
 
-def _read_many(sources: Sequence[Source], settings: Settings, text: bool) -> list[_Result]:
+def _read_many(
+    sources: Sequence[Source],
+    settings: Settings,
+    text: bool,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[_Result]:
     """Read files, in worker processes when there are many; without their text (extra
     fields and Claude Code's reading) when ``text`` is false, which is all a check needs
     and less to ship back.
 
     Workers are forked when this process runs a single thread, and spawned otherwise
     (``mkdocs serve`` runs a server thread, and forking a threaded process is unsafe).
+    While workers read, this process, which would only wait, calls ``meanwhile`` (work
+    the caller needs next, such as loading modules); it is not called otherwise.
     """
     workers = min(os.cpu_count() or 1, 8)
     single = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
@@ -410,6 +417,8 @@ def _read_many(sources: Sequence[Source], settings: Settings, text: bool) -> lis
         else:
             chunks = [sources[i : i + size] for i in starts]
             parts = pool.map(_read_chunk, chunks, [settings] * many, [text] * many)
+        if meanwhile is not None:
+            meanwhile()
         try:
             return [result for part in parts for result in part]
         finally:
@@ -430,7 +439,12 @@ class Reader:
         """Files the globs match that ``exclude`` left out (README.md and the like)."""
         """How many files the last :meth:`load` looked at, refused ones (symlinks) included."""
 
-    def _read(self, sources: Sequence[Source], settings: Settings) -> list[_Result]:
+    def _read(
+        self,
+        sources: Sequence[Source],
+        settings: Settings,
+        meanwhile: Callable[[], object] | None = None,
+    ) -> list[_Result]:
         """Results for ``sources``: from the cache when a file is unchanged, else read."""
         keys: list[tuple | None] = []
         for source in sources:
@@ -443,7 +457,9 @@ class Reader:
         missing = [i for i, key in enumerate(keys) if key is None or key not in self._cache]
         fresh = dict(
             zip(
-                missing, _read_many([sources[i] for i in missing], settings, self.text), strict=True
+                missing,
+                _read_many([sources[i] for i in missing], settings, self.text, meanwhile),
+                strict=True,
             )
         )
         self.parsed = len(missing)
@@ -452,12 +468,17 @@ class Reader:
         return results
 
     def load(
-        self, settings: Settings, *, references: bool = True
+        self,
+        settings: Settings,
+        *,
+        references: bool = True,
+        meanwhile: Callable[[], object] | None = None,
     ) -> tuple[Catalogue, list[Problem]]:
         """Find, read and validate every file; return the catalogue and all problems.
 
         ``references=False`` leaves out the dangling-reference check, for callers that
-        check references against a larger catalogue.
+        check references against a larger catalogue. ``meanwhile`` is called while
+        worker processes read, if they do (this process would only wait for them).
 
         The cycle collector is off meanwhile: reading builds a catalogue of objects that
         all live on (10,000 entries: each collection would walk the whole growing heap,
@@ -467,17 +488,19 @@ class Reader:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._load(settings, references)
+            return self._load(settings, references, meanwhile)
         finally:
             if collecting:
                 gc.enable()
 
-    def _load(self, settings: Settings, references: bool) -> tuple[Catalogue, list[Problem]]:
+    def _load(
+        self, settings: Settings, references: bool, meanwhile: Callable[[], object] | None
+    ) -> tuple[Catalogue, list[Problem]]:
         found = discover(settings.base, settings.globs, settings.exclude)
         sources, problems = found.sources, found.problems
         self.excluded = found.excluded
         self.checked = len(sources) + len({p.path for p in problems if p.fatal})
-        results = self._read(sources, settings)
+        results = self._read(sources, settings, meanwhile)
         for result in results:
             problems.extend(result.problems)
         entries, ambiguous, more = _identities(sources, results)
