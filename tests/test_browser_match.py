@@ -53,8 +53,9 @@ def test_the_page_runs_every_shared_vector(sample, page):
             terms: mkdocsPersonas.terms(v.index, c.task),
             total: found.total,
             found: found.terms,
-            results: found.results.map((r) =>
-              ({name: r.name, kind: r.kind, score: r.score, matches: r.matches})),
+            results: found.results.map((r) => Object.assign(
+              {name: r.name, kind: r.kind, score: r.score, matches: r.matches},
+              r.copies.length ? {copies: r.copies} : {})),
           };
         })""",
         VECTORS,
@@ -400,3 +401,52 @@ def test_the_filter_finds_words_of_the_whole_file(corpus_site, page):
         assert any("task=zzqxv" in link for link in links)
         assert any("zzqxv" in link and "task=" not in link for link in links)
     assert page.errors == []
+
+
+CLI = (sys.executable, "-m", "mkdocs_personas.cli")
+
+
+def test_copies_of_one_agent_show_once_with_links_to_each_name(corpus_site, page):
+    """In the wshobson collection one performance engineer ships in several plugins: the
+    page ranks it once, counts it once, and links every other name it goes by to a page
+    that exists; ``personas match`` says the same."""
+    task = "profile the slow checkout API and find the bottleneck"
+    with serve_site(corpus_site.site) as base:
+        open_matcher(page, base + "match/")
+        page.evaluate(FEED, task)
+        cards = page.locator("[data-pc-ranked] .pc-result")
+        names = cards.evaluate_all("(cards) => cards.map((c) => c.dataset.name)")
+        assert len(names) == len(set(names))
+        folded = cards.filter(has=page.locator(".pc-copies"))
+        assert folded.count() >= 1
+        copies = folded.first.locator(".pc-copies")
+        assert copies.inner_text().startswith("The same agent, also as: ")
+        hrefs = copies.locator("a").evaluate_all("(links) => links.map((a) => a.href)")
+        assert len(hrefs) >= 2
+        for href in hrefs:
+            assert href.startswith(base + "personas/")
+            assert (corpus_site.site / href[len(base) :] / "index.html").is_file(), href
+        shown_copies = [h[len(base + "personas/") :].strip("/") for h in hrefs]
+        assert not set(shown_copies) & set(names)  # a copy is never a result of its own
+        total = int(page.locator("[data-pc-matcher]").get_attribute("data-pc-total"))
+        folded_name = folded.first.get_attribute("data-name")
+    cli = json.loads(
+        subprocess.run(
+            [
+                *CLI,
+                "match",
+                task,
+                "--format",
+                "json",
+                "-f",
+                str(corpus_site.project / "mkdocs.yml"),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert cli["total"] == total
+    assert [r["name"] for r in cli["results"]] == names[: len(cli["results"])]
+    by_name = {r["name"]: r.get("copies") for r in cli["results"]}
+    assert by_name[folded_name] == shown_copies

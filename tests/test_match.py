@@ -16,7 +16,7 @@ from pathlib import Path
 from mkdocs_personas.analysis import ranking
 from mkdocs_personas.cli import commands as cli
 
-from conftest import REPO, make_project, persona
+from conftest import REPO, build_project, make_project, persona
 
 PERSONAS = [sys.executable, "-m", "mkdocs_personas.cli"]
 TASK_SETS = {p.stem: p for p in sorted((REPO / "tests" / "tasks").glob("*.json"))}
@@ -346,3 +346,53 @@ def test_the_text_output_says_what_a_related_word_is_related_to():
     assert lines[0].startswith("1. devops-engineer  score ")
     assert "   'pods' (related to Kubernetes) matches declared keyword 'Kubernetes'  +" in lines[1]
     assert any(line.startswith("   'pods' in its text  +") for line in lines[1:4])
+
+
+COPIES = {
+    "personas/app/perf-app.md": persona(
+        "perf-app",
+        keywords=("profiling",),
+        description="Finds why services are slow.",
+        body="Profiles slow services and reads flamegraphs to find the bottleneck.\n",
+    ),
+    "personas/obs/perf-obs.md": persona(
+        "perf-obs",
+        keywords=("profiling",),
+        description="Finds why services are slow.",
+        body="Profiles slow services and reads flamegraphs to find the bottleneck.\n",
+    ),
+    "personas/obs/tracer.md": persona(
+        "tracer",
+        keywords=("tracing",),
+        description="Follows requests across services.",
+        body="Traces slow requests across services.\n",
+    ),
+}
+"""One agent shipped by two plugins under two names (the same file but its name), and
+another agent."""
+
+
+def test_copies_of_one_agent_rank_once_and_name_each_other(tmp_path):
+    """A plugin collection ships one agent under several names: the matcher ranks it once
+    (the copy that ranks first), counts it once and names the other copies, in the JSON,
+    the text and the built site's index alike."""
+    make_project(tmp_path, COPIES)
+    data = json.loads(
+        run("match", "profiling slow services", "--format", "json", cwd=tmp_path).stdout
+    )
+    assert [(r["name"], r.get("copies")) for r in data["results"]] == [
+        ("perf-app", ["perf-obs"]),
+        ("tracer", None),
+    ]
+    assert data["total"] == 2
+    named = json.loads(run("match", "perf obs profiling", "--format", "json", cwd=tmp_path).stdout)
+    assert named["results"][0]["name"] == "perf-obs"  # the copy the task names comes first
+    assert named["results"][0]["copies"] == ["perf-app"]
+    text = run("match", "profiling slow services", cwd=tmp_path).stdout.splitlines()
+    assert text[0].startswith("1. perf-app  score ")
+    assert text[1] == "   the same agent, also as: perf-obs"
+    built = build_project(tmp_path)
+    assert built.aborted is None
+    index = json.loads((built.site / "match.json").read_text(encoding="utf-8"))
+    assert [index["names"][p] for p in index["copies"][0]] == ["perf-app", "perf-obs"]
+    assert len(index["copies"]) == 1

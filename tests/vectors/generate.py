@@ -84,7 +84,21 @@ CATALOGUE = [
         ["WCAG", "screen reader", "a11y"],
     ),
     ("persona", "twin-alpha", "Twin Alpha", "One of two twins.", ["observability", "tracing"]),
-    ("persona", "twin-beta", "Twin Beta", "One of two twins.", ["observability", "tracing"]),
+    ("persona", "twin-beta", "Twin Beta", "The other of two twins.", ["observability", "tracing"]),
+    (
+        "persona",
+        "release-captain",
+        "Release Captain",
+        "Leads each release train through its checklist.",
+        ["release train", "changelog"],
+    ),
+    (
+        "persona",
+        "ops-release-captain",
+        "Ops Release Captain",
+        "Leads each release train through its checklist.",
+        ["release train", "changelog"],
+    ),
     (
         "persona",
         "story-writer",
@@ -189,6 +203,8 @@ TASKS = [
     ),
     ("a related word's target in the task counts once", "Redis caching layer"),
     ("contraction parts are stop words", "the team's caches aren't warm"),
+    ("copies fold into the one that ranks first", "Write the changelog of the release train"),
+    ("a copy ranks first when the task names it", "ops changelog"),
 ]
 
 

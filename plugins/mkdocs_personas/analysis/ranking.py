@@ -593,6 +593,8 @@ def index_digest(
                     entry.expertise,
                     entry.keywords,
                     extra,
+                    entry.tools,
+                    entry.model,
                 )
             )
         )
@@ -741,7 +743,32 @@ def index_data(
         "go": {"after": sorted(analyzer.go_after), "before": sorted(analyzer.go_before)},
         "related": related_terms(analyzer),
         "terms": postings,
+        **({"copies": groups} if (groups := copy_groups(entries)) else {}),
     }
+
+
+def copy_key(entry: Entry) -> tuple:
+    """What makes two entries the same agent under two names: everything a reader gets
+    from the file but its name, title and place (a plugin that ships another plugin's
+    agent as its own copy)."""
+    return (
+        entry.kind,
+        entry.description,
+        entry.body,
+        entry.expertise,
+        entry.keywords,
+        entry.tools,
+        entry.model,
+    )
+
+
+def copy_groups(entries: Sequence[Entry]) -> list[list[int]]:
+    """The positions of entries that are copies of each other (:func:`copy_key`), a list
+    per group of two or more, ascending; groups in the order of their first entry."""
+    found: dict[tuple, list[int]] = {}
+    for position, entry in enumerate(entries):
+        found.setdefault(copy_key(entry), []).append(position)
+    return [group for group in found.values() if len(group) > 1]
 
 
 class _Rows:
@@ -967,6 +994,9 @@ class Result:
     """The score in integer points: the sum of the matched terms' points."""
     matches: tuple[Match, ...]
     """Matched terms, most points first (then by term)."""
+    copies: tuple[str, ...] = ()
+    """The names of the entry's copies (the same agent under other names, ``copies`` of
+    the index), in index order: they are folded into this result."""
 
     @property
     def score(self) -> float:
@@ -990,6 +1020,7 @@ class Result:
                 }
                 for m in self.matches
             ],
+            **({"copies": list(self.copies)} if self.copies else {}),
         }
 
 
@@ -1000,7 +1031,7 @@ class Ranking:
 
     results: list[Result]
     total: int
-    """Entries with points (the top ones are :attr:`results`)."""
+    """Entries with points, copies folded (the top ones are :attr:`results`)."""
     terms: int
     """Distinct terms of the task found in the index."""
 
@@ -1072,6 +1103,19 @@ def search(data: Mapping[str, Any], task: str, top: int = 10) -> Ranking:
             if gained:
                 points[position] += gained
     names, kinds = data["names"], data["kinds"]
+    group_of = _groups(data)
+    if group_of:  # copies fold into the one of them that ranks first
+        best: dict[int, int] = {}
+        for p in points:
+            g = group_of.get(p)
+            if g is None:
+                continue
+            q = best.get(g)
+            if q is None or (-points[p], names[p], kinds[p]) < (-points[q], names[q], kinds[q]):
+                best[g] = p
+        points = {
+            p: n for p, n in points.items() if group_of.get(p) is None or best[group_of[p]] == p
+        }
     order = heapq.nsmallest(top, points, key=lambda p: (-points[p], names[p], kinds[p]))
     matched: dict[int, list[tuple[Match, int, int]]] = {p: [] for p in order}
     for term, flat in postings.items():
@@ -1091,8 +1135,34 @@ def search(data: Mapping[str, Any], task: str, top: int = 10) -> Ranking:
                 field = "keywords" if where >= 0 else TEXT_FIELDS[-1 - where]
                 match = Match(term, spelling, label, gained, field, written)
                 matched[position].append((match, start, end))
-    results = [Result(names[p], kinds[p], points[p], _reasons(matched[p])) for p in order]
+    groups = data.get("copies", ())
+    results = [
+        Result(
+            names[p],
+            kinds[p],
+            points[p],
+            _reasons(matched[p]),
+            tuple(names[q] for q in groups[group_of[p]] if q != p) if p in group_of else (),
+        )
+        for p in order
+    ]
     return Ranking(results, len(points), len(postings))
+
+
+_group_maps: list[tuple[Mapping, dict[int, int]]] = []
+
+
+def _groups(data: Mapping[str, Any]) -> dict[int, int]:
+    """Each entry of a copy group of the index -> the group's number (once per index)."""
+    groups = data.get("copies")
+    if not groups:
+        return {}
+    for known, found in _group_maps:
+        if known is groups:
+            return found
+    found = {p: g for g, members in enumerate(groups) for p in members}
+    _group_maps[:] = [*_group_maps[-3:], (groups, found)]
+    return found
 
 
 def _reasons(found: list[tuple[Match, int, int]]) -> tuple[Match, ...]:

@@ -360,6 +360,8 @@ def _match_one(args, project, data, personas, task: str, batch: int | None) -> N
         for number, result in enumerate(results, 1):
             persona = personas[result.name]
             print(f"{number}. {visible(result.name)}  score {result.score:.3f}  ({persona.path})")
+            if result.copies:  # the same agent under other names, folded into this result
+                print(f"   the same agent, also as: {visible(', '.join(result.copies))}")
             for found in result.matches:
                 origin = _origin(found, persona.keywords)
                 where = (

@@ -263,8 +263,8 @@
 
   /* The answer to a task (section 4): {results, total, terms}. results are the `top`
      entries, each {name, kind, score, points, position, matches: [{term, task, keyword,
-     field, points}]}; total counts every entry with points, terms the task's distinct
-     terms found in the index. Postings hold each entry as the difference from the one
+     field, points}], copies: [names folded into it]}; total counts every entry with
+     points, copies folded, terms the task's distinct terms found in the index. Postings hold each entry as the difference from the one
      before. */
   function search(index, task, top) {
     var read = spans(index, task);
@@ -303,9 +303,27 @@
         points[position] += gained;
       }
     }
+    /* Copies (section 4): of each group, only the member that ranks first is ranked. */
+    var groupOf = groups(index);
+    var folded = null;
+    if (groupOf) {
+      var best = new Map();
+      for (var c = 0; c < count; c++) {
+        var e = touched[c];
+        if (!groupOf.has(e)) continue;
+        var g = groupOf.get(e);
+        if (!best.has(g) || before(index, points, e, best.get(g))) best.set(g, e);
+      }
+      folded = 0;
+      for (var f = 0; f < count; f++) {
+        var member = touched[f];
+        if (groupOf.has(member) && best.get(groupOf.get(member)) !== member) folded++;
+      }
+    }
     var order = [];
     for (var k = 0; k < count && top > 0; k++) {
       var p = touched[k];
+      if (groupOf && groupOf.has(p) && best.get(groupOf.get(p)) !== p) continue;
       if (order.length === top && !before(index, points, p, order[top - 1])) continue;
       var low = 0;
       var high = order.length;
@@ -345,6 +363,9 @@
       }
     });
     var results = order.map(function (p, at) {
+      var copies = groupOf && groupOf.has(p) ? index.copies[groupOf.get(p)].filter(function (q) {
+        return q !== p;
+      }).map(function (q) { return index.names[q]; }) : [];
       return {
         name: index.names[p],
         kind: index.kinds[p],
@@ -352,10 +373,27 @@
         points: scored[at],
         position: p,
         matches: reasons(matched.get(p)),
-        spans: matched.get(p)
+        spans: matched.get(p),
+        copies: copies
       };
     });
-    return { results: results, total: count, terms: postings.length };
+    return { results: results, total: count - (folded || 0), terms: postings.length };
+  }
+
+  var groupMaps = new WeakMap();
+
+  /* Each entry of a copy group of the index -> the group's number (null: no copies). */
+  function groups(index) {
+    if (!index.copies || !index.copies.length) return null;
+    var known = groupMaps.get(index);
+    if (!known) {
+      known = new Map();
+      index.copies.forEach(function (members, g) {
+        members.forEach(function (p) { known.set(p, g); });
+      });
+      groupMaps.set(index, known);
+    }
+    return known;
   }
 
   /* The `top` results of `search`. */
@@ -460,7 +498,7 @@
   }
 
   /* A result: the persona's card with its score and its reasons. */
-  function result(r, persona, base, strings) {
+  function result(r, persona, base, strings, lookup) {
     var article = element("article", "pc-card pc-result");
     article.setAttribute("data-name", r.name);
     var heading = element("h3", "pc-card__title");
@@ -475,6 +513,18 @@
       meta.appendChild(element("span", "pc-model", PC.t(strings, "card.model", { model: persona.model })));
     }
     article.appendChild(meta);
+    if (r.copies && r.copies.length) {
+      /* The same agent under other names (a plugin shipping another's agent): folded here. */
+      var copies = element("p", "pc-copies", PC.t(strings, "match.copies"));
+      r.copies.forEach(function (name, at) {
+        var copy = lookup(name);
+        var to = element("a", "", name);
+        to.href = new URL(copy ? copy.url : r.kind + "s/" + name + "/", base).href;
+        if (at) copies.appendChild(document.createTextNode(", "));
+        copies.appendChild(to);
+      });
+      article.appendChild(copies);
+    }
     if (persona && persona.description) {
       article.appendChild(element("p", "pc-card__text", PC.summary(persona.description, 200)));
     }
@@ -539,13 +589,17 @@
         if (marked) highlight(marked, read.normalize("NFKC"), marks(ranked));
         if (note) note.hidden = first === text && read === normal;
         /* Most keystrokes leave the ranking as it was (a word half typed): keep the cards. */
-        var drawn = JSON.stringify(ranked.map(function (r) { return [r.name, r.points, r.matches]; }));
+        var drawn = JSON.stringify(ranked.map(function (r) {
+          return [r.name, r.points, r.matches, r.copies];
+        }));
         if (drawn !== shown) {
           shown = drawn;
           list.textContent = "";
           ranked.forEach(function (r) {
             var item = element("li");
-            item.appendChild(result(r, byName.get(r.name), base, strings));
+            item.appendChild(result(r, byName.get(r.name), base, strings, function (name) {
+              return byName.get(name);
+            }));
             list.appendChild(item);
           });
         }
