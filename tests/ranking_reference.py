@@ -13,6 +13,7 @@ from mkdocs_personas.analysis.ranking import (
     FIELD_WEIGHTS,
     GENERAL,
     K1,
+    KEYWORD_FIELDS,
     MAX_RARE,
     RARE,
     SCALE,
@@ -57,7 +58,7 @@ def assembled(
         weights: dict[str, float] = {}
         best: dict[str, float] = {}
         where_best: dict[str, int] = {}
-        for code, field_name in enumerate(FIELD_WEIGHTS, -1):
+        for code, field_name in enumerate(FIELD_WEIGHTS, -KEYWORD_FIELDS):
             frequency = found[field_name]
             if not frequency:
                 continue
@@ -68,8 +69,10 @@ def assembled(
             by_term = {t: weight * tf * rise / (tf + norm) for t, tf in frequency.items()}
             if field_name == "body":
                 by_term = _vocabulary(by_term, df, idf, bound)
-            if code < 0:  # the keywords
-                weights = by_term
+            if code < 0:  # the keyword lists: declared, then derived
+                for t, w in by_term.items():
+                    before = weights.get(t)
+                    weights[t] = w if before is None else before + w
                 continue
             where = -1 - code
             for t, w in by_term.items():

@@ -30,6 +30,7 @@ FORMAT = 2
 
 FIELD_WEIGHTS = {
     "keywords": 2.0,
+    "derived": 1.0,
     "name": 2.0,
     "title": 1.0,
     "description": 1.0,
@@ -38,7 +39,13 @@ FIELD_WEIGHTS = {
     "body": 1.25,
 }
 """How much a term counts by the field it is found in (chosen on the tuning halves of
-the labelled task sets, ``tests/tasks/natural``)."""
+the labelled task sets, ``tests/tasks/natural``). ``keywords`` are the declared ones (the
+author's word); ``derived`` keywords repeat what the name, title and description already
+say, so they count half as much."""
+
+KEYWORD_FIELDS = 2
+"""The first fields of :data:`FIELD_WEIGHTS` are keyword lists (a posting names the keyword
+that holds the term); the others are the :data:`TEXT_FIELDS`, in the same order."""
 
 TEXT_FIELDS = ("name", "title", "description", "expertise", "headings", "body")
 """The fields other than keywords, by their code in a posting (``-1 - code``)."""
@@ -46,7 +53,7 @@ TEXT_FIELDS = ("name", "title", "description", "expertise", "headings", "body")
 K1, B = 1.2, 0.75
 """BM25 parameters: term-frequency saturation and length normalisation."""
 
-FIELD_B = {"keywords": 1.0}
+FIELD_B = {"keywords": 1.0, "derived": 1.0}
 """Length normalisation by field where it is not :data:`B`: a keyword list counts in full
 against its length, so a long list cannot beat a focused one."""
 
@@ -612,9 +619,11 @@ def _entry_terms(
     found: dict[str, Counter] = {}
     whole = {analyzer.term(label): i for i, label in reversed(list(enumerate(labels)))}
     found["keywords"] = Counter()
+    found["derived"] = Counter()
     for i, label in enumerate(labels):
+        field = found["keywords"] if i < len(declared) else found["derived"]
         for t in analyzer.label_terms(label):
-            found["keywords"][t] += 1
+            field[t] += 1
             whole.setdefault(t, i)
     headings, body = body_parts(entry.body)
     sources = {
@@ -879,14 +888,14 @@ class _Rows:
             rows = np.flatnonzero(kept_field == code)
             total[pair_of[rows]] += kept_w[rows]
         where = np.zeros(len(pair), dtype=np.int64)
-        text = np.flatnonzero(kept_field > 0)
+        text = np.flatnonzero(kept_field >= KEYWORD_FIELDS)
         if len(text):
             text_pair, text_w = pair_of[text], kept_w[text]
             groups = _starts(text_pair)
             most = np.maximum.reduceat(text_w, groups)
             top = text[text_w == np.repeat(most, np.diff(np.r_[groups, len(text)]))]
             first = top[_starts(pair_of[top])]
-            where[pair_of[first]] = -kept_field[first]
+            where[pair_of[first]] = KEYWORD_FIELDS - 1 - kept_field[first]  # -1 - text code
         del pair_of, kept_field, kept_w, text
         in_keywords = [
             ((position - self.start) * size + ids[t], label)
