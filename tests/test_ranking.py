@@ -82,6 +82,12 @@ def test_the_vectors_cover_what_the_specification_promises():
         ("APIs", "API"),
         ("IaC", "Infrastructure as Code"),
         ("ＡＰＩ", "api"),
+        ("colour", "color"),
+        ("behavioural", "behavior"),
+        ("catalogues", "catalog"),
+        ("modelling", "modeling"),
+        ("cancelled", "canceled"),
+        ("licence", "license"),
     ],
 )
 def test_word_forms_synonyms_and_punctuation_meet(left, right):
