@@ -264,8 +264,8 @@
   /* The answer to a task (section 4): {results, total, terms}. results are the `top`
      entries, each {name, kind, score, points, position, matches: [{term, task, keyword,
      field, points}], copies: [names folded into it]}; total counts every entry with
-     points, copies folded, terms the task's distinct terms found in the index. Postings hold each entry as the difference from the one
-     before. */
+     points, copies folded; terms counts the task's distinct terms found in the index.
+     Postings hold each entry as the difference from the one before. */
   function search(index, task, top) {
     var read = spans(index, task);
     var spelled = new Map();
