@@ -62,7 +62,8 @@ def random_profiles(seed: int, entries: int, vocabulary: int) -> list[dict]:
     ]
 
 
-def wshobson_profiles() -> list[dict]:
+def wshobson_profiles() -> tuple[list[dict], int]:
+    """The term profiles of wshobson-agents' entries, and how many of them are personas."""
     from mkdocs_personas.catalogue.catalogue import Reader, Settings
 
     base = (REPO / "../shared/corpora/wshobson-agents").resolve()

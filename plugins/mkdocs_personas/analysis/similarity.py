@@ -154,23 +154,23 @@ class Space:
             right = term_start[row_term[left]] + offset
             cell = (row_entry[left] - first) * width + column_entry[right]
             product = row_value[left] * column_value[right]
-            cells = (last - first) * width
-            if len(cell) and len(cell) * SPARSE < cells:  # few products: sort them
+            top, cells, first = first, (last - first) * width, last
+            if not len(cell):
+                continue
+            # bincount adds a cell's products one after the other, in the order given
+            if len(cell) * SPARSE < cells:  # few products: sort them by cell
                 order = np.argsort(cell, kind="stable")  # a cell's products stay in term order
                 cell, product = cell[order], product[order]
                 new = np.r_[True, cell[1:] != cell[:-1]]
                 sums = np.bincount(np.cumsum(new) - 1, weights=product)
                 cell = cell[new]
-            elif len(cell):  # every cell of the run at once
+            else:  # every cell of the run at once
                 sums = np.bincount(cell, weights=product, minlength=cells)
                 cell = np.arange(cells, dtype=np.int64)
-            # (bincount adds a cell's products one after the other, in the order given)
-            if len(cell):
-                kept = np.flatnonzero(sums)
-                found_rows.append(cell[kept] // width + first)
-                found_columns.append(cell[kept] % width)
-                found_values.append(sums[kept])
-            first = last
+            kept = np.flatnonzero(sums)
+            found_rows.append(cell[kept] // width + top)
+            found_columns.append(cell[kept] % width)
+            found_values.append(sums[kept])
         pair_row = np.concatenate([np.zeros(0, dtype=np.int64), *found_rows])
         indices = np.concatenate([np.zeros(0, dtype=np.int64), *found_columns])
         data = np.concatenate([np.zeros(0, dtype=np.float64), *found_values])

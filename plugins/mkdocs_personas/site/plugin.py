@@ -6,7 +6,6 @@ import os
 import posixpath
 import shutil
 from contextlib import suppress
-from importlib import import_module
 from pathlib import Path
 from urllib.parse import quote
 
@@ -629,7 +628,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
 def _load_relations() -> None:
     """Load what relating entries needs (numpy, some 0.15 s) while workers read the
     catalogue: this process only waits for them then, and relates right after."""
-    import_module("mkdocs_personas.analysis.similarity")
+    from ..analysis import similarity  # noqa: F401
 
 
 def _quoted_edit_url(page: Page) -> str | None:

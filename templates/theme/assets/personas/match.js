@@ -305,20 +305,17 @@
     }
     /* Copies (section 4): of each group, only the member that ranks first is ranked. */
     var groupOf = groups(index);
-    var folded = null;
+    var folded = 0;
     if (groupOf) {
       var best = new Map();
       for (var c = 0; c < count; c++) {
         var e = touched[c];
         if (!groupOf.has(e)) continue;
         var g = groupOf.get(e);
+        folded++;
         if (!best.has(g) || before(index, points, e, best.get(g))) best.set(g, e);
       }
-      folded = 0;
-      for (var f = 0; f < count; f++) {
-        var member = touched[f];
-        if (groupOf.has(member) && best.get(groupOf.get(member)) !== member) folded++;
-      }
+      folded -= best.size;  /* every member with points but the first of its group */
     }
     var order = [];
     for (var k = 0; k < count && top > 0; k++) {
@@ -377,7 +374,7 @@
         copies: copies
       };
     });
-    return { results: results, total: count - (folded || 0), terms: postings.length };
+    return { results: results, total: count - folded, terms: postings.length };
   }
 
   var groupMaps = new WeakMap();
