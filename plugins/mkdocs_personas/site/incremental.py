@@ -142,9 +142,11 @@ class Rebuilds:
         self.settled = False
 
     def settle(self) -> None:
-        """At the first rebuild, collect what the first build left and freeze the rest (the
-        parse cache, term profiles, this record): the garbage collector then no longer walks
-        it at each rebuild, which saves a tenth of a second on some edits."""
+        """Once the first build is over (when the server starts, or at the first rebuild),
+        collect what it left and freeze the rest (the parse cache, term profiles, this
+        record): the garbage collector then no longer walks it at each rebuild, which saves
+        a tenth of a second on some edits. Done before serving, the half second the
+        collection takes at 1,000 personas is no longer part of the first edit."""
         if self.outputs and not self.settled:
             gc.collect()
             gc.freeze()

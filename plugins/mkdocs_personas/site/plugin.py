@@ -605,6 +605,9 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             return files(path, folder) or bundled(path, folder)
 
         self.watcher = watch(server, roots, affects, native=self.config.watch == "native")
+        if self.rebuilds is not None:  # before the first edit, not in its rebuild
+            self.site = self.files = None
+            self.rebuilds.settle()
 
     def on_shutdown(self) -> None:
         """Stop watching persona and skill folders, and the second process."""
