@@ -568,6 +568,39 @@ def console_errors(page) -> list[str]:
     return errors
 
 
+class Network:
+    """The page's requests still open, from Playwright's events: :meth:`quiet` waits for
+    a page and what its scripts fetch (the data files a page loads once it has started)
+    without Playwright's ``networkidle``, which always waits half a second more."""
+
+    def __init__(self, page) -> None:
+        import time
+
+        self.page, self.clock = page, time.monotonic
+        self.open: set = set()
+        self.last = self.clock()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request) -> None:
+        self.open.add(request)
+        self.last = self.clock()
+
+    def _ended(self, request) -> None:
+        self.open.discard(request)
+        self.last = self.clock()
+
+    def quiet(self, window: float = 0.15, timeout: float = 15.0) -> None:
+        """After the load event, wait until no request has been open for ``window``
+        seconds (a request a script makes on load starts within that time)."""
+        self.page.wait_for_load_state("load")
+        deadline = self.clock() + timeout
+        while self.open or self.clock() - self.last < window:
+            assert self.clock() < deadline, [r.url for r in self.open]
+            self.page.wait_for_timeout(25)
+
+
 @pytest.fixture
 def page(chromium):
     """A fresh browser page that records console errors and uncaught exceptions."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from browser import free_port, serve_site, wait_drawn
-from conftest import REPO, build_project, console_errors, copy_sample
+from conftest import REPO, Network, build_project, console_errors, copy_sample
 
 pytestmark = pytest.mark.browser
 
@@ -219,9 +219,10 @@ def test_axe_finds_no_wcag_a_or_aa_violations(site, chromium, scheme):
     context = chromium.new_context(color_scheme=scheme, bypass_csp=True)
     page = context.new_page()
     errors = console_errors(page)
+    network = Network(page)
     for url in PAGES:
         page.goto(site + url)
-        page.wait_for_load_state("networkidle")
+        network.quiet()
         expected = "slate" if scheme == "dark" else "default"
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
         page.add_script_tag(path=str(AXE))
