@@ -1,10 +1,13 @@
 """``mkdocs serve --dirty`` rebuilds only what changed and then equals a clean build."""
 
+import re
 import shutil
 import time
 from pathlib import Path
 
 import pytest
+
+from mkdocs_personas.site.pages.entries import Entries
 
 from conftest import make_project, persona, skill
 from serving import Session, assert_equals_clean_build
@@ -74,5 +77,50 @@ def test_a_navigation_change_rebuilds_every_page(project, tmp_path, clean_build)
     shutil.rmtree(project / "docs")
     (project / "docs").mkdir()
     (project / "docs/index.md").write_text("# Home again\n")
+    session.rebuild()
+    assert_equals_clean_build(session, tmp_path, clean_build)
+
+
+def changed_pages(messages: list[str]) -> int:
+    found = [re.search(r"(\d+) of \d+ generated pages changed", m) for m in messages]
+    return next(int(f.group(1)) for f in found if f)
+
+
+def test_a_body_edit_works_out_one_page_and_a_title_edit_every_page_that_shows_it(
+    project, tmp_path, clean_build, monkeypatch
+):
+    """A body edit changes one entry's text and nothing of the site's shape: the other
+    entry pages keep their fingerprints without working them out again. A new title (the
+    body's heading) changes the shape: the pages that link the entry by its title are
+    rebuilt. Each time, and after going back to the first text, the site equals a clean
+    build."""
+    worked_out = []
+    fingerprint = Entries.fingerprint
+    monkeypatch.setattr(
+        Entries,
+        "fingerprint",
+        lambda self, entry, *a, **k: (
+            worked_out.append(entry.name) or fingerprint(self, entry, *a, **k)
+        ),
+    )
+    session = Session(project, tmp_path / "site")
+    path = project / "personas/p5.md"
+    first = path.read_text()
+    path.write_text(first + "\nA paragraph about the zanzibarite pipeline.\n")
+    worked_out.clear()
+    assert changed_pages(session.rebuild()) == 1
+    assert worked_out == ["p5"]
+    assert "zanzibarite" in (session.site / "personas/p5/index.html").read_text()
+    assert_equals_clean_build(session, tmp_path, clean_build)
+
+    path.write_text(first.replace("# P5 Persona", "# Pipeline Keeper"))
+    worked_out.clear()
+    assert changed_pages(session.rebuild()) > 2  # its page, and those that link it
+    assert len(worked_out) == 13  # every entry page: 12 personas and the skill
+    shown = [p for p in session.site.rglob("index.html") if "Pipeline Keeper" in p.read_text()]
+    assert len(shown) > 2
+    assert_equals_clean_build(session, tmp_path, clean_build)
+
+    path.write_text(first)
     session.rebuild()
     assert_equals_clean_build(session, tmp_path, clean_build)

@@ -15,7 +15,7 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import jinja2
@@ -140,6 +140,11 @@ class Rebuilds:
         self.force = True
         self.templates = TemplateCache()
         self.settled = False
+        self.shape: tuple | None = None
+        self.relations: object = None
+        """The last build's :meth:`.Site.shape` and relations."""
+        self.entry_pages: dict[str, tuple[str, str, str]] = {}
+        """The last build's entry pages: src_uri -> (file text, bundle fingerprint, digest)."""
 
     def settle(self) -> None:
         """Once the first build is over (when the server starts, or at the first rebuild),
@@ -160,13 +165,32 @@ class Rebuilds:
         self.config_digest = digest
         self.rendered = set()
 
-    def mark(self, pages: dict[str, tuple[object, str]]) -> int:
-        """Flag each generated page (src_uri -> (file, fingerprint)) changed or not."""
+    def reusable(self, shape: tuple, relations: object) -> dict[str, tuple[str, str, str]] | None:
+        """The last build's entry pages (``reuse`` of :meth:`.Site.fingerprints`) when this
+        build has its shape and relations (the very object: relating reuses an unchanged
+        result) and ``mkdocs.yml`` did not change; else None."""
+        same = not self.force and relations is self.relations and shape == self.shape
+        self.shape, self.relations = shape, relations
+        return self.entry_pages if same else None
+
+    def mark(
+        self,
+        pages: dict[str, tuple[object, str]],
+        texts: Mapping[str, tuple[str, str]] | None = None,
+    ) -> int:
+        """Flag each generated page (src_uri -> (file, fingerprint)) changed or not;
+        keep the fingerprints, and those of the entry pages with their texts (src_uri ->
+        (file text, bundle fingerprint), :meth:`.Site.entry_texts`)."""
         changed = 0
         for src_uri, (file, digest) in pages.items():
             file.changed = self.force or self.fingerprints.get(src_uri) != digest
             changed += file.changed
         self.fingerprints = {src: digest for src, (_, digest) in pages.items()}
+        self.entry_pages = {
+            src: (*text, self.fingerprints[src])
+            for src, text in (texts or {}).items()
+            if src in self.fingerprints
+        }
         if len(self.texts) > 2 * len(pages) + 1000:
             self.texts.clear()
         return changed

@@ -178,7 +178,12 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         i18n.relocate((page.file for page in self.site.pages.values()), i18n.prefix(config))
         if self.rebuilds is not None:
             self.rebuilds.start(config)
-            changed = self.rebuilds.mark(self.site.fingerprints(self.rebuilds.texts))
+            reuse = self.rebuilds.reusable(self.site.shape(), relations)
+            if i18n.active(config):  # each language's pass follows another's
+                reuse = None
+            changed = self.rebuilds.mark(
+                self.site.fingerprints(self.rebuilds.texts, reuse), self.site.entry_texts()
+            )
             log.info(f"{changed} of {len(self.site.pages)} generated pages changed")
         self.files = files
         present = files.src_uris  # keyed by src_uri, as ours are: no path to normalise

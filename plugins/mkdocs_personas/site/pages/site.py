@@ -12,6 +12,8 @@ plus fragments from our own autoescaping templates, with the context its kind bu
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 from collections.abc import Callable, Mapping
 
 from markupsafe import Markup, escape
@@ -39,6 +41,12 @@ from .terms import KEYWORDS, Terms
 
 WITH_CARDS = ("catalogue.html", "term.html", "home.html")
 """Templates of pages that show cards (their fingerprints include every card's facts)."""
+
+_SHAPE = operator.attrgetter(
+    *(f.name for f in dataclasses.fields(Entry) if f.name not in ("raw", "runtime"))
+)
+"""Every field of an entry but its file's text (and Claude Code's reading of it, which
+is made from the text): see :meth:`Site.shape`."""
 
 
 class Site:
@@ -190,14 +198,39 @@ class Site:
 
     # Incremental builds ---------------------------------------------------------------
 
+    def shape(self) -> tuple:
+        """Everything an entry page shows but the entries' own texts: every entry's other
+        fields (names, titles, keywords, tags, findings... decide where chips and links
+        lead and what they say) and the badges. Two builds of equal shape and the same
+        relations give an entry page whose file is the same text the same fingerprint."""
+        return (tuple(map(_SHAPE, self.catalogue.entries)), self.badges)
+
+    def entry_texts(self) -> dict[str, tuple[str, str]]:
+        """src_uri -> (file text, bundle fingerprint) of each entry page: what, besides
+        :meth:`shape`, an entry page's fingerprint reads (``reuse`` of
+        :meth:`fingerprints`)."""
+        return {
+            src_uri: (page.entry.raw, self.bundle_plan.fingerprint(page.entry))
+            for src_uri, page in self.pages.items()
+            if page.entry is not None and not isinstance(page.entry, BundleDocument)
+        }
+
     def fingerprints(
-        self, texts: dict[tuple, str] | None = None
+        self,
+        texts: dict[tuple, str] | None = None,
+        reuse: Mapping[str, tuple[str, str, str]] | None = None,
     ) -> dict[str, tuple[GeneratedFile, str]]:
         """src_uri -> (file, digest of everything the page shows), for incremental rebuilds.
 
-        ``texts`` keeps the digest of each source text between builds.
+        ``texts`` keeps the digest of each source text between builds. ``reuse`` (src_uri
+        -> (file text, bundle fingerprint, digest)) holds the last build's entry pages
+        when it had this build's :meth:`shape` and relations: an entry page whose file is
+        the very same text (the same string: the reader's cache kept it) and whose bundle
+        is unchanged keeps its digest, which is not worked out again (a body edit under
+        ``mkdocs serve`` changes one entry's text and nothing of the shape).
         """
         texts = {} if texts is None else texts
+        reuse = reuse or {}
         result = {}
         term_pages = sorted(self.registry.term_pages)
         memo: dict[int, object] = {}
@@ -231,7 +264,15 @@ class Site:
                     repr((entry.raw, entry.path, self.bundle_plan.fingerprint(entry)))
                 )
             else:
-                digest = self.entries.fingerprint(entry, texts, urls)
+                last = reuse.get(src_uri)
+                if (
+                    last is not None
+                    and last[0] is entry.raw
+                    and last[1] == self.bundle_plan.fingerprint(entry)
+                ):
+                    digest = last[2]
+                else:
+                    digest = self.entries.fingerprint(entry, texts, urls)
             result[src_uri] = (page.file, digest)
         return result
 
