@@ -199,12 +199,15 @@ def tree(site: Path) -> dict[str, bytes]:
     }
 
 
-def stop_serve(process: subprocess.Popen) -> None:
+def stop_serve(process: subprocess.Popen) -> bool:
     """Stop ``mkdocs serve`` with Ctrl-C, as a user does: MkDocs then deletes its temporary
-    site folder, which a SIGTERM would leave behind in the temporary directory."""
+    site folder, which a SIGTERM would leave behind in the temporary directory. Whether it
+    stopped on Ctrl-C (else it is killed after 30 s)."""
     process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout=30)
+        return True
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+        return False

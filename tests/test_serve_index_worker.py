@@ -59,8 +59,8 @@ def serve_dirty(project, log_path):
         assert started, log_path.read_text()
         yield base, int(started.group(1))
     finally:
-        stop_serve(process)
-    assert process.returncode is not None
+        stopped = stop_serve(process)
+    assert stopped, "mkdocs serve was still running 30 s after Ctrl-C:\n" + log_path.read_text()
     assert "Traceback" not in log_path.read_text(), log_path.read_text()
 
 
