@@ -176,7 +176,7 @@ class Rebuilds:
     def mark(
         self,
         pages: dict[str, tuple[object, str]],
-        texts: Mapping[str, tuple[str, str]] | None = None,
+        entry_texts: Mapping[str, tuple[str, str]] | None = None,
     ) -> int:
         """Flag each generated page (src_uri -> (file, fingerprint)) changed or not;
         keep the fingerprints, and those of the entry pages with their texts (src_uri ->
@@ -188,7 +188,7 @@ class Rebuilds:
         self.fingerprints = {src: digest for src, (_, digest) in pages.items()}
         self.entry_pages = {
             src: (*text, self.fingerprints[src])
-            for src, text in (texts or {}).items()
+            for src, text in (entry_texts or {}).items()
             if src in self.fingerprints
         }
         if len(self.texts) > 2 * len(pages) + 1000:
