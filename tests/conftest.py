@@ -6,10 +6,12 @@ import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
 import textwrap
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +34,13 @@ from mkdocs.exceptions import Abort
 from mkdocs_personas.sources.model import Entry, Kind
 
 REPO = Path(__file__).resolve().parent.parent
+
+# A shell starts a background job with Ctrl-C (SIGINT) ignored, and an ignored signal
+# stays ignored in every process started from it: ``mkdocs serve`` would then outlive the
+# Ctrl-C the serve tests stop it with (``helpers.stop_serve``). The suite restores it, so
+# that the tests see what a user's terminal gives, however the suite was started.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 ENGINE = mkdocs.__name__
 
 
@@ -574,8 +583,6 @@ class Network:
     without Playwright's ``networkidle``, which always waits half a second more."""
 
     def __init__(self, page) -> None:
-        import time
-
         self.page, self.clock = page, time.monotonic
         self.open: set = set()
         self.last = self.clock()
