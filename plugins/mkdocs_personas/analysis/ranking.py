@@ -1112,20 +1112,21 @@ def search(data: Mapping[str, Any], task: str, top: int = 10) -> Ranking:
             if gained:
                 points[position] += gained
     names, kinds = data["names"], data["kinds"]
+
+    def ranked(p: int) -> tuple:  # most points first, then by name, then by kind
+        return (-points[p], names[p], kinds[p])
+
     group_of = _groups(data)
     if group_of:  # copies fold into the one of them that ranks first
         best: dict[int, int] = {}
         for p in points:
             g = group_of.get(p)
-            if g is None:
-                continue
-            q = best.get(g)
-            if q is None or (-points[p], names[p], kinds[p]) < (-points[q], names[q], kinds[q]):
+            if g is not None and (g not in best or ranked(p) < ranked(best[g])):
                 best[g] = p
         points = {
             p: n for p, n in points.items() if group_of.get(p) is None or best[group_of[p]] == p
         }
-    order = heapq.nsmallest(top, points, key=lambda p: (-points[p], names[p], kinds[p]))
+    order = heapq.nsmallest(top, points, key=ranked)
     matched: dict[int, list[tuple[Match, int, int]]] = {p: [] for p in order}
     for term, flat in postings.items():
         written, divisor = None, 1

@@ -495,7 +495,7 @@
   }
 
   /* A result: the persona's card with its score and its reasons. */
-  function result(r, persona, base, strings, lookup) {
+  function result(r, persona, base, strings, byName) {
     var article = element("article", "pc-card pc-result");
     article.setAttribute("data-name", r.name);
     var heading = element("h3", "pc-card__title");
@@ -514,10 +514,14 @@
       /* The same agent under other names (a plugin shipping another's agent): folded here. */
       var copies = element("p", "pc-copies", PC.t(strings, "match.copies"));
       r.copies.forEach(function (name, at) {
-        var copy = lookup(name);
-        var to = element("a", "", name);
-        to.href = new URL(copy ? copy.url : r.kind + "s/" + name + "/", base).href;
+        var copy = byName.get(name);
         if (at) copies.appendChild(document.createTextNode(", "));
+        if (!copy) {  /* not in catalogue.json: named, not linked */
+          copies.appendChild(document.createTextNode(name));
+          return;
+        }
+        var to = element("a", "", name);
+        to.href = new URL(copy.url, base).href;
         copies.appendChild(to);
       });
       article.appendChild(copies);
@@ -594,9 +598,7 @@
           list.textContent = "";
           ranked.forEach(function (r) {
             var item = element("li");
-            item.appendChild(result(r, byName.get(r.name), base, strings, function (name) {
-              return byName.get(name);
-            }));
+            item.appendChild(result(r, byName.get(r.name), base, strings, byName));
             list.appendChild(item);
           });
         }
