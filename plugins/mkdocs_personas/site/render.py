@@ -27,6 +27,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # package files: no stat of each template at each page
     )
     env.filters["visible"] = visible
     env.filters["summary"] = summary
@@ -56,11 +57,18 @@ def _plain(key: str, language: str) -> Markup:
 
 def tr_values(text: str, **values: object) -> Markup:
     """``text`` escaped, its ``{name}`` placeholders filled with escaped ``values``."""
-    parts = strings.PLACEHOLDER.split(text)
     return Markup("").join(
-        escape(part) if i % 2 == 0 else escape(values.get(part, "{" + part + "}"))
-        for i, part in enumerate(parts)
+        part if isinstance(part, Markup) else escape(values.get(part, "{" + part + "}"))
+        for part in _pieces(text)
     )
+
+
+@lru_cache(maxsize=4096)
+def _pieces(text: str) -> tuple[Markup | str, ...]:
+    """``text`` split at its placeholders: its own parts escaped (Markup), the names of
+    the placeholders between them (str)."""
+    parts = strings.PLACEHOLDER.split(text)
+    return tuple(escape(part) if i % 2 == 0 else part for i, part in enumerate(parts))
 
 
 def render(template: str, **context: object) -> Markup:

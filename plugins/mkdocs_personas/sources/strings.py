@@ -34,9 +34,10 @@ def _folder(code: str) -> dict[str, str]:
     return table
 
 
+@cache
 def resolve(code: str | None) -> str:
     """The shipped language for a theme language code: ``fr``, ``fr_FR`` and ``fr-CA`` give
-    ``fr``; anything not shipped gives English."""
+    ``fr``; anything not shipped gives English. (Kept: pages ask for every plural form.)"""
     code = (code or DEFAULT).strip().replace("_", "-").lower()
     for candidate in (code, code.split("-", 1)[0]):
         if candidate and (STRINGS_DIR / candidate).is_dir():
@@ -115,4 +116,10 @@ def browser_strings(language: str | None = None, prefix: str = "") -> dict[str, 
 
 def browser_json(language: str | None = None, prefix: str = "") -> str:
     """:func:`browser_strings` as compact JSON, for a ``data-pc-strings`` attribute."""
+    return _browser_json(resolve(language or _current), prefix)
+
+
+@cache
+def _browser_json(language: str, prefix: str) -> str:
+    """Made once per language and prefix: every entry's page carries the same."""
     return json.dumps(browser_strings(language, prefix), ensure_ascii=False, sort_keys=True)
