@@ -28,6 +28,10 @@ ALONE = "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 10**9; " +
     "from mkdocs.__main__ import cli; cli()"
 )
 
+DEFERRED = POOLED.replace("p.HEADERS_FIRST = 4", "p.HEADERS_FIRST = 10**6")
+"""Every page's header in the second pass, before the exports: the workers' first pass
+leaves their own share's out."""
+
 FAILING = (
     "import mkdocs_personas.site.prerender as p; p.PREPARE_FROM = 1\n"
     "def fail(job, src_uri):\n"
@@ -39,7 +43,7 @@ FAILING = (
 
 PREPARED = re.compile(r"personas: (\d+) of (\d+) pages prepared by workers")
 HEADERS = re.compile(
-    r"personas: headers of (\d+) of the build's own (\d+) pages prepared by workers"
+    r"personas: headers of (\d+) of the second pass's (\d+) pages prepared by workers"
 )
 OWN_LINES = re.compile(
     r"prepared by workers|written by a second process|beside the second|Documentation built in"
@@ -93,7 +97,9 @@ def files(site: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers are used on two or more cores")
-@pytest.mark.parametrize("workers", [POOLED, FAILING], ids=["workers", "failing-workers"])
+@pytest.mark.parametrize(
+    "workers", [POOLED, DEFERRED, FAILING], ids=["workers", "deferred", "failing-workers"]
+)
 def test_pages_prepared_by_workers_equal_pages_prepared_in_the_build(tmp_path, workers):
     project = copy_sample(tmp_path / "sample")
     write(project, EXTRA)
@@ -104,10 +110,13 @@ def test_pages_prepared_by_workers_equal_pages_prepared_in_the_build(tmp_path, w
     assert prepared and int(prepared.group(1)) > 10, pooled_log[-2000:]
     assert int(prepared.group(2)) > int(prepared.group(1))  # the build's process took a share
     assert not PREPARED.search(alone_log)
-    # The second pass: the headers of the build's own share, prepared while it renders.
+    # The second pass: the headers of the build's own share (and of the workers' first
+    # pages), prepared while it renders.
     headers = HEADERS.search(pooled_log)
     assert headers and int(headers.group(2)) > 10, pooled_log[-2000:]
     assert int(headers.group(1)) > 0 or workers == FAILING, headers.group(0)
+    if workers == DEFERRED:  # the workers' share too: more than the build's own
+        assert int(headers.group(2)) > int(prepared.group(2)) - int(prepared.group(1))
 
     pooled, alone = files(tmp_path / "pooled"), files(tmp_path / "alone")
     assert sorted(pooled) == sorted(alone)

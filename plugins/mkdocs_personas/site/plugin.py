@@ -500,7 +500,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if isinstance(exporting, prerender.Exporting) and exporting.pool is not None:
             pool = exporting.pool
             log.debug(
-                f"headers of {pool.headers_taken} of the build's own {pool.own_pages} "
+                f"headers of {pool.headers_taken} of the second pass's {pool.own_pages} "
                 "pages prepared by workers"
             )
         if isinstance(exporting, prerender.Exporting) and exporting.started() and exporting.claims:

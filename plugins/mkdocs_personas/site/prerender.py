@@ -55,10 +55,13 @@ UNUSABLE = "\0"
 HEADER_CHUNK = 16
 """Entry pages per message of the second pass (:meth:`Pool.take_header`)."""
 
-HEADERS_FIRST = 1024
-"""Pages of the build's own share whose headers the workers prepare before the exports;
-those of the rest follow the exports, at most :data:`AHEAD` messages ahead of the build
-(a header with its relations is some 20 KB: 10,000 entries' would hold 100 MB)."""
+HEADERS_FIRST = 2048
+"""The first pages, in MkDocs' order, whose headers the workers prepare in the second pass
+before the exports: those of the build's own share and of their own, whose first pass
+then leaves the header out. The headers of the build's share of the rest follow the
+exports, at most :data:`AHEAD` messages ahead of the build; the workers' share of the
+rest gets its header in the first pass (a header with its relations is some 20 KB:
+10,000 entries' at once would hold 200 MB)."""
 
 BODY = "\0personas-body\0"
 """Where the body goes in a header prepared without it: no page holds a NUL character
@@ -111,8 +114,13 @@ class Job:
         """The entries whose raw sources and conversions are still to write, shared with
         the build's process, which writes some itself once its pages are done."""
         self.passed = None
-        """How many pages of the build's own share it has passed, shared with the workers:
-        they skip the headers it no longer needs."""
+        """How many pages of the second pass the build has passed, shared with the
+        workers: they skip the headers it no longer needs."""
+        self.deferred: frozenset[str] = frozenset()
+        """Pages of the workers' share whose header waits for the second pass: the build
+        takes the first pass's result of all its pages before it renders any into the
+        theme, and would wait for the workers on each of them if the header came with it
+        (the build's own share of a page is lighter, with its header left for later)."""
 
 
 _JOB: Job | None = None
@@ -149,7 +157,11 @@ class Pool:
         cores = min(os.cpu_count() or 1, 8)
         # The build's own process prepares every ``cores``-th page itself, the first
         # among them, the workers the others: each core one share, none left idle.
-        own = [src for i, src in enumerate(src_uris) if not i % cores]
+        first = set(src_uris[:HEADERS_FIRST]) if job.export is not None else set()
+        job.deferred = frozenset(
+            src for i, src in enumerate(src_uris) if i % cores and src in first
+        )
+        headed = [src for i, src in enumerate(src_uris) if not i % cores or src in job.deferred]
         src_uris = [src for i, src in enumerate(src_uris) if i % cores]
         _warm(job)
         # What the workers inherit is never collected, there nor here while they run:
@@ -165,15 +177,17 @@ class Pool:
         _JOB = None  # the workers have it; the build's process does not need it
         self.wanted = set(src_uris)
         # The second pass: the headers and relations of the build's own share of entry
-        # pages, which it needs only when the theme renders them, long after it took the
-        # workers' share; the workers prepare them once that share is done, before the
-        # exports, while the build's process goes on with the pages and the theme.
-        self.own = list(enumerate(own))
-        self.own_pages = len(own)
-        self.header_index = {src: i for i, src in enumerate(own)}
+        # pages (and of the workers' first ones), which it needs only when the theme
+        # renders them, long after it took the workers' share; the workers prepare them
+        # once that share is done, the first before the exports, while the build's
+        # process goes on with the pages and the theme.
+        self.own = list(enumerate(headed))
+        self.own_pages = len(headed)
+        self.first_headers = sum(1 for src in headed if src in first)
+        self.header_index = {src: i for i, src in enumerate(headed)}
         self.headers: deque = deque()
         self.header_chunks: Iterator[list[tuple[int, str]]] = iter(())
-        self.header_wanted = set(own)
+        self.header_wanted = set(headed)
         self.header_ready: dict[str, Prepared] = {}
         self.headers_taken = 0
         self.chunks = iter([src_uris[i : i + CHUNK] for i in range(0, len(src_uris), CHUNK)])
@@ -210,7 +224,7 @@ class Pool:
         return self.ready.pop(src_uri, None)
 
     def take_header(self, src_uri: str) -> Prepared | None:
-        """The header and relations of entry page ``src_uri`` of the build's own share,
+        """The header and relations of entry page ``src_uri`` of the second pass,
         prepared by a worker without its body, once; None when the workers have not got
         there yet (the build does not wait: it renders the page itself) or could not."""
         if src_uri not in self.header_wanted or self.broken or self.pool is None:
@@ -241,7 +255,7 @@ class Pool:
                 if self.export and self.exported is None:  # after the last pages
                     own, self.own = self.own, []
                     parts = [own[i : i + HEADER_CHUNK] for i in range(0, len(own), HEADER_CHUNK)]
-                    first = -(-HEADERS_FIRST // HEADER_CHUNK)
+                    first = -(-self.first_headers // HEADER_CHUNK)
                     for part in parts[:first]:
                         self.headers.append(self.pool.apply_async(_prepare_headers, (part,)))
                     self.exported = self.pool.apply_async(_export)
@@ -406,7 +420,7 @@ def _prepare_chunk(src_uris: list[str]) -> list[Prepared]:
 
 def _prepare_headers(pages: list[tuple[int, str]]) -> list[Prepared]:
     """The second pass, in a worker: entry pages' content around a stand-in body, for
-    the pages of the build's own share it has not passed yet."""
+    the pages of the second pass the build has not passed yet."""
     job = _JOB
     prepared = []
     for index, src_uri in pages:
@@ -494,6 +508,8 @@ def _prepare_page(job: Job, src_uri: str) -> Prepared | None:
     if planned.entry is not None:
         prepared.body = job.site.bodies.pop(src_uri, None)
         prepared.edit_url = job.edit_url(page)
+        if src_uri in job.deferred:
+            return prepared  # its header comes in the second pass
         job.site.bodies[src_uri] = prepared.body
         with _Capture() as records:
             fragment = job.site.content(planned, page.url, prepared.edit_url)
