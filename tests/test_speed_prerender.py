@@ -45,8 +45,10 @@ PREPARED = re.compile(r"personas: (\d+) of (\d+) pages prepared by workers")
 HEADERS = re.compile(
     r"personas: headers of (\d+) of the second pass's (\d+) pages prepared by workers"
 )
+SEARCHED = re.compile(r"personas: search entries of (\d+) pages made by workers")
 OWN_LINES = re.compile(
-    r"prepared by workers|written by a second process|beside the second|Documentation built in"
+    r"prepared by workers|made by workers|written by a second process|beside the second|"
+    r"Documentation built in"
 )
 """Log lines that differ by design: the pool's and the background's own, the time."""
 
@@ -117,6 +119,9 @@ def test_pages_prepared_by_workers_equal_pages_prepared_in_the_build(tmp_path, w
     assert int(headers.group(1)) > 0 or workers == FAILING, headers.group(0)
     if workers == DEFERRED:  # the workers' share too: more than the build's own
         assert int(headers.group(2)) > int(prepared.group(2)) - int(prepared.group(1))
+        # Material's search entries of those pages: made by the workers, the same index.
+        searched = SEARCHED.search(pooled_log)
+        assert searched and int(searched.group(1)) > 0, pooled_log[-2000:]
 
     pooled, alone = files(tmp_path / "pooled"), files(tmp_path / "alone")
     assert sorted(pooled) == sorted(alone)

@@ -28,7 +28,7 @@ from ..sources import bounds, read, strings
 from ..sources.manifests import find_manifests
 from ..sources.model import Entry, Kind, Problem
 from ..sources.package_files import theme_dir
-from . import background, clean, find, i18n, offline, prerender, rootlinks
+from . import background, clean, find, i18n, offline, prerender, rootlinks, search_entries
 from . import config as options
 from .csp import add_policy
 from .guard import protect
@@ -200,6 +200,13 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         self._close_pool()
         self.exporting = None
         self.prepared: dict[str, prerender.Prepared] = {}
+        self.search_index = None
+        """Material's search index, while it takes entries the workers made."""
+        self.search_inputs: dict[str, tuple] = {}
+        """A worker's page's HTML and table of contents as the build took them."""
+        self.early_headers: dict[str, prerender.Prepared] = {}
+        """Headers taken for their search entries before the page's content needs them."""
+        self.search_taken = 0
         self.prepare = prerender.available(
             self.serving, self.rebuilds is not None, i18n.active(config), len(self.site.pages)
         )
@@ -215,12 +222,16 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             job = prerender.Job(self.site, config, files, self._markdown, _quoted_edit_url)
             staging = Path(config.site_dir) / background.STAGING
             job.export = (self._write_exports, (staging, config), {"keep": False})
+            job.search_index = search_entries.material_index(config)
             try:
                 self.pool = prerender.Pool(job, planned)
             except OSError as error:  # the system refused the fork: the build does it all
                 log.debug(f"pages are not prepared in workers: {background.describe(error)}")
                 return None
             self.exporting = prerender.Exporting(self.pool)
+            if job.search_index is not None:
+                self.search_index = job.search_index
+                search_entries.install(job.search_index, self._search_entries)
             log.debug(f"{len(self.pool.wanted)} of {len(planned)} pages prepared by workers")
         return None
 
@@ -374,9 +385,12 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 and (planned.entry is None or (prepared.html is not None and html == prepared.html))
             ):
                 prerender.replay(prepared, "content")
+                searchable = prerender.settle(prepared)
                 if planned.entry is not None:
                     self.site.bodies[page.file.src_uri] = prepared.body
-                return prerender.settle(prepared)
+                    if self.search_index is not None:
+                        self.search_inputs[page.file.src_uri] = (searchable, page.toc)
+                return searchable
             self.prepared.pop(page.file.src_uri, None)  # the build prepares it itself
             return self.site.searchable(planned, html, page.url)
         if not self.config.enabled:
@@ -427,13 +441,43 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
             page.toc = outline(page.toc, planned.title, sections)
         return None
 
+    def _header(self, src_uri: str) -> prerender.Prepared | None:
+        """The header and relations of an entry page a worker prepared in its second pass
+        (``prerender.Pool.take_header``), once."""
+        header = self.early_headers.pop(src_uri, None)
+        if header is not None:
+            return header
+        exporting = getattr(self, "exporting", None)
+        pool = exporting.pool if isinstance(exporting, prerender.Exporting) else None
+        return pool.take_header(src_uri) if pool is not None else None
+
+    def _search_entries(self, page: Page) -> list | None:
+        """Material's search entries of a page that a worker made (``search_entries.py``),
+        when the page is the one it parsed; None: search parses the page."""
+        src_uri = page.file.src_uri
+        inputs = self.search_inputs.pop(src_uri, None)
+        if inputs is None:
+            return None
+        header = self._header(src_uri)
+        if header is None:
+            return None
+        self.early_headers[src_uri] = header
+        content, toc = inputs
+        if (
+            header.search is None
+            or page.content is not content
+            or page.toc is not toc
+            or header.search_seen != search_entries.seen(page.meta, page.title, page.url)
+        ):
+            return None
+        self.search_taken += 1
+        return header.search
+
     def _content(self, planned, page: Page) -> str:
         """An entry page's content made by the build: around the header and relations a
         worker prepared (``prerender.Pool.take_header``) when they are for this page."""
         src_uri = page.file.src_uri
-        exporting = getattr(self, "exporting", None)
-        pool = exporting.pool if isinstance(exporting, prerender.Exporting) else None
-        header = pool.take_header(src_uri) if pool is not None else None
+        header = self._header(src_uri)
         if (
             header is None
             or header.fragment is None
@@ -503,6 +547,12 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 f"headers of {pool.headers_taken} of the second pass's {pool.own_pages} "
                 "pages prepared by workers"
             )
+        if self.search_index is not None:
+            search_entries.uninstall(self.search_index)
+            log.debug(f"search entries of {self.search_taken} pages made by workers")
+            self.search_index = None
+            self.search_inputs.clear()
+            self.early_headers.clear()
         if isinstance(exporting, prerender.Exporting) and exporting.started() and exporting.claims:
             # The pages are done: write raw sources and conversions the worker has not
             # reached, from the other end, into the same staging folder.

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import markdown
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from . import background
+from . import background, search_entries
 from .render import environment
 
 PREPARE_FROM = 200
@@ -92,6 +92,12 @@ class Prepared:
     is held once, not inside the fragment too)."""
     records: dict[str, list[dict]] = field(default_factory=dict)
     """Log records by step (``render``, ``content``, ``context``)."""
+    search: list | None = None
+    """The entries Material's search index adds for the page (``search_entries.py``),
+    made in the second pass; None: the build parses the page itself."""
+    search_seen: tuple = ()
+    """What of the page the worker's index read besides its HTML and table of contents
+    (:func:`.search_entries.seen`)."""
 
 
 class Job:
@@ -116,6 +122,12 @@ class Job:
         self.passed = None
         """How many pages of the second pass the build has passed, shared with the
         workers: they skip the headers it no longer needs."""
+        self.search_index = None
+        """Material's search index of the build (None: not used), whose entries the
+        workers make for the pages of theirs that get their header in the second pass."""
+        self.kept: dict[str, tuple] = {}
+        """In a worker: what Material's search index reads of each of those pages (its
+        searchable HTML, table of contents, meta and title), until the second pass."""
         self.deferred: frozenset[str] = frozenset()
         """Pages of the workers' share whose header waits for the second pass: the build
         takes the first pass's result of all its pages before it renders any into the
@@ -456,6 +468,16 @@ def _prepare_header(job: Job, src_uri: str) -> Prepared | None:
         return Prepared(src_uri, UNUSABLE)
     prepared.records["context"] = records
     prepared.fragment, prepared.after = fragment.split(BODY)
+    kept = job.kept.pop(src_uri, None)
+    if kept is not None:
+        content, toc, meta, title = kept
+        try:
+            prepared.search = search_entries.parse(
+                job.search_index, content, toc, meta, title, page.url
+            )
+        except Exception:  # the build parses the page itself
+            prepared.search = None
+        prepared.search_seen = search_entries.seen(meta, title, page.url)
     return prepared
 
 
@@ -472,7 +494,7 @@ def _prepare_page(job: Job, src_uri: str) -> Prepared | None:
     if planned is None or page is None:
         return None
     prepared = Prepared(src_uri, page.url)
-    html = ""
+    html, toc, title = "", None, None
     if planned.entry is not None:
         markdown = job.markdown(planned)
         page.markdown = markdown
@@ -498,6 +520,7 @@ def _prepare_page(job: Job, src_uri: str) -> Prepared | None:
             }
             del page.links_to_anchors
         html = prepared.html = page.content
+        toc, title = page.toc, page.title
         # The worker's copy of the page need not keep what it sends: a worker that kept
         # every page it prepared would hold its share of the site's HTML until the end.
         page.markdown = page.content = None
@@ -508,8 +531,11 @@ def _prepare_page(job: Job, src_uri: str) -> Prepared | None:
     if planned.entry is not None:
         prepared.body = job.site.bodies.pop(src_uri, None)
         prepared.edit_url = job.edit_url(page)
-        if src_uri in job.deferred:
-            return prepared  # its header comes in the second pass
+        if src_uri in job.deferred:  # its header comes in the second pass
+            if job.search_index is not None:
+                meta = {**page.meta, **job.site.meta(planned)}
+                job.kept[src_uri] = (prepared.searchable, toc, meta, meta.get("title", title))
+            return prepared
         job.site.bodies[src_uri] = prepared.body
         with _Capture() as records:
             fragment = job.site.content(planned, page.url, prepared.edit_url)
