@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..catalogue.catalogue import Catalogue
+from ..sources import collector
 from ..sources.model import Entry, Kind
 from .ranking import (
     Analyzer,
@@ -232,6 +233,7 @@ _LAST: list = [None, None]
 touched no text keywords come from (a body paragraph, say) reuses it."""
 
 
+@collector.pausing
 def apply(catalogue: Catalogue, options: Options = Options(), synonyms: Groups = ()) -> Catalogue:
     """The catalogue with each entry's derived keywords set (the pipeline stage after
     reading: derived keywords depend on the whole catalogue)."""

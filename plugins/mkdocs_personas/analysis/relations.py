@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..catalogue.catalogue import Catalogue
-from ..sources import text
+from ..sources import collector, text
 from ..sources.model import Entry, Kind, Reference
 
 if TYPE_CHECKING:
@@ -195,6 +195,7 @@ class Memory:
         }
 
 
+@collector.pausing
 def relate(
     catalogue: Catalogue, options: Options = Options(), memory: Memory | None = None
 ) -> Relations:

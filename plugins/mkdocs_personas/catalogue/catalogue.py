@@ -8,7 +8,6 @@ rebuilds parse only the files that changed.
 from __future__ import annotations
 
 import difflib
-import gc
 import hashlib
 import multiprocessing
 import os
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from ..sources import collector
 from ..sources.model import Entry, Kind, Problem
 from ..sources.read import DEFAULT_EXCLUDE, Limits, Source, discover, read_document, split_glob
 from ..sources.strict_yaml import SCALAR
@@ -480,18 +480,11 @@ class Reader:
         check references against a larger catalogue. ``meanwhile`` is called while
         worker processes read, if they do (this process would only wait for them).
 
-        The cycle collector is off meanwhile: reading builds a catalogue of objects that
-        all live on (10,000 entries: each collection would walk the whole growing heap,
-        a tenth of ``personas validate``'s time), and leaves no cycles of its own worth
-        collecting early; it is back on, as it was, when the catalogue is made.
+        The cycle collector is off meanwhile (:mod:`..sources.collector`: at 10,000
+        entries its walks were a tenth of ``personas validate``'s time).
         """
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector.paused():
             return self._load(settings, references, meanwhile)
-        finally:
-            if collecting:
-                gc.enable()
 
     def _load(
         self, settings: Settings, references: bool, meanwhile: Callable[[], object] | None

@@ -24,7 +24,7 @@ from ..catalogue.catalogue import Catalogue, Reader, Settings
 from ..catalogue.sanitize import sanitize
 from ..outputs.diff import Diff, compare, load_side
 from ..outputs.export import DATA_FILES, data_key, match_digest, match_key, write_exports
-from ..sources import bounds, read, strings
+from ..sources import bounds, collector, read, strings
 from ..sources.manifests import find_manifests
 from ..sources.model import Entry, Kind, Problem
 from ..sources.package_files import theme_dir
@@ -160,20 +160,21 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
                 f"docs/{page_home.HOME} is kept: write a line {page_home.MARKER} in it to show the "
                 "home's task box, filter, counts and links there"
             )
-        self.site = Site(
-            catalogue,
-            relations,
-            config,
-            max_index_bytes=self.config.max_index_size,
-            policy=options.sanitize_policy(self.sanitize_mode, self.config),
-            edit_uri=self._edit_uri(config),
-            changes=self._changes(catalogue, problems),
-            pagefind=self.config.search == "pagefind",
-            manifests=manifests,
-            bundles=bundled,
-            home_mode=home_mode,
-            dates=page_home.git_dates(self.settings.base, self.settings.roots),
-        )
+        with collector.paused():  # the plan lives on, as the catalogue does
+            self.site = Site(
+                catalogue,
+                relations,
+                config,
+                max_index_bytes=self.config.max_index_size,
+                policy=options.sanitize_policy(self.sanitize_mode, self.config),
+                edit_uri=self._edit_uri(config),
+                changes=self._changes(catalogue, problems),
+                pagefind=self.config.search == "pagefind",
+                manifests=manifests,
+                bundles=bundled,
+                home_mode=home_mode,
+                dates=page_home.git_dates(self.settings.base, self.settings.roots),
+            )
         page_bundle_links.install(config, self.site.bundle_plan.links)
         i18n.relocate((page.file for page in self.site.pages.values()), i18n.prefix(config))
         if self.rebuilds is not None:
