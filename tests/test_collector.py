@@ -2,8 +2,9 @@
 
 Those stages build data the rest of the build keeps; at 10,000 entries the collector's
 walks over that growing heap took a third of the time of keywords and relations
-(``sources/collector.py``). Each stage here runs on a catalogue big enough to trigger
-hundreds of collections, and must trigger none, and leave the collector as it found it.
+(``sources/collector.py``). Each stage here runs on a catalogue big enough for the
+collector to run several times when it is on; paused, it runs at most once per stage (when
+it comes back on, over what the stage made), and is left as the stage found it.
 """
 
 from __future__ import annotations

@@ -175,10 +175,9 @@ class Pool:
         cores = min(os.cpu_count() or 1, 8)
         # The build's own process prepares every ``cores``-th page itself, the first
         # among them, the workers the others: each core one share, none left idle.
-        first = set(src_uris[:HEADERS_FIRST]) if job.export is not None else set()
-        job.deferred = frozenset(
-            src for i, src in enumerate(src_uris) if i % cores and job.export is not None
-        )
+        exporting = job.export is not None
+        first = set(src_uris[:HEADERS_FIRST]) if exporting else set()
+        job.deferred = frozenset(src for i, src in enumerate(src_uris) if exporting and i % cores)
         job.searched = job.deferred & first
         headed = [src for i, src in enumerate(src_uris) if not i % cores or src in job.deferred]
         src_uris = [src for i, src in enumerate(src_uris) if i % cores]
@@ -197,10 +196,9 @@ class Pool:
         self.wanted = set(src_uris)
         # The second pass: the headers and relations of the build's own share of entry
         # pages (and of the workers' own, when they write the exports), which it needs
-        # only when the theme
-        # renders them, long after it took the workers' share; the workers prepare them
-        # once that share is done, the first before the exports, while the build's
-        # process goes on with the pages and the theme.
+        # only when the theme renders them, long after it took the workers' share; the
+        # workers prepare them once that share is done, the first before the exports,
+        # while the build's process goes on with the pages and the theme.
         self.own = list(enumerate(headed))
         self.own_pages = len(headed)
         self.first_headers = sum(1 for src in headed if src in first)
