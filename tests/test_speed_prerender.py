@@ -120,10 +120,11 @@ def test_pages_prepared_by_workers_equal_pages_prepared_in_the_build(tmp_path, w
     if workers != FAILING:  # every page's, the workers' share too, past the first pages
         # (so the build does not wait for the workers' first pass)
         assert int(headers.group(2)) == int(prepared.group(2)), (headers[0], prepared[0])
-    if workers == DEFERRED:
-        # Material's search entries of those pages: made by the workers, the same index.
+    if workers != FAILING:
+        # Material's search entries of the workers' pages: made by them, the same index;
+        # past the first pages too (of the first 4 pages, at most 2 are theirs).
         searched = SEARCHED.search(pooled_log)
-        assert searched and int(searched.group(1)) > 0, pooled_log[-2000:]
+        assert searched and int(searched.group(1)) > 2, pooled_log[-2000:]
 
     pooled, alone = files(tmp_path / "pooled"), files(tmp_path / "alone")
     assert sorted(pooled) == sorted(alone)

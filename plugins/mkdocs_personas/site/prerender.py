@@ -58,7 +58,7 @@ HEADER_CHUNK = 16
 HEADERS_FIRST = 2048
 """The first pages, in MkDocs' order, whose headers the workers prepare in the second pass
 before the exports (a header with its relations is some 20 KB: 10,000 entries' at once
-would hold 200 MB), and whose search entries they make. The headers of the rest follow
+would hold 200 MB). The headers of the rest follow
 the exports, at most :data:`AHEAD` messages ahead of the build, which renders those the
 workers have not reached yet itself. The workers' first pass leaves out the header of
 every page of their share: with it, their pages were heavier than the build's, and at
@@ -135,10 +135,6 @@ class Job:
         result of all its pages before it renders any into the theme, and would wait for
         the workers on each of them if the header came with it (the build's own share of
         a page is lighter, with its header left for later)."""
-        self.searched: frozenset[str] = frozenset()
-        """Those of :attr:`deferred` among the first :data:`HEADERS_FIRST` pages, whose
-        search entries the workers make with their header: what Material's index reads
-        of a page is kept until then, so for a bounded number of pages only."""
 
 
 _JOB: Job | None = None
@@ -178,7 +174,6 @@ class Pool:
         exporting = job.export is not None
         first = set(src_uris[:HEADERS_FIRST]) if exporting else set()
         job.deferred = frozenset(src for i, src in enumerate(src_uris) if exporting and i % cores)
-        job.searched = job.deferred & first
         headed = [src for i, src in enumerate(src_uris) if not i % cores or src in job.deferred]
         src_uris = [src for i, src in enumerate(src_uris) if i % cores]
         _warm(job)
@@ -538,7 +533,7 @@ def _prepare_page(job: Job, src_uri: str) -> Prepared | None:
         prepared.body = job.site.bodies.pop(src_uri, None)
         prepared.edit_url = job.edit_url(page)
         if src_uri in job.deferred:  # its header comes in the second pass
-            if job.search_index is not None and src_uri in job.searched:
+            if job.search_index is not None:
                 meta = {**page.meta, **job.site.meta(planned)}
                 job.kept[src_uri] = (prepared.searchable, toc, meta, meta.get("title", title))
             return prepared
