@@ -545,7 +545,7 @@ class PersonasPlugin(BasePlugin[options.PersonasConfig]):
         if isinstance(exporting, prerender.Exporting) and exporting.pool is not None:
             pool = exporting.pool
             log.debug(
-                f"headers of {pool.headers_taken} of the second pass's {pool.own_pages} "
+                f"headers of {pool.headers_taken} of the second pass's {pool.headed_pages} "
                 "pages prepared by workers"
             )
         if self.search_index is not None:

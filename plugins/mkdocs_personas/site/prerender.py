@@ -196,8 +196,8 @@ class Pool:
         # only when the theme renders them, long after it took the workers' share; the
         # workers prepare them once that share is done, the first before the exports,
         # while the build's process goes on with the pages and the theme.
-        self.own = list(enumerate(headed))
-        self.own_pages = len(headed)
+        self.headed = list(enumerate(headed))
+        self.headed_pages = len(headed)
         self.first_headers = sum(1 for src in headed if src in first)
         self.header_index = {src: i for i, src in enumerate(headed)}
         self.headers: deque = deque()
@@ -268,8 +268,10 @@ class Pool:
             chunk = next(self.chunks, None)
             if chunk is None:
                 if self.export and self.exported is None:  # after the last pages
-                    own, self.own = self.own, []
-                    parts = [own[i : i + HEADER_CHUNK] for i in range(0, len(own), HEADER_CHUNK)]
+                    headed, self.headed = self.headed, []
+                    parts = [
+                        headed[i : i + HEADER_CHUNK] for i in range(0, len(headed), HEADER_CHUNK)
+                    ]
                     first = -(-self.first_headers // HEADER_CHUNK)
                     for part in parts[:first]:
                         self.headers.append(self.pool.apply_async(_prepare_headers, (part,)))
