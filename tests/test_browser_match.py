@@ -224,6 +224,18 @@ def test_a_hostile_keyword_or_task_does_not_freeze_the_page(hostile, page):
     assert page.errors == []
 
 
+def test_the_task_in_the_address_keeps_the_fragment(sample, page):
+    """Writing the task into the address keeps the fragment a reader followed (the skip
+    link's ``#pc-title``): the matcher's data may arrive after the reader pressed it."""
+    open_matcher(page, sample + "match/#pc-title")
+    page.fill("#pc-task", TASK)
+    assert page.evaluate("location.hash") == "#pc-title"
+    assert "task=" in page.evaluate("location.search")
+    page.fill("#pc-task", "")
+    assert page.evaluate("location.search + location.hash") == "#pc-title"
+    assert page.errors == []
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violations_on_the_matcher_with_results(sample, chromium, scheme):
     context = chromium.new_context(color_scheme=scheme, viewport=DESKTOP, bypass_csp=True)

@@ -623,7 +623,7 @@
           var params = new URLSearchParams(location.search);
           if (given && text.length <= 2000) params.set("task", text); else params.delete("task");
           var query = params.toString();
-          history.replaceState(history.state, "", location.pathname + (query ? "?" + query : ""));
+          history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
         }
         form.setAttribute("data-pc-ms", String(performance.now() - started));
       }
