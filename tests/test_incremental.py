@@ -124,3 +124,26 @@ def test_a_body_edit_works_out_one_page_and_a_title_edit_every_page_that_shows_i
     path.write_text(first)
     session.rebuild()
     assert_equals_clean_build(session, tmp_path, clean_build)
+
+
+def test_a_rebuild_works_out_each_skills_bundle_fingerprint_once(
+    project, tmp_path, clean_build, monkeypatch
+):
+    """Issue 24, each step once: a rebuild under ``mkdocs serve`` compares each skill page
+    with the last build and keeps what the next one reuses, and works out the digest of
+    the skill's bundle once for both (as the first build does)."""
+    from mkdocs_personas.site.pages import bundles
+
+    made = []
+    digest_of = bundles.digest_of
+    monkeypatch.setattr(bundles, "digest_of", lambda text: made.append(text) or digest_of(text))
+    session = Session(project, tmp_path / "site")
+    for edit in range(2):
+        path = project / "skills/s/SKILL.md"
+        path.write_text(path.read_text() + f"\nEdit {edit}.\n")
+        made.clear()
+        session.rebuild()
+        skill = [text for text in made if not text.startswith("([")]  # the links' digest
+        assert len(skill) == 1, made
+        assert "Edit" in (session.site / "skills/s/index.html").read_text()
+    assert_equals_clean_build(session, tmp_path, clean_build)

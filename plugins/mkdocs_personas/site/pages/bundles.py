@@ -84,6 +84,10 @@ class BundlePlan:
         self.links = BundleLinks(self.repository, self.problems)
         """Where each file is published, for the links of skills' and personas' Markdown."""
         self.fingerprint_base = ""
+        self._fingerprints: dict[str, str] = {}
+        """Skill -> its :meth:`fingerprint`, worked out once a build (a rebuild under
+        ``mkdocs serve`` asks for each one while it compares pages and again for the next
+        rebuild's reuse)."""
 
     # Planning ------------------------------------------------------------------------
 
@@ -93,6 +97,7 @@ class BundlePlan:
         self.fingerprint_base = digest_of(
             repr((sorted(self.links.targets.items()), self.repository.blob_base()))
         )
+        self._fingerprints.clear()
         for src, document in self.documents.items():
             page = Page(document.title, "bundle.html", entry=document)
             page.description = document.description
@@ -229,8 +234,12 @@ class BundlePlan:
         bundle = self.bundles.get(name) if entry.kind == Kind.SKILL else None
         if bundle is None:
             return ""
-        skill = self.catalogue.get(Kind.SKILL, name)
-        return digest_of(repr((bundle.digest, skill.title, self.fingerprint_base)))
+        known = self._fingerprints.get(name)
+        if known is None:
+            skill = self.catalogue.get(Kind.SKILL, name)
+            known = digest_of(repr((bundle.digest, skill.title, self.fingerprint_base)))
+            self._fingerprints[name] = known
+        return known
 
     def tree(self, entry: Entry, links: Links) -> dict | None:
         """The file tree of a skill's page, or None for a skill without a folder."""
